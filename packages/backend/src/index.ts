@@ -1,0 +1,45 @@
+import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './permissions/permissionPolicyModule';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+backend.add(import('@backstage/plugin-events-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
+
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@desktop-mania/plugin-scaffolder-backend-module-workspaces'),
+);
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionPolicyModule);
+
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// Desktops: the lifecycle plugin and its runtimes. Each provider module only
+// registers when its config block is present.
+backend.add(import('@desktop-mania/plugin-workspaces-backend'));
+backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
+backend.add(import('@desktop-mania/plugin-workspaces-backend-module-kubevirt'));
+
+backend.add(import('@desktop-mania/plugin-cluster-health-backend'));
+
+backend.start();

@@ -1,0 +1,13 @@
+/**
+ * Workspaces backend: lifecycle API, permissions, records and console proxy.
+ *
+ * @packageDocumentation
+ */
+export { workspacesPlugin as default, WORKSPACES_EVENT_TOPIC } from './plugin';
+export {
+  workspaceConditions,
+  createWorkspaceConditionalDecision,
+  isWorkspaceOwner,
+  workspaceResourceRef,
+  type WorkspaceQuery,
+} from './permissions/rules';

@@ -1,0 +1,141 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  workspacesPermissions,
+  type Workspace,
+} from '@desktop-mania/plugin-workspaces-common';
+import {
+  workspaceProvidersExtensionPoint,
+  type WorkspaceProvider,
+} from '@desktop-mania/plugin-workspaces-node';
+import { WorkspaceStore } from './database/WorkspaceStore';
+import { ConsoleProxy } from './console/ConsoleProxy';
+import { workspacePermissionRules, workspaceResourceRef } from './permissions/rules';
+import { createRouter } from './service/router';
+import { Housekeeping } from './service/Housekeeping';
+import { ProviderRegistry } from './service/ProviderRegistry';
+import { WorkspaceMetrics } from './service/WorkspaceMetrics';
+import { readWorkspacesConfig } from './service/WorkspacesConfig';
+import { WorkspaceService, type WorkspaceChange } from './service/WorkspaceService';
+
+/** The event topic other plugins subscribe to for desktop changes. @public */
+export const WORKSPACES_EVENT_TOPIC = 'workspaces';
+
+/**
+ * Owns the life of every desktop: REST API, permissions, records, console
+ * proxy and housekeeping. Desktop runtimes plug in as provider modules.
+ * @public
+ */
+export const workspacesPlugin = createBackendPlugin({
+  pluginId: 'workspaces',
+  register(env) {
+    const providers: WorkspaceProvider[] = [];
+    env.registerExtensionPoint(workspaceProvidersExtensionPoint, {
+      addProvider(provider) {
+        providers.push(provider);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        discovery: coreServices.discovery,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, httpRouter, events } = deps;
+        const settings = readWorkspacesConfig(config);
+        const registry = new ProviderRegistry(providers, settings.defaultCluster);
+        if (providers.length === 0) {
+          logger.warn(
+            'No desktop provider module is installed; add @desktop-mania/plugin-workspaces-backend-module-local or -kubevirt',
+          );
+        }
+        const store = await WorkspaceStore.create({ database: deps.database });
+        const metrics = new WorkspaceMetrics();
+
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: workspaceResourceRef,
+          permissions: workspacesPermissions,
+          rules: Object.values(workspacePermissionRules),
+          getResources: names => Promise.all(names.map(n => store.get(n))),
+        });
+
+        const publish = async (type: WorkspaceChange, workspace: Workspace) => {
+          await events.publish({
+            topic: WORKSPACES_EVENT_TOPIC,
+            eventPayload: { type, workspace },
+          });
+        };
+        const service = new WorkspaceService({
+          store,
+          providers: registry,
+          config: settings,
+          permissions: deps.permissions,
+          userInfo: deps.userInfo,
+          auth: deps.auth,
+          logger,
+          onChange: publish,
+        });
+
+        const basePath = new URL(await deps.discovery.getBaseUrl('workspaces')).pathname;
+        const proxy = new ConsoleProxy({
+          basePath,
+          service,
+          store,
+          providers: registry,
+          auth: deps.auth,
+          metrics,
+          logger,
+          config: settings.console,
+        });
+        deps.lifecycle.addShutdownHook(() => proxy.shutdown());
+
+        const housekeeping = new Housekeeping({
+          service,
+          store,
+          providers: registry,
+          config: settings,
+          metrics,
+          logger,
+          async onChanged(name) {
+            const [workspace] = (await service.listAll()).filter(w => w.name === name);
+            if (workspace) await publish('changed', workspace);
+          },
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'workspaces-housekeeping',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 15 },
+          fn: () => housekeeping.run(),
+        });
+
+        httpRouter.use(
+          createRouter({
+            service,
+            httpAuth: deps.httpAuth,
+            metrics,
+            logger,
+            onRequest: proxy.middleware,
+          }),
+        );
+        // The console authenticates itself (token subprotocol) on upgrade.
+        httpRouter.addAuthPolicy({ path: '/workspaces/:name/console', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

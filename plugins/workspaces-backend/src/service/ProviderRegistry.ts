@@ -1,0 +1,52 @@
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import type { WorkspaceOs } from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+
+/** Which provider runs which cluster. */
+export class ProviderRegistry {
+  private readonly byCluster = new Map<string, WorkspaceProvider>();
+
+  constructor(
+    providers: WorkspaceProvider[],
+    private readonly preferredDefault?: string,
+  ) {
+    for (const provider of providers) {
+      for (const cluster of provider.getClusters()) {
+        const taken = this.byCluster.get(cluster.name);
+        if (taken) {
+          throw new InputError(
+            `Cluster '${cluster.name}' is served by both the '${taken.id}' and '${provider.id}' providers; cluster names must be unique`,
+          );
+        }
+        this.byCluster.set(cluster.name, provider);
+      }
+    }
+    if (preferredDefault && !this.byCluster.has(preferredDefault)) {
+      throw new InputError(
+        `workspaces.defaultCluster is '${preferredDefault}', but no provider serves it; served: ${[...this.byCluster.keys()].join(', ') || '(none)'}`,
+      );
+    }
+  }
+
+  clusters(): Array<{ name: string; provider: string; os: WorkspaceOs[] }> {
+    return [...this.byCluster.values()].flatMap(provider =>
+      provider
+        .getClusters()
+        .map(c => ({ name: c.name, provider: provider.id, os: c.os })),
+    );
+  }
+
+  defaultCluster(): string {
+    return this.preferredDefault ?? this.byCluster.keys().next().value ?? '';
+  }
+
+  forCluster(cluster: string): WorkspaceProvider {
+    const provider = this.byCluster.get(cluster);
+    if (!provider) {
+      throw new ServiceUnavailableError(
+        `No desktop provider serves cluster '${cluster}'; check the workspaces provider modules and their config`,
+      );
+    }
+    return provider;
+  }
+}

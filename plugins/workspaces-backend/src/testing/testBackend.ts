@@ -1,0 +1,141 @@
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { DefaultEventsService, eventsServiceRef, EventParams } from '@backstage/plugin-events-node';
+import {
+  workspaceCreatePermission,
+} from '@desktop-mania/plugin-workspaces-common';
+import {
+  workspaceProvidersExtensionPoint,
+  WorkspaceProvider,
+} from '@desktop-mania/plugin-workspaces-node';
+import type { Knex } from 'knex';
+import { workspacesPlugin } from '../plugin';
+import {
+  createWorkspaceConditionalDecision,
+  workspaceConditions,
+} from '../permissions/rules';
+
+/** Who belongs to which groups in the test organisation. */
+export const DIRECTORY: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/carol': ['group:default/team-a'],
+  'user:default/bob': [],
+  'user:default/admin': ['group:default/admins'],
+};
+
+function claimsOf(credentials: BackstageCredentials): string[] | undefined {
+  const p = credentials.principal as { type: string; userEntityRef?: string };
+  if (p.type !== 'user') return undefined;
+  return [p.userEntityRef!, ...(DIRECTORY[p.userEntityRef!] ?? [])];
+}
+
+// The same decisions the portal's policy makes: admins everything, people
+// their own and their groups' desktops, services (other plugins) everything.
+function decide(permission: any, credentials: BackstageCredentials): PolicyDecision {
+  const claims = claimsOf(credentials);
+  if (credentials.principal && (credentials.principal as any).type === 'service') {
+    return { result: AuthorizeResult.ALLOW };
+  }
+  if (!claims) return { result: AuthorizeResult.DENY };
+  if (claims.includes('group:default/admins')) return { result: AuthorizeResult.ALLOW };
+  if (isPermission(permission, workspaceCreatePermission)) return { result: AuthorizeResult.ALLOW };
+  return createWorkspaceConditionalDecision(
+    permission,
+    workspaceConditions.isWorkspaceOwner({ claims }),
+  );
+}
+
+const testPermissions: PermissionsService = {
+  async authorize(requests, { credentials }) {
+    return requests.map(r => {
+      const d = decide(r.permission, credentials);
+      return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }) as any;
+  },
+  async authorizeConditional(requests, { credentials }) {
+    return requests.map(r => decide(r.permission, credentials)) as any;
+  },
+};
+
+export const WORKSPACES_TEST_CONFIG = {
+  app: { baseUrl: 'http://localhost:3000' },
+  workspaces: {
+    defaultCluster: 'test',
+    images: [
+      { name: 'ubuntu-desktop', title: 'Ubuntu', os: 'linux', dataSource: { name: 'ubuntu', namespace: 'images' }, preference: 'ubuntu' },
+      { name: 'windows-11', title: 'Windows 11', os: 'windows', preference: 'windows.11.virtio' },
+    ],
+    sizes: [
+      { name: 'small', title: 'Small', instancetype: 'u1.medium', geometry: '1024x768' },
+      { name: 'large', title: 'Large', instancetype: 'u1.large' },
+    ],
+    limits: {
+      diskGi: { min: 20, max: 100, default: 30 },
+      lifetimeHours: { min: 1, max: 48, default: 8 },
+      maxPerOwner: 2,
+    },
+    console: { maxSessionsPerUser: 2, idleTimeout: { minutes: 5 } },
+  },
+};
+
+export async function startWorkspacesTestBackend(options: {
+  knex?: Knex;
+  providers: WorkspaceProvider[];
+  config?: object;
+}) {
+  const events = DefaultEventsService.create({ logger: mockServices.logger.mock() });
+  const published: EventParams[] = [];
+  await events.subscribe({
+    id: 'test',
+    topics: ['workspaces'],
+    onEvent: async e => {
+      published.push(e);
+    },
+  });
+  const providerModule = createBackendModule({
+    pluginId: 'workspaces',
+    moduleId: 'test-providers',
+    register(reg) {
+      reg.registerInit({
+        deps: { ep: workspaceProvidersExtensionPoint },
+        async init({ ep }) {
+          options.providers.forEach(p => ep.addProvider(p));
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      workspacesPlugin,
+      providerModule,
+      mockServices.rootConfig.factory({ data: options.config ?? WORKSPACES_TEST_CONFIG }),
+      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => testPermissions }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials: BackstageCredentials) {
+            const claims = claimsOf(credentials);
+            if (!claims) throw new Error('not a user');
+            return { userEntityRef: claims[0], ownershipEntityRefs: claims };
+          },
+        }),
+      }),
+      createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+    ],
+  });
+  return Object.assign(backend, { published });
+}

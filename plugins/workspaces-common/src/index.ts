@@ -1,0 +1,12 @@
+/**
+ * Entity model, permissions and API types shared by every package of the
+ * Workspaces suite.
+ *
+ * @packageDocumentation
+ */
+export * from './WorkspaceEntity';
+export * from './types';
+export * from './validation';
+export * from './permissions';
+export * from './errors';
+export * from './WorkspacesClient';

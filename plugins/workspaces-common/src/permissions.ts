@@ -1,0 +1,47 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** @public */
+export const RESOURCE_TYPE_WORKSPACE = 'workspace';
+
+/** See a desktop and its live status. @public */
+export const workspaceReadPermission = createPermission({
+  name: 'workspace.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
+/** Order a new desktop. Not a resource permission: the desktop does not exist yet. @public */
+export const workspaceCreatePermission = createPermission({
+  name: 'workspace.create',
+  attributes: { action: 'create' },
+});
+
+/** Open the desktop's console. @public */
+export const workspaceConnectPermission = createPermission({
+  name: 'workspace.connect',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
+/** Start, stop and restart. @public */
+export const workspaceLifecyclePermission = createPermission({
+  name: 'workspace.lifecycle',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
+/** @public */
+export const workspaceDeletePermission = createPermission({
+  name: 'workspace.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
+/** @public */
+export const workspacesPermissions = [
+  workspaceReadPermission,
+  workspaceCreatePermission,
+  workspaceConnectPermission,
+  workspaceLifecyclePermission,
+  workspaceDeletePermission,
+];

@@ -1,0 +1,110 @@
+import type { WorkspaceOs } from './WorkspaceEntity';
+
+/** An image people may order a desktop from, as the admins allow it. @public */
+export interface WorkspaceImage {
+  name: string;
+  title: string;
+  os: WorkspaceOs;
+  description?: string;
+  /** The account created for the owner inside the desktop. */
+  defaultUser?: string;
+}
+
+/** A size people may order, as the admins allow it. @public */
+export interface WorkspaceSize {
+  name: string;
+  title: string;
+  description?: string;
+  cpu?: number;
+  memory?: string;
+}
+
+/** @public */
+export interface WorkspaceRange {
+  min: number;
+  max: number;
+  default: number;
+}
+
+/** @public */
+export interface WorkspaceLimits {
+  diskGi: WorkspaceRange;
+  lifetimeHours: WorkspaceRange;
+  maxPerOwner: number;
+}
+
+/** What can be ordered, answered by `GET /flavors`. @public */
+export interface WorkspaceFlavors {
+  images: WorkspaceImage[];
+  sizes: WorkspaceSize[];
+  limits: WorkspaceLimits;
+  clusters: Array<{ name: string; provider: string; os: WorkspaceOs[] }>;
+  defaultCluster: string;
+}
+
+/** @public */
+export type WorkspacePhase =
+  | 'Provisioning'
+  | 'Starting'
+  | 'Running'
+  | 'Stopping'
+  | 'Stopped'
+  | 'Failed'
+  | 'Terminating'
+  | 'Unknown';
+
+/** Live status, as the provider reports it. @public */
+export interface WorkspaceStatus {
+  phase: WorkspacePhase;
+  ready: boolean;
+  /** Human readable detail: the reason for a failure, or the VM's printable status. */
+  message?: string;
+  ip?: string;
+  node?: string;
+}
+
+/** @public */
+export interface Workspace {
+  name: string;
+  cluster: string;
+  provider: string;
+  namespace?: string;
+  os: WorkspaceOs;
+  image: string;
+  size: string;
+  diskGi: number;
+  owner: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt?: string;
+  template?: string;
+  system?: string;
+  status: WorkspaceStatus;
+}
+
+/** @public */
+export interface CreateWorkspaceRequest {
+  name: string;
+  image: string;
+  size: string;
+  diskGi?: number;
+  lifetimeHours?: number;
+  owner?: string;
+  cluster?: string;
+  system?: string;
+  template?: string;
+}
+
+/** @public */
+export type WorkspaceAction = 'start' | 'stop' | 'restart';
+
+/** One row of the audit log. @public */
+export interface WorkspaceAuditEvent {
+  id: number;
+  workspace: string;
+  actor: string;
+  action: string;
+  outcome: 'succeeded' | 'failed';
+  message?: string;
+  at: string;
+}

