@@ -25,3 +25,28 @@ export const CONSOLE_CLOSE_CODES = {
 export const CONSOLE_PROTOCOL = 'binary';
 /** Prefix of the subprotocol that carries the caller's Backstage token, because browsers cannot set headers on websockets. @public */
 export const CONSOLE_TOKEN_PROTOCOL_PREFIX = 'desktopmania.token.';
+
+// Subprotocols allow only RFC 7230 token characters; base64url keeps any
+// token format inside that set. Tokens are ASCII, so btoa/atob suffice.
+/**
+ * The subprotocol that carries a Backstage token to the console proxy.
+ * @public
+ */
+export function encodeConsoleTokenProtocol(token: string): string {
+  const b64 = btoa(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${CONSOLE_TOKEN_PROTOCOL_PREFIX}${b64}`;
+}
+
+/**
+ * The token inside a console subprotocol, or undefined if it is not one.
+ * @public
+ */
+export function decodeConsoleTokenProtocol(protocol: string): string | undefined {
+  if (!protocol.startsWith(CONSOLE_TOKEN_PROTOCOL_PREFIX)) return undefined;
+  const b64 = protocol.slice(CONSOLE_TOKEN_PROTOCOL_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+  try {
+    return atob(b64);
+  } catch {
+    return undefined;
+  }
+}

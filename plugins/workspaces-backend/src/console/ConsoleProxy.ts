@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import {
   CONSOLE_CLOSE_CODES,
   CONSOLE_PROTOCOL,
-  CONSOLE_TOKEN_PROTOCOL_PREFIX,
+  decodeConsoleTokenProtocol,
   workspaceConnectPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceStore, WorkspaceRecord } from '../database/WorkspaceStore';
@@ -155,8 +155,8 @@ export class ConsoleProxy {
       throw new UpgradeRefusal(400, `The console speaks the '${CONSOLE_PROTOCOL}' subprotocol only`);
     }
     const token = offered
-      .find(p => p.startsWith(CONSOLE_TOKEN_PROTOCOL_PREFIX))
-      ?.slice(CONSOLE_TOKEN_PROTOCOL_PREFIX.length);
+      .map(decodeConsoleTokenProtocol)
+      .find(t => t !== undefined);
     if (!token) throw new UpgradeRefusal(401, 'Sign in to open the console');
     let credentials: BackstageCredentials;
     try {
@@ -216,6 +216,8 @@ export class ConsoleProxy {
       metrics.sessionDuration.observe((Date.now() - started) / 1000);
       upstream?.destroy();
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+        // The closing handshake needs the browser's close frame read.
+        ws.resume();
         ws.close(code, reason.slice(0, 120));
       }
       Promise.all([

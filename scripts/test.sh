@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check: type-check, lint, unit and integration tests (SQLite and
+# PostgreSQL), then the browser tests against a running portal.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_node
+ensure_debs "${DESKTOP_DEBS[@]}" "${TEST_DEBS[@]}"
+ensure_npm_deps
+ensure_postgres
+
+cd "$ROOT"
+export CI=true
+
+step() { log "$1"; SECONDS=0; }
+done_step() { log "$1 took ${SECONDS}s"; }
+
+step "type-check"
+tsc --noEmit -p tsconfig.json
+done_step "type-check"
+
+step "lint"
+backstage-cli repo lint
+done_step "lint"
+
+step "unit and integration tests"
+backstage-cli repo test --watchAll=false
+done_step "tests"
+
+step "browser tests"
+(cd packages/app && backstage-cli package build >/dev/null)
+playwright test -c e2e/playwright.config.ts
+done_step "browser tests"
