@@ -1,0 +1,6 @@
+/**
+ * Permissions and API types of the cluster health pages.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
