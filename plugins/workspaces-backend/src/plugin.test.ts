@@ -1,8 +1,8 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import request from 'supertest';
-import { FakeProvider } from './testing/FakeProvider';
-import { startWorkspacesTestBackend } from './testing/testBackend';
+import { FakeProvider } from './__testUtils__/FakeProvider';
+import { startWorkspacesTestBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 

@@ -1,8 +1,4 @@
-import {
-  Entity,
-  entityKindSchemaValidator,
-  KindValidator,
-} from '@backstage/catalog-model';
+import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
 import schema from './Workspace.v1alpha1.schema.json';
 
 /** @public */
@@ -39,13 +35,6 @@ export interface WorkspaceEntityV1alpha1 extends Entity {
     expiresAt?: string;
   };
 }
-
-/** @public */
-export const workspaceEntityV1alpha1Validator: KindValidator = {
-  async check(data: Entity) {
-    return validator(data) === data;
-  },
-};
 
 const validator = entityKindSchemaValidator(schema);
 

@@ -4,8 +4,8 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { ConsoleInUseError, encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { FakeProvider } from '../testing/FakeProvider';
-import { startWorkspacesTestBackend } from '../testing/testBackend';
+import { FakeProvider } from '../__testUtils__/FakeProvider';
+import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 import { HIGH_WATER_MARK } from './ConsoleProxy';
 
 jest.setTimeout(30_000);

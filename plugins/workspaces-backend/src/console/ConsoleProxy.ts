@@ -44,11 +44,14 @@ const STATUS_TEXT: Record<number, string> = {
 function refuse(socket: Duplex, status: number, message: string) {
   const body = JSON.stringify({ error: { message } });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
+    [
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+      '',
       body,
+    ].join('\r\n'),
     () => socket.destroy(),
   );
 }
@@ -206,6 +209,8 @@ export class ConsoleProxy {
 
     // Nothing from the browser is read until the desktop answers.
     ws.pause();
+    // close is bound once finish exists below.
+    const session: Session = { ws, actor, close: () => {} };
     const finish = (code: number, reason: string) => {
       if (finished) return;
       finished = true;
@@ -237,7 +242,7 @@ export class ConsoleProxy {
         }),
       ]).catch(error => logger.error('Could not record the end of a console session', error));
     };
-    const session: Session = { ws, actor, close: finish };
+    session.close = finish;
     this.sessions.add(session);
     metrics.sessionsActive.inc();
 
@@ -252,14 +257,7 @@ export class ConsoleProxy {
         .openConsole({ name: record.name, cluster: record.cluster }, { preserveSession: !takeover });
     } catch (error) {
       const e = error as Error;
-      const code =
-        e.name === 'ConsoleInUseError'
-          ? CONSOLE_CLOSE_CODES.inUse
-          : e.name === 'ConflictError'
-          ? CONSOLE_CLOSE_CODES.notRunning
-          : e.name === 'NotFoundError'
-          ? CONSOLE_CLOSE_CODES.notFound
-          : CONSOLE_CLOSE_CODES.upstreamFailed;
+      const code = closeCodeFor(e);
       finish(code, e.message);
       return;
     }
@@ -311,6 +309,19 @@ export class ConsoleProxy {
         }
       }, Math.min(KEEPALIVE_MS, config.idleTimeoutMs)).unref(),
     );
+  }
+}
+
+function closeCodeFor(error: Error): number {
+  switch (error.name) {
+    case 'ConsoleInUseError':
+      return CONSOLE_CLOSE_CODES.inUse;
+    case 'ConflictError':
+      return CONSOLE_CLOSE_CODES.notRunning;
+    case 'NotFoundError':
+      return CONSOLE_CLOSE_CODES.notFound;
+    default:
+      return CONSOLE_CLOSE_CODES.upstreamFailed;
   }
 }
 

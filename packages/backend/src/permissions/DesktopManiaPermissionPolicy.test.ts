@@ -1,0 +1,67 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  workspaceConnectPermission,
+  workspaceCreatePermission,
+  workspaceDeletePermission,
+} from '@desktop-mania/plugin-workspaces-common';
+import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
+import { DesktopManiaPermissionPolicy } from './DesktopManiaPermissionPolicy';
+
+const policy = new DesktopManiaPermissionPolicy({
+  admins: ['group:default/admins'],
+  platformOwners: ['group:default/platform-owners'],
+});
+
+const user = (ref: string, groups: string[] = []) => ({
+  identity: { type: 'user' as const, userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+  info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+  token: 't',
+  credentials: {} as any,
+  expiresInSeconds: 60,
+});
+
+describe('DesktopManiaPermissionPolicy', () => {
+  it('lets admins do everything to every desktop', async () => {
+    const admin = user('user:default/root', ['group:default/Admins']);
+    for (const permission of [workspaceConnectPermission, workspaceDeletePermission]) {
+      expect(await policy.handle({ permission }, admin as any)).toEqual({ result: AuthorizeResult.ALLOW });
+    }
+  });
+
+  it('scopes people to the desktops they or their groups own', async () => {
+    const alice = user('user:default/alice', ['group:default/team-a']);
+    const decision = await policy.handle({ permission: workspaceConnectPermission }, alice as any);
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'workspaces',
+      resourceType: 'workspace',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'workspace',
+        params: { claims: ['user:default/alice', 'group:default/team-a'] },
+      },
+    });
+  });
+
+  it('lets signed-in people order desktops, nobody else', async () => {
+    expect(await policy.handle({ permission: workspaceCreatePermission }, user('user:default/a') as any)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(await policy.handle({ permission: workspaceCreatePermission })).toEqual({ result: AuthorizeResult.DENY });
+    expect(await policy.handle({ permission: workspaceDeletePermission })).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('shows cluster health to platform owners and admins only', async () => {
+    const read = { permission: clusterHealthReadPermission };
+    expect((await policy.handle(read, user('user:default/p', ['group:default/platform-owners']) as any)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await policy.handle(read, user('user:default/r', ['group:default/admins']) as any)).result).toBe(AuthorizeResult.ALLOW);
+    expect((await policy.handle(read, user('user:default/dev') as any)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it("leaves other plugins' permissions open, as a stock portal has them", async () => {
+    expect(
+      (await policy.handle({ permission: catalogEntityReadPermission }, user('user:default/dev') as any)).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+});

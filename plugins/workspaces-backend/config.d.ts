@@ -1,0 +1,56 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Desktop Mania: what people may order and how desktops are run. */
+  workspaces?: {
+    /** The cluster new desktops go to when an order names none. */
+    defaultCluster?: string;
+    /** Images people may order desktops from. Nothing else can be ordered. */
+    images?: Array<{
+      name: string;
+      title?: string;
+      os: 'linux' | 'windows';
+      description?: string;
+      /** The account created inside the desktop; by default one named after the person. */
+      defaultUser?: string;
+      /** KubeVirt: the admin-curated DataSource the root disk is cloned from. */
+      dataSource?: { name: string; namespace?: string };
+      /** KubeVirt: the cluster preference, e.g. ubuntu or windows.11.virtio. */
+      preference?: string;
+    }>;
+    /** Sizes people may order. */
+    sizes?: Array<{
+      name: string;
+      title?: string;
+      description?: string;
+      cpu?: number;
+      memory?: string;
+      /** KubeVirt: the cluster instancetype, e.g. u1.medium. */
+      instancetype?: string;
+      /** Local provider: screen geometry, e.g. 1280x800. */
+      geometry?: string;
+      /** Local provider: the most processes the desktop may run. */
+      maxProcesses?: number;
+    }>;
+    limits?: {
+      diskGi?: { min?: number; max?: number; default?: number };
+      lifetimeHours?: { min?: number; max?: number; default?: number };
+      /** How many desktops one owner (person or group) may hold. */
+      maxPerOwner?: number;
+    };
+    lifecycle?: {
+      /** Running desktops with no console input for this long are stopped. */
+      idleStopAfter?: HumanDuration | string;
+      /** What happens when a desktop's lifetime ends. Default stop. */
+      expiryAction?: 'stop' | 'delete';
+    };
+    console?: {
+      /** Sessions without input for this long are closed. Default 30 minutes. */
+      idleTimeout?: HumanDuration | string;
+      /** Concurrent console sessions one person may hold. Default 4. */
+      maxSessionsPerUser?: number;
+      /** Origins allowed to open consoles. Default: the origin of app.baseUrl. */
+      allowedOrigins?: string[];
+    };
+  };
+}
