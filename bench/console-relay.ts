@@ -1,0 +1,120 @@
+/*
+ * Console relay: the same RFB stream read directly from the VNC socket,
+ * through Debian's websockify, and through the portal's console proxy
+ * (authenticated as the browser is), for a real Xvnc and a synthetic server.
+ * Run: bash bench/run.sh console-relay
+ */
+import fs from 'fs';
+import net from 'net';
+import os from 'os';
+import path from 'path';
+import WebSocket from 'ws';
+import { percentile, RfbClient, socketTransport, startSyntheticRfbServer, Transport } from './lib/rfb';
+import { startXvnc, startWebsockify } from './lib/processes';
+import { openConsole, startPortal, wsTransport } from './lib/portal';
+
+const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
+const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2000);
+
+async function measure(label: string, open: () => Promise<Transport>) {
+  const client = new RfbClient(await open());
+  await client.handshake();
+  // Warm up both directions before timing.
+  for (let i = 0; i < 3; i++) {
+    client.request(false, 0, 0, client.width, client.height);
+    await client.readUpdate();
+  }
+  let bytes = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < FRAMES; i++) {
+    client.request(false, 0, 0, client.width, client.height);
+    bytes += await client.readUpdate();
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rtts: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const s = process.hrtime.bigint();
+    client.request(false, i % client.width, 0, 1, 1);
+    await client.readUpdate();
+    rtts.push(Number(process.hrtime.bigint() - s) / 1e3);
+  }
+  client.close();
+  rtts.sort((a, b) => a - b);
+  return {
+    path: label,
+    mbPerSecond: bytes / seconds / 1e6,
+    p50us: percentile(rtts, 50),
+    p99us: percentile(rtts, 99),
+  };
+}
+
+async function main() {
+  const cleanup: Array<() => void> = [];
+  const results: Record<string, any[]> = {};
+  try {
+    const synthetic = await startSyntheticRfbServer({ width: 1920, height: 1080 });
+    cleanup.push(synthetic.close);
+    const xvnc = await startXvnc();
+    cleanup.push(xvnc.stop);
+    const wsSynthetic = await startWebsockify({ port: synthetic.port });
+    cleanup.push(wsSynthetic.stop);
+    const wsXvnc = await startWebsockify({ unix: xvnc.socket });
+    cleanup.push(wsXvnc.stop);
+    const portal = await startPortal({ synth: `tcp:127.0.0.1:${synthetic.port}`, xvnc: `unix:${xvnc.socket}` });
+    cleanup.push(portal.stop);
+    await portal.order('synth-1');
+    await portal.order('xvnc-1');
+
+    for (const [upstream, direct, ws, name] of [
+      ['synthetic', () => net.connect(synthetic.port, '127.0.0.1'), wsSynthetic.url, 'synth-1'],
+      ['xvnc', () => net.connect(xvnc.socket), wsXvnc.url, 'xvnc-1'],
+    ] as const) {
+      const rows = [
+        await measure('direct socket', async () => {
+          const s = (direct as () => net.Socket)();
+          s.setNoDelay?.(true);
+          await new Promise(r => s.once('connect', r));
+          return socketTransport(s);
+        }),
+        await measure('websockify', () => wsTransport(new WebSocket(ws as string, ['binary'], { perMessageDeflate: false }))),
+        await measure('portal proxy', () => openConsole(name as string, portal.token)),
+      ];
+      const base = rows[0];
+      results[upstream] = rows.map(r => ({
+        ...r,
+        throughputRatio: r.mbPerSecond / base.mbPerSecond,
+        addedP99us: r.p99us - base.p99us,
+      }));
+    }
+  } finally {
+    cleanup.reverse().forEach(stop => stop());
+  }
+
+  for (const [upstream, rows] of Object.entries(results)) {
+    const ws = rows.find(r => r.path === 'websockify')!;
+    console.log(`\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips)`);
+    console.table(
+      rows.map(r => ({
+        path: r.path,
+        'MB/s': r.mbPerSecond.toFixed(0),
+        'x direct': r.throughputRatio.toFixed(2),
+        'x websockify': (r.mbPerSecond / ws.mbPerSecond).toFixed(2),
+        'p50 µs': r.p50us.toFixed(0),
+        'p99 µs': r.p99us.toFixed(0),
+        'added p99 µs': r.addedP99us.toFixed(0),
+      })),
+    );
+  }
+  const out = path.resolve(__dirname, 'results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(
+    path.join(out, 'console-relay.json'),
+    JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`, frames: FRAMES, roundTrips: ROUND_TRIPS, results }, null, 2),
+  );
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

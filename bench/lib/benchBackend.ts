@@ -1,0 +1,92 @@
+/*
+ * The portal backend as the benchmarks drive it: real auth (guest sign-in),
+ * the real permission policy, the real workspaces plugin and console proxy.
+ * Only the desktop runtime is swapped for one that connects each desktop to
+ * a socket the benchmark chose (a real Xvnc or the synthetic RFB server).
+ */
+import net from 'net';
+import { createBackend } from '@backstage/backend-defaults';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  ProviderWorkspace,
+  workspaceProvidersExtensionPoint,
+} from '@desktop-mania/plugin-workspaces-node';
+import { permissionPolicyModule } from '../../packages/backend/src/permissions/permissionPolicyModule';
+
+const targets: Record<string, string> = JSON.parse(process.env.BENCH_TARGETS ?? '{}');
+
+function connect(target: string) {
+  const [kind, ...rest] = target.split(':');
+  const socket =
+    kind === 'unix'
+      ? net.connect(rest.join(':'))
+      : net.connect(Number(rest[1]), rest[0]);
+  socket.setNoDelay(true);
+  return new Promise<net.Socket>((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+const socketProvider = createBackendModule({
+  pluginId: 'workspaces',
+  moduleId: 'bench-sockets',
+  register(reg) {
+    reg.registerInit({
+      deps: { providers: workspaceProvidersExtensionPoint },
+      async init({ providers }) {
+        const machines = new Map<string, ProviderWorkspace>();
+        const find = (name: string) => {
+          const m = machines.get(name);
+          if (!m) throw new NotFoundError(`no desktop ${name}`);
+          return m;
+        };
+        providers.addProvider({
+          id: 'bench-sockets',
+          getClusters: () => [{ name: 'bench', os: ['linux'] }],
+          async create(spec) {
+            const target = Object.keys(targets).find(k => spec.name.startsWith(k));
+            if (!target) throw new NotFoundError(`no bench target for ${spec.name}`);
+            const m = { name: spec.name, cluster: 'bench', status: { phase: 'Running' as const, ready: true } };
+            machines.set(spec.name, m);
+            return m;
+          },
+          async get(ref) {
+            return machines.get(ref.name);
+          },
+          async list() {
+            return [...machines.values()];
+          },
+          async start(ref) {
+            find(ref.name);
+          },
+          async stop(ref) {
+            find(ref.name);
+          },
+          async restart(ref) {
+            find(ref.name);
+          },
+          async delete(ref) {
+            machines.delete(ref.name);
+          },
+          async openConsole(ref) {
+            find(ref.name);
+            const key = Object.keys(targets).find(k => ref.name.startsWith(k))!;
+            return connect(targets[key]);
+          },
+        });
+      },
+    });
+  },
+});
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionPolicyModule);
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@desktop-mania/plugin-workspaces-backend'));
+backend.add(socketProvider);
+backend.start().then(() => process.send?.('ready'));

@@ -1,0 +1,77 @@
+import { fork, ChildProcess } from 'child_process';
+import path from 'path';
+import WebSocket from 'ws';
+import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
+import type { Transport } from './rfb';
+
+export const PORTAL = 'http://localhost:7027';
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Starts the bench backend in its own process, so its CPU and memory can be read apart from the clients. */
+export async function startPortal(targets: Record<string, string>) {
+  const child: ChildProcess = fork(path.join(__dirname, 'benchBackend.ts'), ['--config', path.join(__dirname, 'app-config.bench.yaml')], {
+    cwd: ROOT,
+    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
+    env: { ...process.env, BENCH_TARGETS: JSON.stringify(targets), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    // The TypeScript loader also talks over IPC; only 'ready' is ours.
+    child.on('message', m => m === 'ready' && resolve());
+    child.once('exit', code => reject(new Error(`bench backend exited ${code}`)));
+  });
+  const refresh = await fetch(`${PORTAL}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  if (!refresh.ok) throw new Error(`guest sign-in failed: ${refresh.status} ${await refresh.text()}`);
+  const token: string = (await refresh.json()).backstageIdentity.token;
+  return {
+    pid: child.pid!,
+    token,
+    async order(name: string) {
+      const res = await fetch(`${PORTAL}/api/workspaces/workspaces`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, image: 'bench', size: 'small' }),
+      });
+      if (!res.ok) throw new Error(`order failed: ${res.status} ${await res.text()}`);
+    },
+    stop() {
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+/** A console session through the portal, opened the way the browser does. */
+export function openConsole(name: string, token: string): Promise<Transport & { ws: WebSocket }> {
+  const ws = new WebSocket(`${PORTAL.replace('http', 'ws')}/api/workspaces/workspaces/${name}/console`, ['binary', encodeConsoleTokenProtocol(token)], {
+    origin: PORTAL,
+    perMessageDeflate: false,
+  });
+  return wsTransport(ws);
+}
+
+export function wsTransport(ws: WebSocket): Promise<Transport & { ws: WebSocket }> {
+  ws.binaryType = 'nodebuffer';
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      (ws as any)._socket?.setNoDelay(true);
+      resolve({
+        ws,
+        send: d => ws.send(d, { binary: true }),
+        onData: l => ws.on('message', (d: Buffer) => l(d)),
+        close: () => ws.close(),
+      });
+    });
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_q, r) => reject(new Error(`upgrade refused: ${r.statusCode}`)));
+  });
+}
+
+/** CPU seconds and resident memory of a process, from /proc. */
+export async function processUsage(pid: number) {
+  const fs = await import('fs/promises');
+  const stat = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / 100, rssBytes: rssKb * 1024 };
+}

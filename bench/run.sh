@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs one benchmark: bash bench/run.sh console-relay | console-concurrency | ...
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+ensure_node
+ensure_debs "${DESKTOP_DEBS[@]}" websockify
+ensure_npm_deps
+cd "$ROOT"
+name="${1:?usage: bench/run.sh <benchmark>}"
+shift
+exec node --require @backstage/cli/config/nodeTransform.cjs "bench/$name.ts" "$@"
