@@ -9,7 +9,7 @@ import net from 'net';
 import os from 'os';
 import path from 'path';
 import WebSocket from 'ws';
-import { percentile, RfbClient, socketTransport, startSyntheticRfbServer, Transport } from './lib/rfb';
+import { percentile, RfbClient, socketTransport, startSyntheticRfbServer, Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startXvnc, startWebsockify } from './lib/processes';
 import { openConsole, startPortal, wsTransport } from './lib/portal';
 

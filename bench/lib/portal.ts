@@ -2,7 +2,7 @@ import { fork, ChildProcess } from 'child_process';
 import path from 'path';
 import WebSocket from 'ws';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import type { Transport } from './rfb';
+import type { Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
 
 export const PORTAL = 'http://localhost:7027';
 const ROOT = path.resolve(__dirname, '../..');

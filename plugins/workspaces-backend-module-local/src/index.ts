@@ -1,0 +1,8 @@
+/**
+ * The local desktop provider: Xvnc desktops in bubblewrap sandboxes on the
+ * backend's machine, the embedded default of Desktop Mania.
+ *
+ * @packageDocumentation
+ */
+export { workspacesModuleLocal as default } from './module';
+export { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
