@@ -171,7 +171,7 @@ export function startSyntheticRfbServer(options: { width: number; height: number
   const server = net.createServer(socket => {
     socket.setNoDelay(true);
     const reader = new ByteReader();
-    socket.on('data', d => reader.push(d));
+    socket.on('data', (d: Buffer) => reader.push(d));
     socket.on('error', () => socket.destroy());
     socket.write('RFB 003.008\n');
     (async () => {
