@@ -19,9 +19,6 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(
-  import('@desktop-mania/plugin-scaffolder-backend-module-workspaces'),
-);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
@@ -38,8 +35,5 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // registers when its config block is present.
 backend.add(import('@desktop-mania/plugin-workspaces-backend'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
-backend.add(import('@desktop-mania/plugin-workspaces-backend-module-kubevirt'));
-
-backend.add(import('@desktop-mania/plugin-cluster-health-backend'));
 
 backend.start();

@@ -1,0 +1,163 @@
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import { decodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
+import { DesktopConsole } from './DesktopConsole';
+
+const rfbInstances: any[] = [];
+
+jest.mock('@novnc/novnc', () => ({
+  __esModule: true,
+  default: class FakeRFB extends EventTarget {
+    viewOnly = false;
+    scaleViewport = false;
+    resizeSession = false;
+    background = '';
+    sent: Array<[number, string | null, boolean | undefined]> = [];
+    pasted: string[] = [];
+    ctrlAltDel = 0;
+    disconnected = false;
+    constructor(readonly target: HTMLElement, readonly channel: any, readonly options: any) {
+      super();
+      rfbInstances.push(this);
+    }
+    sendKey(keysym: number, code: string | null, down?: boolean) {
+      this.sent.push([keysym, code, down]);
+    }
+    clipboardPasteFrom(text: string) {
+      this.pasted.push(text);
+    }
+    sendCtrlAltDel() {
+      this.ctrlAltDel += 1;
+    }
+    focus() {}
+    disconnect() {
+      this.disconnected = true;
+      this.channel.close(1000, '');
+    }
+  },
+}));
+
+class FakeWebSocket extends EventTarget {
+  static instances: FakeWebSocket[] = [];
+  binaryType = 'blob';
+  constructor(readonly url: string, readonly protocols: string[]) {
+    super();
+    FakeWebSocket.instances.push(this);
+  }
+  close(code = 1000, reason = '') {
+    const e = new Event('close') as any;
+    e.code = code;
+    e.reason = reason;
+    this.dispatchEvent(e);
+  }
+}
+
+const apis = [
+  [discoveryApiRef, { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' }],
+  [identityApiRef, { getCredentials: async () => ({ token: 'header.payload.signature' }) }],
+] as const;
+
+async function renderConsole(props: Partial<Parameters<typeof DesktopConsole>[0]> = {}) {
+  await renderInTestApp(
+    <TestApiProvider apis={apis as any}>
+      <DesktopConsole name="alice-dev" {...props} />
+    </TestApiProvider>,
+  );
+  await waitFor(() => expect(rfbInstances).toHaveLength(1));
+  return rfbInstances[0];
+}
+
+/** What noVNC does when its channel ends: the socket closes, then it reports. */
+function drop(rfb: any, code: number, reason = '') {
+  act(() => {
+    const e = new Event('close') as any;
+    e.code = code;
+    e.reason = reason;
+    rfb.channel.dispatchEvent(e);
+    rfb.dispatchEvent(new Event('disconnect'));
+  });
+}
+
+describe('DesktopConsole', () => {
+  beforeEach(() => {
+    rfbInstances.length = 0;
+    FakeWebSocket.instances.length = 0;
+    (global as any).WebSocket = FakeWebSocket;
+  });
+
+  it('connects with the token as a subprotocol, never in the URL', async () => {
+    const rfb = await renderConsole();
+    const socket = FakeWebSocket.instances[0];
+    expect(socket.url).toBe('ws://localhost:7007/api/workspaces/workspaces/alice-dev/console');
+    expect(socket.url).not.toContain('header.payload');
+    expect(socket.protocols[0]).toBe('binary');
+    expect(decodeConsoleTokenProtocol(socket.protocols[1])).toBe('header.payload.signature');
+    expect(socket.binaryType).toBe('arraybuffer');
+    expect(rfb.channel).toBe(socket);
+    expect(rfb.scaleViewport).toBe(true);
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Connecting');
+    act(() => {
+      rfb.dispatchEvent(new Event('connect'));
+    });
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Connected');
+  });
+
+  it('sends Ctrl+Alt+Del, pastes and types text as keystrokes', async () => {
+    const rfb = await renderConsole();
+    act(() => {
+      rfb.dispatchEvent(new Event('connect'));
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Send Ctrl+Alt+Del' }));
+    expect(rfb.ctrlAltDel).toBe(1);
+    fireEvent.change(screen.getByTestId('desktop-clipboard-local'), { target: { value: 'ls -A\n' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Paste to desktop' }));
+    expect(rfb.pasted).toEqual(['ls -A\n']);
+    fireEvent.click(screen.getByRole('button', { name: 'Type into desktop' }));
+    expect(rfb.sent.map(([k]: [number]) => k)).toEqual([0x6c, 0x73, 0x20, 0x2d, 0x41, 0xff0d]);
+  });
+
+  it('shows what the desktop copied', async () => {
+    const rfb = await renderConsole();
+    act(() => {
+      rfb.dispatchEvent(new Event('connect'));
+      const e = new Event('clipboard') as any;
+      e.detail = { text: 'copied on the desktop' };
+      rfb.dispatchEvent(e);
+    });
+    expect(screen.getByTestId('desktop-clipboard-remote')).toHaveValue('copied on the desktop');
+  });
+
+  it('offers to take over a seat someone else holds', async () => {
+    const rfb = await renderConsole();
+    drop(rfb, 4409, 'Someone else is connected to this desktop');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('In use: Someone else is connected');
+    fireEvent.click(screen.getByRole('button', { name: 'Take over' }));
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    expect(FakeWebSocket.instances[1].url).toMatch(/\/console\?takeover=true$/);
+  });
+
+  it('reconnects after a dropped connection with a growing delay', async () => {
+    jest.useFakeTimers();
+    try {
+      const rfb = await renderConsole();
+      drop(rfb, 1006);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('reconnecting in 1 s');
+      await act(async () => {
+        jest.advanceTimersByTime(1000);
+      });
+      await waitFor(() => expect(rfbInstances).toHaveLength(2));
+      drop(rfbInstances[1], 1006);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('reconnecting in 2 s');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does not retry a refusal a retry cannot fix', async () => {
+    const rfb = await renderConsole();
+    drop(rfb, 4412, 'The desktop is not running');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Disconnected: The desktop is not running');
+    expect(screen.queryByText(/reconnecting/)).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,2 @@
+export { DesktopConsole, type ConsoleState } from './DesktopConsole';
+export { keysymFor } from './keysyms';

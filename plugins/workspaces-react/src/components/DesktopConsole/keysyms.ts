@@ -1,0 +1,24 @@
+/** X11 keysyms for the keys the console sends on its own. */
+export const KEYSYM = {
+  Return: 0xff0d,
+  Tab: 0xff09,
+  BackSpace: 0xff08,
+  Escape: 0xff1b,
+  Control_L: 0xffe3,
+  Alt_L: 0xffe9,
+  Super_L: 0xffeb,
+  Delete: 0xffff,
+  F1: 0xffbe,
+} as const;
+
+/**
+ * The keysym that types a character. Latin-1 characters are their own
+ * keysyms; other Unicode characters use the 0x01000000 range.
+ */
+export function keysymFor(char: string): number {
+  if (char === '\n' || char === '\r') return KEYSYM.Return;
+  if (char === '\t') return KEYSYM.Tab;
+  const code = char.codePointAt(0)!;
+  if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) return code;
+  return 0x01000000 + code;
+}

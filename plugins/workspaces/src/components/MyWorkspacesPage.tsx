@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  Link,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { Button } from '@material-ui/core';
+import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
+import { workspacesApiRef, WorkspaceStatusBadge } from '@desktop-mania/plugin-workspaces-react';
+import { WorkspaceActions } from './WorkspaceActions';
+
+const CHANGING = ['Provisioning', 'Starting', 'Stopping', 'Terminating'];
+
+/** The signed-in person's desktops and their groups'. */
+export function MyWorkspacesPage() {
+  const api = useApi(workspacesApiRef);
+  const identityApi = useApi(identityApiRef);
+  const [workspaces, setWorkspaces] = useState<Workspace[]>();
+  const [error, setError] = useState<Error>();
+
+  const load = useCallback(async () => {
+    try {
+      const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
+      setWorkspaces(await api.listWorkspaces({ owner: ownershipEntityRefs }));
+      setError(undefined);
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [api, identityApi]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  // Poll while any desktop is changing state.
+  useEffect(() => {
+    if (!workspaces?.some(w => CHANGING.includes(w.status.phase))) return undefined;
+    const t = setTimeout(load, 2000);
+    return () => clearTimeout(t);
+  }, [workspaces, load]);
+
+  const columns: TableColumn<Workspace>[] = [
+    { title: 'Name', field: 'name', render: w => <Link to={`/catalog/default/workspace/${w.name}`}>{w.name}</Link> },
+    { title: 'Status', render: w => <WorkspaceStatusBadge status={w.status} /> },
+    { title: 'OS', field: 'os' },
+    { title: 'Image', field: 'image' },
+    { title: 'Size', field: 'size' },
+    { title: 'Owner', field: 'owner' },
+    { title: 'Cluster', field: 'cluster' },
+    { title: 'Expires', render: w => (w.expiresAt ? new Date(w.expiresAt).toLocaleString() : '—') },
+    {
+      title: 'Actions',
+      render: w => (
+        <>
+          <Button size="small" component={Link as any} to={`/catalog/default/workspace/${w.name}/desktop`} disabled={w.status.phase !== 'Running'}>
+            Open
+          </Button>
+          <WorkspaceActions workspace={w} onChanged={() => load()} />
+        </>
+      ),
+    },
+  ];
+
+  let body;
+  if (error) body = <ResponseErrorPanel error={error} title="Could not list your desktops" />;
+  else if (!workspaces) body = <Progress />;
+  else if (workspaces.length === 0)
+    body = (
+      <EmptyState
+        missing="data"
+        title="You have no desktops yet"
+        description="Order a Linux or Windows desktop from a Software Template."
+        action={<Button variant="contained" color="primary" component={Link as any} to="/create">Order a desktop</Button>}
+      />
+    );
+  else body = <Table<Workspace> title="Desktops" options={{ paging: false, search: true }} columns={columns} data={workspaces} />;
+
+  return (
+    <Page themeId="tool">
+      <Header title="My workspaces" subtitle="Desktops you and your groups own" />
+      <Content>
+        <ContentHeader title="">
+          <Button variant="contained" color="primary" component={Link as any} to="/create">
+            Order a desktop
+          </Button>
+        </ContentHeader>
+        {body}
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { useApi, alertApiRef } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  Tooltip,
+} from '@material-ui/core';
+import {
+  Workspace,
+  WorkspaceAction,
+  workspaceDeletePermission,
+  workspaceLifecyclePermission,
+} from '@desktop-mania/plugin-workspaces-common';
+import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+
+function reasonFor(allowed: boolean, loading: boolean, busy: boolean, phaseBlocks?: string) {
+  if (loading) return 'Checking your permissions…';
+  if (!allowed) return 'You do not have permission to do this';
+  if (busy) return 'Another action is in progress';
+  return phaseBlocks;
+}
+
+/**
+ * Start, stop, restart and delete for one desktop. Buttons the person may
+ * not use stay visible, disabled, with the reason in a tooltip.
+ */
+export function WorkspaceActions(props: {
+  workspace: Workspace;
+  onChanged(workspace?: Workspace): void;
+  size?: 'small' | 'medium';
+}) {
+  const { workspace, onChanged } = props;
+  const api = useApi(workspacesApiRef);
+  const alertApi = useApi(alertApiRef);
+  const lifecycle = usePermission({ permission: workspaceLifecyclePermission, resourceRef: workspace.name });
+  const remove = usePermission({ permission: workspaceDeletePermission, resourceRef: workspace.name });
+  const [busy, setBusy] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const phase = workspace.status.phase;
+
+  const run = async (action: WorkspaceAction) => {
+    setBusy(action);
+    try {
+      onChanged(await api.runAction(workspace.name, action));
+      alertApi.post({ message: `${workspace.name}: ${action} requested`, severity: 'success', display: 'transient' });
+    } catch (e) {
+      alertApi.post({ message: `Could not ${action} ${workspace.name}: ${(e as Error).message}`, severity: 'error' });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const destroy = async () => {
+    setConfirming(false);
+    setBusy('delete');
+    try {
+      await api.deleteWorkspace(workspace.name);
+      alertApi.post({ message: `${workspace.name} was deleted`, severity: 'success', display: 'transient' });
+      onChanged(undefined);
+    } catch (e) {
+      alertApi.post({ message: `Could not delete ${workspace.name}: ${(e as Error).message}`, severity: 'error' });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const buttons: Array<{ label: string; action: WorkspaceAction | 'delete'; allowed: boolean; loading: boolean; blocked?: string }> = [
+    { label: 'Start', action: 'start', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase === 'Running' ? 'The desktop is already running' : undefined },
+    { label: 'Stop', action: 'stop', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase === 'Stopped' ? 'The desktop is already stopped' : undefined },
+    { label: 'Restart', action: 'restart', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase !== 'Running' ? 'Only a running desktop can restart' : undefined },
+    { label: 'Delete', action: 'delete', allowed: remove.allowed, loading: remove.loading },
+  ];
+
+  return (
+    <>
+      {buttons.map(b => {
+        const reason = reasonFor(b.allowed, b.loading, !!busy, b.blocked);
+        return (
+          <Tooltip key={b.label} title={reason ?? ''}>
+            <span>
+              <Button
+                size={props.size ?? 'small'}
+                variant={b.action === 'delete' ? 'outlined' : 'contained'}
+                color={b.action === 'delete' ? 'secondary' : 'primary'}
+                disabled={!!reason}
+                onClick={() => (b.action === 'delete' ? setConfirming(true) : run(b.action))}
+                style={{ marginRight: 8 }}
+              >
+                {busy === b.action ? `${b.label}…` : b.label}
+              </Button>
+            </span>
+          </Tooltip>
+        );
+      })}
+      <Dialog open={confirming} onClose={() => setConfirming(false)}>
+        <DialogTitle>Delete {workspace.name}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            The desktop and its disk are removed for good. Files on it cannot be recovered.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(false)}>Cancel</Button>
+          <Button color="secondary" variant="contained" onClick={destroy}>
+            Delete for good
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
