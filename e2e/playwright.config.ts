@@ -32,7 +32,7 @@ export default defineConfig({
     url: `${BASE_URL}/.backstage/health/v1/readiness`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
   },
 });

@@ -19,6 +19,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@desktop-mania/plugin-scaffolder-backend-module-workspaces'),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);

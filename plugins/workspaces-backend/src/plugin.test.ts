@@ -1,7 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import request from 'supertest';
-import { FakeProvider } from './__testUtils__/FakeProvider';
+import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startWorkspacesTestBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);

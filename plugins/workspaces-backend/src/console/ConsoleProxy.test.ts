@@ -4,7 +4,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { ConsoleInUseError, encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { FakeProvider } from '../__testUtils__/FakeProvider';
+import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 import { HIGH_WATER_MARK } from './ConsoleProxy';
 

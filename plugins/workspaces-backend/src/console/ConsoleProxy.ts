@@ -277,9 +277,11 @@ export class ConsoleProxy {
 
     // Draining everything buffered at once sends fewer, larger frames.
     let waiting = false;
-    const pump = () => {
-      let chunk: Buffer | null;
-      while (!waiting && (chunk = upstream!.read()) !== null) {
+    function pump() {
+      for (;;) {
+        if (waiting) return;
+        const chunk: Buffer | null = upstream!.read();
+        if (chunk === null) return;
         bytesFromDesktop += chunk.length;
         if (ws.bufferedAmount + chunk.length <= HIGH_WATER_MARK) {
           ws.send(chunk);
@@ -287,13 +289,14 @@ export class ConsoleProxy {
           // A slow browser slows the desktop instead of growing memory:
           // reading resumes once this chunk has reached the browser's socket.
           waiting = true;
-          ws.send(chunk, () => {
-            waiting = false;
-            if (!finished) pump();
-          });
+          ws.send(chunk, resume);
         }
       }
-    };
+    }
+    function resume() {
+      waiting = false;
+      if (!finished) pump();
+    }
     upstream.on('readable', pump);
     upstream.on('end', () => finish(1000, 'The desktop closed the connection'));
     upstream.on('close', () => finish(1000, 'The desktop closed the connection'));

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './rfb';
+export * from './FakeProvider';

@@ -6,7 +6,7 @@ import type {
   WorkspaceCreateSpec,
   WorkspaceProvider,
   WorkspaceRef,
-} from '@desktop-mania/plugin-workspaces-node';
+} from '../WorkspaceProvider';
 
 /**
  * An in-memory provider for tests of the lifecycle rules: it records every

@@ -1,0 +1,18 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description: 'Wait up to 15 minutes for the ordered desktop to run',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'wait',
+          action: 'workspace:wait',
+          name: 'Wait for the desktop',
+          input: { name: '${{ parameters.name }}', timeoutMinutes: 15 },
+        },
+      ],
+    }),
+  },
+];
