@@ -54,7 +54,7 @@ ensure_debs() {
 }
 
 # The desktop stack the local provider runs.
-DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm bubblewrap x11-utils xdotool fonts-dejavu-core)
+DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core)
 
 install_hash() {
   (cd "$ROOT" && cat package.json package-lock.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -c1-16

@@ -28,5 +28,6 @@ done_step "tests"
 
 step "browser tests"
 (cd packages/app && backstage-cli package build >/dev/null)
+rm -rf .cache/e2e
 playwright test -c e2e/playwright.config.ts
 done_step "browser tests"

@@ -1,0 +1,73 @@
+import fs from 'fs';
+import path from 'path';
+import { expect, Page, test } from '@playwright/test';
+import { signIn } from './signIn';
+
+const DESKTOPS = path.resolve(__dirname, '../.cache/e2e/desktops');
+const SHOTS = path.resolve(__dirname, '../test-results/e2e');
+
+async function pick(page: Page, label: string, option: RegExp) {
+  await page.getByLabel(label).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+/** How many different colours the console shows: a black or blank screen has one. */
+async function colours(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="desktop-console-canvas-container"] canvas') as HTMLCanvasElement | null;
+    if (!canvas || !canvas.width) return 0;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+}
+
+test('order a Linux desktop from the template and use it in the Desktop tab', async ({ page }) => {
+  const name = `e2e-${Date.now().toString(36)}`;
+  await signIn(page);
+
+  await page.goto('/create');
+  await page.getByRole('heading', { name: 'Linux desktop' }).waitFor();
+  await page.goto('/create/templates/default/linux-desktop');
+
+  await page.getByLabel('Name').fill(name);
+  await pick(page, 'Image', /Debian desktop/);
+  await pick(page, 'Size', /Small/);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task ends with a link to the new desktop.
+  const open = page.getByRole('link', { name: 'Open the desktop' });
+  await open.waitFor({ timeout: 90_000 });
+  await page.screenshot({ path: `${SHOTS}/template-done.png`, fullPage: true });
+  await open.click();
+
+  await expect(page).toHaveURL(new RegExp(`/catalog/default/workspace/${name}/desktop`));
+  await expect(page.getByTestId('desktop-console-status')).toHaveText(/Connected/, { timeout: 30_000 });
+  await expect.poll(() => colours(page), { timeout: 20_000 }).toBeGreaterThan(2);
+  await page.screenshot({ path: `${SHOTS}/desktop-connected.png`, fullPage: true });
+
+  // Type into the desktop's terminal: the file appears in the desktop's home.
+  const proof = `proof-${Date.now()}`;
+  const canvas = page.locator('[data-testid="desktop-console-canvas-container"] canvas').first();
+  await canvas.click({ position: { x: 200, y: 200 } });
+  await page.keyboard.type(`touch ~/${proof}\n`, { delay: 20 });
+  await expect.poll(() => fs.existsSync(path.join(DESKTOPS, name, 'home', proof)), { timeout: 15_000 }).toBe(true);
+
+  // What the desktop copies shows up in the console's clipboard panel.
+  await page.keyboard.type(`printf clip-${proof} | xclip -selection clipboard\n`, { delay: 20 });
+  await expect(page.getByTestId('desktop-clipboard-remote')).toHaveValue(`clip-${proof}`, { timeout: 15_000 });
+  await page.screenshot({ path: `${SHOTS}/desktop-used.png`, fullPage: true });
+
+  // The entity page shows the desktop running.
+  await page.goto(`/catalog/default/workspace/${name}`);
+  await expect(page.getByText('Running').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/workspace-entity.png`, fullPage: true });
+
+  // Delete asks first, then removes the desktop and its home folder.
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete for good' }).click();
+  await expect.poll(() => fs.existsSync(path.join(DESKTOPS, name)), { timeout: 15_000 }).toBe(false);
+});
