@@ -72,7 +72,12 @@ ensure_npm_deps() {
 }
 
 # What the test command needs beyond the desktop stack.
-TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck kubernetes-client)
+TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck)
+
+# kustomize builds deploy/ in the tests; any kubectl brings it.
+ensure_kubectl() {
+  command -v kubectl >/dev/null 2>&1 || ensure_debs kubernetes-client
+}
 
 # A PostgreSQL server for TestDatabases. Backstage would start one in Docker
 # under CI; there is none here, so a local server is started when none answers.

@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node
 ensure_debs "${DESKTOP_DEBS[@]}" "${TEST_DEBS[@]}"
+ensure_kubectl
 ensure_npm_deps
 ensure_postgres
 

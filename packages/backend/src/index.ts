@@ -38,5 +38,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // registers when its config block is present.
 backend.add(import('@desktop-mania/plugin-workspaces-backend'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
+backend.add(import('@desktop-mania/plugin-workspaces-backend-module-kubevirt'));
 
 backend.start();

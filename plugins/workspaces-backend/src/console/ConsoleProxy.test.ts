@@ -18,7 +18,13 @@ const ORIGIN = 'http://localhost:3000';
 function pipePair() {
   const toDesktop = new PassThrough();
   const fromDesktop = new PassThrough();
-  const proxySide = Duplex.from({ readable: fromDesktop, writable: toDesktop });
+  const proxySide = new Duplex({
+    read() {},
+    write(chunk, _encoding, callback) {
+      toDesktop.write(chunk, callback);
+    },
+  });
+  fromDesktop.on('data', data => proxySide.push(data));
   return { proxySide, toDesktop, fromDesktop };
 }
 

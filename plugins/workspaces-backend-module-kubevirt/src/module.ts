@@ -1,0 +1,32 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
+import { readKubeVirtClusters } from './clusters';
+import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
+
+/**
+ * Runs desktops as KubeVirt VirtualMachines. Registers only when clusters are
+ * configured.
+ * @public
+ */
+export const workspacesModuleKubevirt = createBackendModule({
+  pluginId: 'workspaces',
+  moduleId: 'kubevirt',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        providers: workspaceProvidersExtensionPoint,
+      },
+      async init({ config, logger, providers }) {
+        const clusters = readKubeVirtClusters(config);
+        if (clusters.length === 0) {
+          logger.info('No KubeVirt clusters are configured');
+          return;
+        }
+        providers.addProvider(new KubeVirtWorkspaceProvider(clusters, logger));
+        logger.info(`KubeVirt desktops on ${clusters.map(c => c.name).join(', ')}`);
+      },
+    });
+  },
+});
