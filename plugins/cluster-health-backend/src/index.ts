@@ -1,0 +1,6 @@
+/**
+ * The cluster health backend: named Prometheus panels for platform owners.
+ *
+ * @packageDocumentation
+ */
+export { clusterHealthPlugin as default } from './plugin';
