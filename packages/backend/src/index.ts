@@ -40,4 +40,6 @@ backend.add(import('@desktop-mania/plugin-workspaces-backend'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-kubevirt'));
 
+backend.add(import('@desktop-mania/plugin-cluster-health-backend'));
+
 backend.start();

@@ -16,7 +16,7 @@ if (missing.length) {
 }
 const describeIfInstalled = missing.length ? describe.skip : describe;
 
-async function start(url: string, extra: object = {}, result = AuthorizeResult.ALLOW) {
+async function start(url: string, extra: object = {}, result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
   return startTestBackend({
     features: [
       clusterHealthPlugin,
@@ -103,7 +103,7 @@ describe('cluster health when Prometheus misbehaves', () => {
   let url: string;
 
   beforeAll(async () => {
-    stub = http.createServer((req, res) => {
+    stub = http.createServer((_req, res) => {
       if (mode === 'slow') return; // never answers
       if (mode === 'error') {
         res.writeHead(422, { 'Content-Type': 'application/json' });

@@ -55,7 +55,7 @@ function clusterSeries(): Array<{ family: string; type: 'gauge' | 'counter'; ser
       ...SERVERS.flatMap(n => ['control-plane', 'etcd', 'master'].map(role => ({ name: 'kube_node_role', labels: { ...node(n), role }, value: () => 1 }))),
       ...WORKERS.map(n => ({ name: 'kube_node_role', labels: { ...node(n), role: 'worker' }, value: () => 1 })),
     ]),
-    gauge('up', SERVERS.map((n, i) => ({ name: 'up', labels: { job: 'apiserver', instance: `10.0.0.${11 + i}:6443` }, value: () => 1 }))),
+    gauge('up', SERVERS.map((_n, i) => ({ name: 'up', labels: { job: 'apiserver', instance: `10.0.0.${11 + i}:6443` }, value: () => 1 }))),
     {
       family: 'apiserver_request',
       type: 'counter',
