@@ -30,5 +30,15 @@ done_step "tests"
 step "browser tests"
 (cd packages/app && backstage-cli package build >/dev/null)
 rm -rf .cache/e2e
+mkdir -p .cache/e2e
+# A real Prometheus (node-exporter, the portal's metrics, a backfilled RKE2
+# history) for the cluster health page.
+node --require @backstage/cli/config/nodeTransform.cjs plugins/cluster-health-backend/dev/start-prometheus.ts \
+  .cache/e2e/prometheus-url localhost:7017 e2e-prometheus-scrape-token &
+prometheus_pid=$!
+trap 'kill $prometheus_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do [ -s .cache/e2e/prometheus-url ] && break; sleep 1; done
+E2E_PROMETHEUS_URL="$(cat .cache/e2e/prometheus-url)"
+export E2E_PROMETHEUS_URL
 playwright test -c e2e/playwright.config.ts
 done_step "browser tests"
