@@ -36,7 +36,8 @@ ensure_node() {
     export PATH="$CACHE/bin:$PATH"
     export npm_config_nodedir="$dir"
   else
-    export npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+    npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+    export npm_config_nodedir
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
 }
@@ -53,7 +54,8 @@ ensure_debs() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The desktop stack the local provider runs.
+# The desktop stack the local provider runs (used by start.sh and test.sh).
+# shellcheck disable=SC2034
 DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core)
 
 install_hash() {
@@ -72,6 +74,7 @@ ensure_npm_deps() {
 }
 
 # What the test command needs beyond the desktop stack.
+# shellcheck disable=SC2034
 TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck)
 
 # kustomize builds deploy/ in the tests; any kubectl brings it.
@@ -87,7 +90,7 @@ ensure_postgres() {
   if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then return 0; fi
   log "starting PostgreSQL on port $port"
   local version
-  version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)"
   if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
     as_root pg_createcluster "$version" main -p "$port" >/dev/null
   fi

@@ -1,0 +1,7 @@
+/**
+ * Helpers for tests that validate manifests against the KubeVirt, CDI and
+ * MetalLB schemas in shared/schemas.
+ *
+ * @packageDocumentation
+ */
+export { openApiValidator, readSchemaFile, SCHEMAS_DIR } from './openApiValidator';

@@ -1,0 +1,38 @@
+import fs from 'fs';
+import path from 'path';
+import Ajv from 'ajv';
+
+/** The shared/schemas folder beside the repository. */
+export const SCHEMAS_DIR = path.resolve(__dirname, '../../../../../shared/schemas');
+
+export function readSchemaFile(file: string): any {
+  const full = path.join(SCHEMAS_DIR, file);
+  if (!fs.existsSync(full)) {
+    throw new Error(`Schema ${full} is missing: the shared/ folder must sit beside the repository`);
+  }
+  return JSON.parse(fs.readFileSync(full, 'utf8'));
+}
+
+// OpenAPI objects accept unknown fields; closing them makes a misspelt field fail.
+function closeObjects(node: any): any {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node && typeof node === 'object') {
+    const out: any = {};
+    for (const [k, v] of Object.entries(node)) {
+      out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v);
+    }
+    if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+    return out;
+  }
+  return node;
+}
+
+/** Validates objects against one definition of an OpenAPI v2 document, or an OpenAPI v3 schema. */
+export function openApiValidator(document: { definitions?: object } | object, definition?: string) {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  if (definition) {
+    ajv.addSchema({ definitions: closeObjects((document as any).definitions) }, 'api');
+    return ajv.compile({ $ref: `api#/definitions/${definition}` });
+  }
+  return ajv.compile(closeObjects(document));
+}
