@@ -1,5 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createWorkspaceAction } from './actions/createWorkspace';
 import { waitForWorkspaceAction } from './actions/waitForWorkspace';
 
@@ -16,11 +17,12 @@ export const scaffolderModuleWorkspaces = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, auth, discovery }) {
+      async init({ scaffolder, auth, discovery, catalog }) {
         scaffolder.addActions(
           createWorkspaceAction({ auth, discovery }),
-          waitForWorkspaceAction({ auth, discovery }),
+          waitForWorkspaceAction({ auth, discovery, catalog }),
         );
       },
     });

@@ -128,6 +128,24 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
     expect(logged).toEqual(['slow is Starting', 'slow is Running']);
   });
 
+  it('also waits for the catalog entity, so the links it outputs work', async () => {
+    const create = createWorkspaceAction({ auth, discovery: env.discovery });
+    await create.handler(context({ name: 'listed', image: 'debian-desktop', size: 'small' }));
+    provider.machines.get('listed')!.status = { phase: 'Running', ready: true };
+    const asked: string[] = [];
+    const catalog = {
+      getEntityByRef: async (ref: any) => {
+        asked.push(String(ref));
+        return asked.length < 3 ? undefined : ({ kind: 'Workspace' } as any);
+      },
+    };
+    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, catalog, pollIntervalMs: 20 });
+    const ctx = context({ name: 'listed' });
+    await wait.handler(ctx);
+    expect(asked).toEqual(['workspace:default/listed', 'workspace:default/listed', 'workspace:default/listed']);
+    expect((ctx.logger.info as jest.Mock).mock.calls.map(c => c[0])).toContain('listed runs; waiting for it to appear in the catalog');
+  });
+
   it('fails with the reason when the desktop fails', async () => {
     const create = createWorkspaceAction({ auth, discovery: env.discovery });
     await create.handler(context({ name: 'broken', image: 'debian-desktop', size: 'small' }));

@@ -1,4 +1,5 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { clientFor, refusal } from './client';
 import { examples } from './waitForWorkspace.examples';
@@ -10,10 +11,28 @@ import { examples } from './waitForWorkspace.examples';
 export function waitForWorkspaceAction(options: {
   auth: AuthService;
   discovery: DiscoveryService;
+  /** When given, the wait also lasts until the desktop's entity is in the catalog, so links to its page work. */
+  catalog?: Pick<CatalogService, 'getEntityByRef'>;
   pollIntervalMs?: number;
 }) {
   const { client, tokenFor } = clientFor(options);
   const pollMs = options.pollIntervalMs ?? 3000;
+
+  async function waitForEntity(name: string, deadline: number, credentials: BackstageCredentials, logger: { info(m: string): void }) {
+    if (!options.catalog) return;
+    const ref = `workspace:default/${name}`;
+    let logged = false;
+    while (!(await options.catalog.getEntityByRef(ref, { credentials }))) {
+      if (!logged) {
+        logger.info(`${name} runs; waiting for it to appear in the catalog`);
+        logged = true;
+      }
+      if (Date.now() + pollMs > deadline) {
+        throw new Error(`The desktop ${name} runs, but its catalog entity did not appear before the wait timed out`);
+      }
+      await new Promise(r => setTimeout(r, Math.min(pollMs, 1000)));
+    }
+  }
   return createTemplateAction({
     id: 'workspace:wait',
     description: 'Waits until a desktop is running, or fails when it fails or takes too long',
@@ -52,6 +71,7 @@ export function waitForWorkspaceAction(options: {
           last = phase;
         }
         if (phase === 'Running' && ready) {
+          await waitForEntity(ctx.input.name, deadline, await ctx.getInitiatorCredentials(), ctx.logger);
           ctx.output('phase', phase);
           return;
         }
