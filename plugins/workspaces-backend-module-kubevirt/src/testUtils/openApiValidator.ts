@@ -1,9 +1,13 @@
 import fs from 'fs';
 import path from 'path';
 import Ajv from 'ajv';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 /** The shared/schemas folder beside the repository. */
-export const SCHEMAS_DIR = path.resolve(__dirname, '../../../../../shared/schemas');
+export const SCHEMAS_DIR = resolvePackagePath(
+  '@desktop-mania/plugin-workspaces-backend-module-kubevirt',
+  '../../../shared/schemas',
+);
 
 export function readSchemaFile(file: string): any {
   const full = path.join(SCHEMAS_DIR, file);
