@@ -89,4 +89,9 @@ backend.add(permissionPolicyModule);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend'));
 backend.add(socketProvider);
+// Used by the time-to-desktop benchmark: real local desktops, and the catalog
+// with the module that mirrors desktops into it.
+backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
 backend.start().then(() => process.send?.('ready'));

@@ -8,8 +8,9 @@ export const PORTAL = 'http://localhost:7027';
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Starts the bench backend in its own process, so its CPU and memory can be read apart from the clients. */
-export async function startPortal(targets: Record<string, string>) {
-  const child: ChildProcess = fork(path.join(__dirname, 'benchBackend.ts'), ['--config', path.join(__dirname, 'app-config.bench.yaml')], {
+export async function startPortal(targets: Record<string, string>, extraConfigs: string[] = []) {
+  const configs = [path.join(__dirname, 'app-config.bench.yaml'), ...extraConfigs].flatMap(c => ['--config', c]);
+  const child: ChildProcess = fork(path.join(__dirname, 'benchBackend.ts'), configs, {
     cwd: ROOT,
     execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
     env: { ...process.env, BENCH_TARGETS: JSON.stringify(targets), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
@@ -26,13 +27,20 @@ export async function startPortal(targets: Record<string, string>) {
   return {
     pid: child.pid!,
     token,
-    async order(name: string) {
+    async order(name: string, cluster?: string) {
       const res = await fetch(`${PORTAL}/api/workspaces/workspaces`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name, image: 'bench', size: 'small' }),
+        body: JSON.stringify({ name, image: 'bench', size: 'small', ...(cluster ? { cluster } : {}) }),
       });
       if (!res.ok) throw new Error(`order failed: ${res.status} ${await res.text()}`);
+    },
+    async remove(name: string) {
+      await fetch(`${PORTAL}/api/workspaces/workspaces/${name}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    },
+    async inCatalog(name: string) {
+      const res = await fetch(`${PORTAL}/api/catalog/entities/by-name/workspace/default/${name}`, { headers: { Authorization: `Bearer ${token}` } });
+      return res.ok;
     },
     stop() {
       child.kill('SIGTERM');

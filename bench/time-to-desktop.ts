@@ -1,0 +1,55 @@
+/*
+ * Time to desktop with the local provider: order through the API, then the
+ * first framebuffer through the portal's console proxy; and the time until the
+ * Workspace entity is in the catalog. p50 and p95 over repeated orders.
+ * Run: bash bench/run.sh time-to-desktop [orders]
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { percentile, RfbClient } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { openConsole, startPortal } from './lib/portal';
+
+const ORDERS = Number(process.argv[2] ?? 10);
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-desktops-'));
+  process.env.BENCH_LOCAL_DIR = dir;
+  const portal = await startPortal({}, [path.join(__dirname, 'lib/app-config.bench-local.yaml')]);
+  const frame: number[] = [];
+  const catalog: number[] = [];
+  try {
+    for (let i = 0; i < ORDERS; i++) {
+      const name = `ttd-${i}-${Date.now().toString(36)}`;
+      const t0 = performance.now();
+      await portal.order(name, 'local');
+      const client = new RfbClient(await openConsole(name, portal.token));
+      await client.handshake();
+      client.request(false, 0, 0, client.width, client.height);
+      await client.readUpdate();
+      frame.push(performance.now() - t0);
+      client.close();
+      while (!(await portal.inCatalog(name))) {
+        if (performance.now() - t0 > 60_000) throw new Error(`${name} never reached the catalog`);
+        await new Promise(r => setTimeout(r, 50));
+      }
+      catalog.push(performance.now() - t0);
+      await portal.remove(name);
+    }
+  } finally {
+    portal.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  frame.sort((a, b) => a - b);
+  catalog.sort((a, b) => a - b);
+  const row = (label: string, xs: number[]) => ({ measure: label, 'p50 ms': percentile(xs, 50).toFixed(0), 'p95 ms': percentile(xs, 95).toFixed(0), orders: xs.length });
+  console.table([row('order → first framebuffer (via proxy)', frame), row('order → Workspace entity in the catalog', catalog)]);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'time-to-desktop.json'), JSON.stringify({ date: new Date().toISOString(), frame, catalog }, null, 2));
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
