@@ -7,8 +7,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { percentile, RfbClient, startSyntheticRfbServer } from '@desktop-mania/plugin-workspaces-node/testUtils';
-import { openConsole, processUsage, startPortal } from './lib/portal';
+import { percentile, RfbClient } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { openConsole, processUsage, startPortal, startSyntheticServerProcess } from './lib/portal';
 
 const LEVELS = (process.argv[2] ?? '100,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -20,10 +20,13 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
   const before = await processUsage(portal.pid);
   const clients: RfbClient[] = [];
   let dropped = 0;
+  let closing = false;
   for (let i = 0; i < n; i++) {
     try {
       const transport = await openConsole('synth-1', portal.token);
-      transport.ws.on('close', () => dropped++);
+      transport.ws.on('close', () => {
+        if (!closing) dropped++;
+      });
       const client = new RfbClient(transport);
       await client.handshake();
       clients.push(client);
@@ -34,6 +37,7 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
   const idle = await processUsage(portal.pid);
   const latencies: number[] = [];
   let bytes = 0;
+  let stalled = 0;
   const t0 = Date.now();
   const cpu0 = idle.cpuSeconds;
   const until = t0 + SECONDS * 1000;
@@ -50,6 +54,7 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
             new Promise<number>((_, reject) => setTimeout(() => reject(new Error('stalled')), 5000)),
           ]);
         } catch {
+          stalled++;
           return;
         }
         latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
@@ -60,6 +65,7 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
   );
   const elapsed = (Date.now() - t0) / 1000;
   const after = await processUsage(portal.pid);
+  closing = true;
   clients.forEach(c => c.close());
   await new Promise(r => setTimeout(r, 1000));
   latencies.sort((a, b) => a - b);
@@ -67,6 +73,7 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
     sessions: n,
     connected: clients.length,
     dropped,
+    stalled,
     mbitPerSession: (bytes * 8) / elapsed / 1e6 / Math.max(1, clients.length),
     backendCpuCores: (after.cpuSeconds - cpu0) / elapsed,
     rssPerSessionKiB: (idle.rssBytes - before.rssBytes) / Math.max(1, clients.length) / 1024,
@@ -77,7 +84,7 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
 }
 
 async function main() {
-  const synthetic = await startSyntheticRfbServer({ width: 1024, height: 768 });
+  const synthetic = await startSyntheticServerProcess();
   const portal = await startPortal({ synth: `tcp:127.0.0.1:${synthetic.port}` });
   const rows = [];
   try {
@@ -93,6 +100,7 @@ async function main() {
       sessions: r.sessions,
       connected: r.connected,
       dropped: r.dropped,
+      stalled: r.stalled,
       'Mbit/s each': r.mbitPerSession.toFixed(2),
       'backend CPU (cores)': r.backendCpuCores.toFixed(2),
       'RSS per session KiB': r.rssPerSessionKiB.toFixed(0),

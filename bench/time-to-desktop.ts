@@ -12,6 +12,10 @@ import { openConsole, startPortal } from './lib/portal';
 
 const ORDERS = Number(process.argv[2] ?? 10);
 
+function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-desktops-'));
   process.env.BENCH_LOCAL_DIR = dir;
@@ -24,9 +28,9 @@ async function main() {
       const t0 = performance.now();
       await portal.order(name, 'local');
       const client = new RfbClient(await openConsole(name, portal.token));
-      await client.handshake();
+      await within(10_000, `${name}: RFB handshake`, client.handshake());
       client.request(false, 0, 0, client.width, client.height);
-      await client.readUpdate();
+      await within(10_000, `${name}: first framebuffer`, client.readUpdate());
       frame.push(performance.now() - t0);
       client.close();
       while (!(await portal.inCatalog(name))) {
@@ -36,6 +40,11 @@ async function main() {
       catalog.push(performance.now() - t0);
       await portal.remove(name);
     }
+  } catch (error) {
+    // Leave what a person needs to see why.
+    const { execSync } = await import('child_process');
+    console.error(execSync(`ls -la ${dir}/*/run 2>&1; tail -5 ${dir}/*/run/xvnc.log 2>&1; pgrep -af 'Xvnc|openbox' 2>&1`).toString());
+    throw error;
   } finally {
     portal.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -83,3 +83,17 @@ export async function processUsage(pid: number) {
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return { cpuSeconds: ticks / 100, rssBytes: rssKb * 1024 };
 }
+
+/** Starts the synthetic RFB server in a child process; resolves its port. */
+export async function startSyntheticServerProcess(width = 1024, height = 768) {
+  const child = fork(path.join(__dirname, 'syntheticServer.ts'), [String(width), String(height)], {
+    cwd: ROOT,
+    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: any) => m?.port && resolve(m.port));
+    child.once('exit', code => reject(new Error(`synthetic server exited ${code}`)));
+  });
+  return { port, pid: child.pid!, close: () => child.kill('SIGTERM') };
+}
