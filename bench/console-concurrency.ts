@@ -49,10 +49,12 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
         const s = process.hrtime.bigint();
         client.request(false, 0, 0, TILE, TILE);
         try {
-          bytes += await Promise.race([
+          // Awaited first: `bytes += await` would read bytes before the wait and lose other sessions' counts.
+          const got = await Promise.race([
             client.readUpdate(),
             new Promise<number>((_, reject) => setTimeout(() => reject(new Error('stalled')), 5000)),
           ]);
+          bytes += got;
         } catch {
           stalled++;
           return;

@@ -59,13 +59,21 @@ export function openConsole(name: string, token: string): Promise<Transport & { 
 
 export function wsTransport(ws: WebSocket): Promise<Transport & { ws: WebSocket }> {
   ws.binaryType = 'nodebuffer';
+  // A server that speaks first can have its first message parsed in the same
+  // tick as 'open'; keep what arrives until the reader subscribes.
+  const early: Buffer[] = [];
+  let listener: ((d: Buffer) => void) | undefined;
+  ws.on('message', (d: Buffer) => (listener ? listener(d) : early.push(d)));
   return new Promise((resolve, reject) => {
     ws.once('open', () => {
       (ws as any)._socket?.setNoDelay(true);
       resolve({
         ws,
         send: d => ws.send(d, { binary: true }),
-        onData: l => ws.on('message', (d: Buffer) => l(d)),
+        onData: l => {
+          listener = l;
+          early.splice(0).forEach(l);
+        },
         close: () => ws.close(),
       });
     });

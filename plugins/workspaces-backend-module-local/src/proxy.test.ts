@@ -1,0 +1,84 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { AddressInfo } from 'net';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
+import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
+import { RfbClient } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { DEFAULT_BINARIES } from './LocalWorkspaceProvider';
+import { workspacesModuleLocal } from './module';
+
+jest.setTimeout(60_000);
+
+const missing = Object.values(DEFAULT_BINARIES).filter(b => !fs.existsSync(b));
+if (missing.length) {
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping the proxy-to-Xvnc test: ${missing.join(', ')} not installed (scripts/test.sh installs them)`);
+}
+const describeIfInstalled = missing.length ? describe.skip : describe;
+
+describeIfInstalled('the console proxy in front of a real Xvnc', () => {
+  it('relays a real RFB session, authenticated as the browser does, and audits it', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proxy-xvnc-'));
+    const backend = await startTestBackend({
+      features: [
+        workspacesPlugin,
+        workspacesModuleLocal,
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            workspaces: {
+              images: [{ name: 'debian-desktop', title: 'Debian', os: 'linux' }],
+              sizes: [{ name: 'small', title: 'Small', geometry: '800x600' }],
+              local: { dataDir, displayBase: 300 + Math.floor(Math.random() * 100) },
+            },
+          },
+        }),
+      ],
+    });
+    const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
+    try {
+      await request(backend.server).post('/api/workspaces/workspaces').set(alice).send({ name: 'real', image: 'debian-desktop', size: 'small' }).expect(201);
+      const { port } = backend.server.address() as AddressInfo;
+      const ws = new WebSocket(
+        `ws://localhost:${port}/api/workspaces/workspaces/real/console`,
+        ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token('user:default/alice'))],
+        { origin: 'http://localhost:3000' },
+      );
+      const early: Buffer[] = [];
+      let listener: ((d: Buffer) => void) | undefined;
+      ws.on('message', (d: Buffer) => (listener ? listener(d) : early.push(d)));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      const client = new RfbClient({
+        send: d => ws.send(d),
+        onData: l => {
+          listener = l;
+          early.splice(0).forEach(l);
+        },
+        close: () => ws.close(),
+      });
+      await client.handshake();
+      expect([client.width, client.height]).toEqual([800, 600]);
+      client.request(false, 0, 0, client.width, client.height);
+      expect(await client.readUpdate()).toBeGreaterThanOrEqual(800 * 600 * 4);
+      const closed = new Promise(r => ws.once('close', r));
+      client.close();
+      await closed;
+      await new Promise(r => setTimeout(r, 300));
+      const audit = await request(backend.server).get('/api/workspaces/workspaces/real/audit').set(alice).expect(200);
+      expect(audit.body.find((a: any) => a.action === 'console').message).toMatch(/B from the desktop, closed 1000/);
+      await request(backend.server).delete('/api/workspaces/workspaces/real').set(alice).expect(204);
+    } finally {
+      await backend.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
