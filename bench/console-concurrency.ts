@@ -12,8 +12,9 @@ import { openConsole, processUsage, startPortal, startSyntheticServerProcess } f
 
 const LEVELS = (process.argv[2] ?? '100,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-// 64x64 pixels at 4 bytes, 30 times a second: about 0.98 Mbit/s per session.
-const TILE = 64;
+// 32x32 pixels at 4 bytes, 30 times a second: about 0.98 Mbit/s per session
+// (BENCH_TILE=64 offers about 3.9 Mbit/s).
+const TILE = Number(process.env.BENCH_TILE ?? 32);
 const PER_SECOND = 30;
 
 async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>) {
