@@ -6,12 +6,9 @@
  */
 import net from 'net';
 import { createBackend } from '@backstage/backend-defaults';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import {
-  ProviderWorkspace,
-  workspaceProvidersExtensionPoint,
-} from '@desktop-mania/plugin-workspaces-node';
+import type { ProviderWorkspace, WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+import { providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { permissionPolicyModule } from '../../packages/backend/src/permissions/permissionPolicyModule';
 
 const targets: Record<string, string> = JSON.parse(process.env.BENCH_TARGETS ?? '{}');
@@ -29,57 +26,49 @@ function connect(target: string) {
   });
 }
 
-const socketProvider = createBackendModule({
-  pluginId: 'workspaces',
-  moduleId: 'bench-sockets',
-  register(reg) {
-    reg.registerInit({
-      deps: { providers: workspaceProvidersExtensionPoint },
-      async init({ providers }) {
-        const machines = new Map<string, ProviderWorkspace>();
-        const find = (name: string) => {
-          const m = machines.get(name);
-          if (!m) throw new NotFoundError(`no desktop ${name}`);
-          return m;
-        };
-        providers.addProvider({
-          id: 'bench-sockets',
-          getClusters: () => [{ name: 'bench', os: ['linux'] }],
-          async create(spec) {
-            const target = Object.keys(targets).find(k => spec.name.startsWith(k));
-            if (!target) throw new NotFoundError(`no bench target for ${spec.name}`);
-            const m = { name: spec.name, cluster: 'bench', status: { phase: 'Running' as const, ready: true } };
-            machines.set(spec.name, m);
-            return m;
-          },
-          async get(ref) {
-            return machines.get(ref.name);
-          },
-          async list() {
-            return [...machines.values()];
-          },
-          async start(ref) {
-            find(ref.name);
-          },
-          async stop(ref) {
-            find(ref.name);
-          },
-          async restart(ref) {
-            find(ref.name);
-          },
-          async delete(ref) {
-            machines.delete(ref.name);
-          },
-          async openConsole(ref) {
-            find(ref.name);
-            const key = Object.keys(targets).find(k => ref.name.startsWith(k))!;
-            return connect(targets[key]);
-          },
-        });
-      },
-    });
-  },
-});
+function socketProvider(): WorkspaceProvider {
+  const machines = new Map<string, ProviderWorkspace>();
+  const find = (name: string) => {
+    const m = machines.get(name);
+    if (!m) throw new NotFoundError(`no desktop ${name}`);
+    return m;
+  };
+  const provider: WorkspaceProvider = {
+    id: 'bench-sockets',
+    getClusters: () => [{ name: 'bench', os: ['linux'] }],
+    async create(spec) {
+      const target = Object.keys(targets).find(k => spec.name.startsWith(k));
+      if (!target) throw new NotFoundError(`no bench target for ${spec.name}`);
+      const m = { name: spec.name, cluster: 'bench', status: { phase: 'Running' as const, ready: true } };
+      machines.set(spec.name, m);
+      return m;
+    },
+    async get(ref) {
+      return machines.get(ref.name);
+    },
+    async list() {
+      return [...machines.values()];
+    },
+    async start(ref) {
+      find(ref.name);
+    },
+    async stop(ref) {
+      find(ref.name);
+    },
+    async restart(ref) {
+      find(ref.name);
+    },
+    async delete(ref) {
+      machines.delete(ref.name);
+    },
+    async openConsole(ref) {
+      find(ref.name);
+      const key = Object.keys(targets).find(k => ref.name.startsWith(k))!;
+      return connect(targets[key]);
+    },
+  };
+  return provider;
+}
 
 const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
@@ -88,7 +77,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend'));
-backend.add(socketProvider);
+backend.add(providerModule('bench-sockets', socketProvider()));
 // Used by the time-to-desktop benchmark: real local desktops, and the catalog
 // with the module that mirrors desktops into it.
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));

@@ -2,7 +2,7 @@ import { fork, ChildProcess } from 'child_process';
 import path from 'path';
 import WebSocket from 'ws';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import type { Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { websocketTransport, type Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
 
 export const PORTAL = 'http://localhost:7027';
 const ROOT = path.resolve(__dirname, '../..');
@@ -59,23 +59,11 @@ export function openConsole(name: string, token: string): Promise<Transport & { 
 
 export function wsTransport(ws: WebSocket): Promise<Transport & { ws: WebSocket }> {
   ws.binaryType = 'nodebuffer';
-  // A server that speaks first can have its first message parsed in the same
-  // tick as 'open'; keep what arrives until the reader subscribes.
-  const early: Buffer[] = [];
-  let listener: ((d: Buffer) => void) | undefined;
-  ws.on('message', (d: Buffer) => (listener ? listener(d) : early.push(d)));
+  const transport = websocketTransport(ws as any);
   return new Promise((resolve, reject) => {
     ws.once('open', () => {
       (ws as any)._socket?.setNoDelay(true);
-      resolve({
-        ws,
-        send: d => ws.send(d, { binary: true }),
-        onData: l => {
-          listener = l;
-          early.splice(0).forEach(l);
-        },
-        close: () => ws.close(),
-      });
+      resolve({ ...transport, ws });
     });
     ws.once('error', reject);
     ws.once('unexpected-response', (_q, r) => reject(new Error(`upgrade refused: ${r.statusCode}`)));

@@ -6,7 +6,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { RfbClient } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { RfbClient, websocketTransport } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { DEFAULT_BINARIES } from './LocalWorkspaceProvider';
@@ -50,21 +50,12 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
         ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token('user:default/alice'))],
         { origin: 'http://localhost:3000' },
       );
-      const early: Buffer[] = [];
-      let listener: ((d: Buffer) => void) | undefined;
-      ws.on('message', (d: Buffer) => (listener ? listener(d) : early.push(d)));
+      const transport = websocketTransport(ws);
       await new Promise((resolve, reject) => {
         ws.once('open', resolve);
         ws.once('error', reject);
       });
-      const client = new RfbClient({
-        send: d => ws.send(d),
-        onData: l => {
-          listener = l;
-          early.splice(0).forEach(l);
-        },
-        close: () => ws.close(),
-      });
+      const client = new RfbClient(transport);
       await client.handshake();
       expect([client.width, client.height]).toEqual([800, 600]);
       client.request(false, 0, 0, client.width, client.height);

@@ -1,11 +1,9 @@
 import { AddressInfo } from 'net';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
-import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
-import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { FakeProvider, providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { createWorkspaceAction } from './createWorkspace';
 import { waitForWorkspaceAction } from './waitForWorkspace';
 
@@ -18,18 +16,7 @@ async function startWorkspaces(provider: FakeProvider) {
   const backend = await startTestBackend({
     features: [
       workspacesPlugin,
-      createBackendModule({
-        pluginId: 'workspaces',
-        moduleId: 'fake',
-        register(reg) {
-          reg.registerInit({
-            deps: { ep: workspaceProvidersExtensionPoint },
-            async init({ ep }) {
-              ep.addProvider(provider);
-            },
-          });
-        },
-      }),
+      providerModule('fake', provider),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({
         data: {

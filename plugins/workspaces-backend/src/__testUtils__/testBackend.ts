@@ -1,6 +1,5 @@
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
   BackstageCredentials,
   PermissionsService,
@@ -15,10 +14,8 @@ import { DefaultEventsService, eventsServiceRef, EventParams } from '@backstage/
 import {
   workspaceCreatePermission,
 } from '@desktop-mania/plugin-workspaces-common';
-import {
-  workspaceProvidersExtensionPoint,
-  WorkspaceProvider,
-} from '@desktop-mania/plugin-workspaces-node';
+import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+import { providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import type { Knex } from 'knex';
 import { workspacesPlugin } from '../plugin';
 import {
@@ -103,22 +100,10 @@ export async function startWorkspacesTestBackend(options: {
       published.push(e);
     },
   });
-  const providerModule = createBackendModule({
-    pluginId: 'workspaces',
-    moduleId: 'test-providers',
-    register(reg) {
-      reg.registerInit({
-        deps: { ep: workspaceProvidersExtensionPoint },
-        async init({ ep }) {
-          options.providers.forEach(p => ep.addProvider(p));
-        },
-      });
-    },
-  });
   const backend = await startTestBackend({
     features: [
       workspacesPlugin,
-      providerModule,
+      providerModule('test-providers', ...options.providers),
       mockServices.rootConfig.factory({ data: options.config ?? WORKSPACES_TEST_CONFIG }),
       createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => testPermissions }),
       createServiceFactory({

@@ -13,6 +13,29 @@ export interface Transport {
   close(): void;
 }
 
+/**
+ * A transport over a websocket that may already be receiving. A server that
+ * speaks first can have its first message parsed in the same tick as 'open',
+ * so messages are kept from the start until the reader subscribes.
+ */
+export function websocketTransport(ws: {
+  on(event: 'message', listener: (data: Buffer) => void): unknown;
+  send(data: Buffer): void;
+  close(): void;
+}): Transport {
+  const early: Buffer[] = [];
+  let listener: ((d: Buffer) => void) | undefined;
+  ws.on('message', d => (listener ? listener(d) : early.push(d)));
+  return {
+    send: d => ws.send(d),
+    onData: l => {
+      listener = l;
+      early.splice(0).forEach(l);
+    },
+    close: () => ws.close(),
+  };
+}
+
 export function socketTransport(socket: Duplex): Transport {
   return {
     send: d => socket.write(d),
