@@ -6,10 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type { EventsService } from '@backstage/plugin-events-node';
+import type { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
   Workspace,
   WorkspacesClient,
@@ -19,15 +20,43 @@ import { locationOf, workspaceToEntity } from './workspaceToEntity';
 /** The topic the workspaces backend announces changes on. */
 export const WORKSPACES_TOPIC = 'workspaces';
 
+/** A change the workspaces backend announces. */
+export interface WorkspaceChange {
+  type: 'created' | 'changed' | 'deleted';
+  workspace: Workspace;
+}
+
+/** The outcome of one full sync. */
+export interface WorkspaceSyncResult {
+  /** Entities the catalog now holds for this provider. */
+  count: number;
+  /** Clusters that could not be asked; their previous entities were kept. */
+  keptClusters: string[];
+}
+
 /**
  * Mirrors every desktop the workspaces backend knows into the catalog: a
  * full sync on a schedule, and a delta for each change announced on the
  * events service so a new desktop shows within seconds.
+ *
+ * Only a successful listing removes entities. A listing that fails changes
+ * nothing, and the desktops of a cluster the backend could not ask (all of
+ * them in phase `Unknown`) are merged with the ones last seen there, so a
+ * cluster outage never empties the catalog.
  * @public
  */
 export class WorkspaceEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly client: WorkspacesClient;
+  /** The desktops the catalog holds, by cluster then name. */
+  private known = new Map<string, Map<string, Workspace>>();
+  /** Changes announced while a listing is in flight, replayed on top of it. */
+  private pending?: WorkspaceChange[];
+  /**
+   * Every mutation goes through this chain, so a full sync built from an
+   * older listing never lands after a delta that is newer than it.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: {
@@ -50,9 +79,7 @@ export class WorkspaceEntityProvider implements EntityProvider {
     await this.options.events?.subscribe({
       id: 'catalog-workspaces-provider',
       topics: [WORKSPACES_TOPIC],
-      onEvent: async ({ eventPayload }) => {
-        await this.applyChange(eventPayload as { type: string; workspace: Workspace });
-      },
+      onEvent: event => this.onEvent(event),
     });
     await this.options.taskRunner?.run({
       id: `${this.getProviderName()}:refresh`,
@@ -63,50 +90,114 @@ export class WorkspaceEntityProvider implements EntityProvider {
   }
 
   /**
-   * Replaces the provider's entities with a fresh listing. A listing that
-   * fails changes nothing: only a successful one may remove entities.
-   * Desktops of an unreachable cluster are still listed (with an unknown
-   * status), so they stay too.
+   * Lists every desktop and replaces the provider's entities with them,
+   * keeping those of clusters that could not be asked. Resolves to undefined
+   * when the listing failed and nothing changed.
    */
-  async refresh(): Promise<{ count: number } | undefined> {
-    if (!this.connection) throw new Error('WorkspaceEntityProvider is not connected');
-    let workspaces: Workspace[];
+  async refresh(): Promise<WorkspaceSyncResult | undefined> {
+    if (!this.connection) {
+      throw new Error('WorkspaceEntityProvider is not connected');
+    }
+    const connection = this.connection;
+    this.pending = [];
+    let listing: Workspace[];
     try {
-      workspaces = await this.client.listWorkspaces(undefined, { token: await this.token() });
+      listing = await this.client.listWorkspaces(undefined, {
+        token: await this.token(),
+      });
     } catch (error) {
+      this.pending = undefined;
       this.options.logger.warn(
         `Could not list desktops; the catalog keeps the ones it has: ${error}`,
       );
       return undefined;
     }
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: workspaces.map(w => ({
-        entity: workspaceToEntity(w),
-        locationKey: locationOf(w.cluster),
-      })),
+    return this.enqueue(async () => {
+      const { known, keptClusters } = this.reconcile(listing);
+      for (const change of this.pending ?? []) apply(known, change);
+      this.pending = undefined;
+      const entities: DeferredEntity[] = [];
+      for (const [cluster, workspaces] of known) {
+        const locationKey = locationOf(cluster);
+        for (const workspace of workspaces.values()) {
+          entities.push({ entity: workspaceToEntity(workspace), locationKey });
+        }
+      }
+      await connection.applyMutation({ type: 'full', entities });
+      this.known = known;
+      if (keptClusters.length > 0) {
+        this.options.logger.warn(
+          `Clusters ${keptClusters.join(', ')} could not be reached; their desktops stay in the catalog as last seen`,
+        );
+      }
+      this.options.logger.info(
+        `Mirrored ${entities.length} desktops into the catalog`,
+      );
+      return { count: entities.length, keptClusters };
     });
-    this.options.logger.info(`Mirrored ${workspaces.length} desktops into the catalog`);
-    return { count: workspaces.length };
   }
 
-  private async applyChange(change: { type: string; workspace: Workspace }) {
-    if (!this.connection || !change?.workspace?.name) return;
-    const entity = workspaceToEntity(change.workspace);
-    const locationKey = locationOf(change.workspace.cluster);
-    if (change.type === 'deleted') {
-      await this.connection.applyMutation({
-        type: 'delta',
-        added: [],
-        removed: [{ entityRef: stringifyEntityRef(entity), locationKey }],
-      });
-    } else {
-      await this.connection.applyMutation({
-        type: 'delta',
-        added: [{ entity, locationKey }],
-        removed: [],
-      });
+  /** The listing by cluster, with the last known desktops of clusters that could not be asked. */
+  private reconcile(listing: Workspace[]) {
+    const known = new Map<string, Map<string, Workspace>>();
+    for (const workspace of listing) apply(known, { type: 'changed', workspace });
+    const keptClusters: string[] = [];
+    for (const [name, listed] of known) {
+      const previous = this.known.get(name);
+      const unreachable = [...listed.values()].every(
+        w => w.status?.phase === 'Unknown',
+      );
+      if (!previous || !unreachable) continue;
+      keptClusters.push(name);
+      for (const [workspaceName, workspace] of previous) {
+        if (!listed.has(workspaceName)) listed.set(workspaceName, workspace);
+      }
     }
+    return { known, keptClusters };
+  }
+
+  private async onEvent({ eventPayload }: EventParams) {
+    const change = eventPayload as Partial<WorkspaceChange> | undefined;
+    const workspace = change?.workspace;
+    if (
+      !change ||
+      !['created', 'changed', 'deleted'].includes(change.type as string) ||
+      typeof workspace?.name !== 'string' ||
+      typeof workspace.cluster !== 'string'
+    ) {
+      this.options.logger.warn(
+        `Ignored a malformed event on topic '${WORKSPACES_TOPIC}': ${JSON.stringify(eventPayload)?.slice(0, 200)}`,
+      );
+      return;
+    }
+    await this.applyChange(change as WorkspaceChange);
+  }
+
+  private async applyChange(change: WorkspaceChange) {
+    const connection = this.connection;
+    if (!connection) return;
+    this.pending?.push(change);
+    await this.enqueue(async () => {
+      const entity = workspaceToEntity(change.workspace);
+      const locationKey = locationOf(change.workspace.cluster);
+      await connection.applyMutation(
+        change.type === 'deleted'
+          ? {
+              type: 'delta',
+              added: [],
+              removed: [{ entityRef: stringifyEntityRef(entity), locationKey }],
+            }
+          : { type: 'delta', added: [{ entity, locationKey }], removed: [] },
+      );
+      apply(this.known, change);
+    });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn);
+    // A failed mutation must not block the ones after it.
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private async token() {
@@ -116,4 +207,20 @@ export class WorkspaceEntityProvider implements EntityProvider {
     });
     return token;
   }
+}
+
+function apply(
+  known: Map<string, Map<string, Workspace>>,
+  { type, workspace }: WorkspaceChange,
+) {
+  if (type === 'deleted') {
+    known.get(workspace.cluster)?.delete(workspace.name);
+    return;
+  }
+  let cluster = known.get(workspace.cluster);
+  if (!cluster) {
+    cluster = new Map();
+    known.set(workspace.cluster, cluster);
+  }
+  cluster.set(workspace.name, workspace);
 }

@@ -33,6 +33,8 @@ export function workspaceToEntity(workspace: Workspace): WorkspaceEntityV1alpha1
       namespace: 'default',
       title: workspace.name,
       description: `${workspace.os === 'windows' ? 'Windows' : 'Linux'} desktop (${workspace.image}, ${workspace.size}) on ${workspace.cluster}`,
+      // The label lets the catalog filter by operating system; tags show it on cards.
+      labels: { 'desktopmania.io/os': workspace.os },
       tags: [workspace.os, workspace.provider],
       annotations: {
         [ANNOTATION_LOCATION]: location,
