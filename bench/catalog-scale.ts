@@ -1,0 +1,107 @@
+/*
+ * Catalog scale: one full sync of a generated listing of desktops (10,000 by
+ * default, across three clusters) into the real catalog, until every Workspace
+ * entity is processed. Reports the time and the backend's peak memory.
+ * Run: bash bench/run.sh catalog-scale [count]
+ */
+import { fork } from 'child_process';
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+import { AddressInfo } from 'net';
+import { processUsage } from './lib/portal';
+
+const COUNT = Number(process.argv[2] ?? 10_000);
+const PORT = 7037;
+
+async function main() {
+  const listing = JSON.stringify(
+    Array.from({ length: COUNT }, (_, i) => ({
+      name: `desk-${i}`,
+      cluster: `cluster-${i % 3}`,
+      provider: 'kubevirt',
+      namespace: 'workspaces',
+      os: i % 5 === 0 ? 'windows' : 'linux',
+      image: 'ubuntu-desktop',
+      size: 'medium',
+      diskGi: 40,
+      owner: `group:default/team-${i % 40}`,
+      createdBy: 'user:default/alice',
+      createdAt: new Date().toISOString(),
+      status: { phase: 'Running', ready: true },
+    })),
+  );
+  let listedAt = 0;
+  const listingServer = http.createServer((req, res) => {
+    if (req.url?.startsWith('/api/workspaces/workspaces')) listedAt = listedAt || performance.now();
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(listing);
+  });
+  await new Promise<void>(r => listingServer.listen(0, '127.0.0.1', r));
+  const listingPort = (listingServer.address() as AddressInfo).port;
+
+  const config = path.join(os.tmpdir(), 'app-config.catalog-scale.yaml');
+  fs.writeFileSync(
+    config,
+    [
+      'app: { baseUrl: "http://localhost:7037" }',
+      `backend: { baseUrl: "http://localhost:${PORT}", listen: { port: ${PORT}, host: 127.0.0.1 }, database: { client: better-sqlite3, connection: ":memory:" } }`,
+      `discovery: { endpoints: [{ target: "http://127.0.0.1:${listingPort}/api/{{pluginId}}", plugins: [workspaces] }] }`,
+      'auth: { environment: development, providers: { guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: "user:default/bench" } } }',
+      'permission: { enabled: true }',
+      'desktopMania: { permissions: { admins: [], platformOwners: [] } }',
+      'catalog:',
+      '  rules: [{ allow: [Workspace] }]',
+      '  locations: []',
+      '  providers: { workspaces: { schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 }, initialDelay: { seconds: 1 } } } }',
+      '',
+    ].join('\n'),
+  );
+  const child = fork(path.join(__dirname, 'lib/catalogBackend.ts'), ['--config', config], {
+    cwd: path.resolve(__dirname, '..'),
+    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', m => m === 'ready' && resolve());
+    child.once('exit', code => reject(new Error(`catalog backend exited ${code}`)));
+  });
+  const token = (await (await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } })).json()).backstageIdentity.token;
+  let peak = 0;
+  const start = (await processUsage(child.pid!)).rssBytes;
+  let processed = 0;
+  try {
+    for (;;) {
+      const usage = await processUsage(child.pid!);
+      peak = Math.max(peak, usage.rssBytes);
+      const res = await fetch(`http://localhost:${PORT}/api/catalog/entities/by-query?filter=kind=workspace&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+      processed = (await res.json()).totalItems ?? 0;
+      if (processed >= COUNT) break;
+      if (listedAt && performance.now() - listedAt > 600_000) throw new Error(`only ${processed} of ${COUNT} entities after 10 minutes`);
+      await new Promise(r => setTimeout(r, 250));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    listingServer.close();
+  }
+  const seconds = (performance.now() - listedAt) / 1000;
+  console.table([
+    {
+      desktops: COUNT,
+      'listing → all entities processed (s)': seconds.toFixed(1),
+      'entities/s': (COUNT / seconds).toFixed(0),
+      'backend RSS at start (MiB)': (start / 2 ** 20).toFixed(0),
+      'peak RSS (MiB)': (peak / 2 ** 20).toFixed(0),
+    },
+  ]);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'catalog-scale.json'), JSON.stringify({ date: new Date().toISOString(), count: COUNT, seconds, startRss: start, peakRss: peak }, null, 2));
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
