@@ -47,6 +47,9 @@ async function main() {
     throw error;
   } finally {
     portal.stop();
+    // Desktops outlive the backend; after a failed order, stop what is left.
+    const { spawnSync } = await import('child_process');
+    spawnSync('pkill', ['-TERM', '-f', dir]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   frame.sort((a, b) => a - b);

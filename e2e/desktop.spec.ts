@@ -61,6 +61,14 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
   await expect(page.getByTestId('desktop-clipboard-remote')).toHaveValue(`clip-${proof}`, { timeout: 15_000 });
   await page.screenshot({ path: `${SHOTS}/desktop-used.png`, fullPage: true });
 
+  // The catalog lists it under its own kind, with the columns desktops need.
+  await page.goto('/catalog?filters[kind]=workspace&filters[user]=all');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  await expect(row).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Flavor' })).toBeVisible();
+  await expect(row.getByRole('cell', { name: 'Linux', exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/catalog-workspaces.png`, fullPage: true });
+
   // The entity page shows the desktop running.
   await page.goto(`/catalog/default/workspace/${name}`);
   await expect(page.getByText('Running').first()).toBeVisible();

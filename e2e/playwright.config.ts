@@ -10,6 +10,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
+  globalTeardown: './globalTeardown.ts',
   outputDir: '../test-results/e2e',
   use: {
     baseURL: BASE_URL,

@@ -1,66 +1,195 @@
 #!/usr/bin/env bash
-# Builds the Windows 11 golden image the portal clones desktops from.
+# The Windows 11 golden image the portal clones desktops from: a generalized
+# (sysprep'd) disk in a DataVolume in desktop-images, served by DataSource
+# windows-11-desktop, which workspaces.images[].dataSource names.
 #
-# 1. Uploads a Windows 11 ISO (you provide it: licensing forbids shipping one).
-# 2. Boots an installer VM that installs Windows unattended with the virtio
-#    drivers, then runs sysprep /generalize and shuts down.
-# 3. Leaves the generalized disk as PVC windows-11-golden, which the
-#    DataSource windows-11-desktop (deploy/base/kubevirt/images.yaml) points at.
+# Two ways to get the disk (Windows licensing forbids shipping one):
 #
-# Usage: ./windows-golden-image.sh path/to/Win11.iso
-# Needs kubectl and virtctl on the PATH, with a kubeconfig for the cluster.
+#   upload DISK [VERSION]  Upload a disk image you built from the ISO
+#                          elsewhere (virt-install, Packer, ...), installed
+#                          with the virtio drivers and generalized with
+#                          sysprep /generalize /oobe /shutdown; qcow2 or raw.
+#   build ISO [VERSION]    Build it in the cluster: uploads the ISO, boots an
+#                          installer VM with the virtio drivers, waits while
+#                          you install Windows in its console and run sysprep,
+#                          then keeps the generalized disk.
+#
+# Either way the disk becomes DataVolume windows-11-golden-VERSION (VERSION
+# defaults to today's date), and the DataSource is switched to it only once
+# it is complete: orders keep cloning the previous version until then, and
+# desktops already made are independent copies. Remove old versions with
+# kubectl -n desktop-images delete dv windows-11-golden-OLDVERSION.
+#
+# Needs kubectl and virtctl with a kubeconfig that may write desktop-images,
+# and CDI's upload proxy reachable (virtctl --uploadproxy-url, or port-forward:
+# kubectl -n cdi port-forward svc/cdi-uploadproxy 18443:443 and
+# UPLOADPROXY_URL=https://127.0.0.1:18443).
 set -euo pipefail
 
-iso="${1:?usage: windows-golden-image.sh path/to/Win11.iso}"
-ns=desktop-images
-sc="${STORAGE_CLASS:-longhorn-desktop}"
+NAMESPACE="${NAMESPACE:-desktop-images}"
+DATASOURCE="${DATASOURCE:-windows-11-desktop}"
+STORAGE_CLASS="${STORAGE_CLASS:-longhorn-desktop}"
+DISK_SIZE="${DISK_SIZE:-64Gi}"
+VIRTIO_IMAGE="${VIRTIO_IMAGE:-quay.io/kubevirt/virtio-container-disk:v1.6.2}"
 
-[ -f "$iso" ] || { echo "No such ISO: $iso" >&2; exit 2; }
-command -v virtctl >/dev/null || { echo "virtctl is needed: https://kubevirt.io/user-guide/user_workloads/virtctl_client_tool/" >&2; exit 2; }
+die() {
+  echo "$*" >&2
+  exit 1
+}
 
-if ! kubectl -n "$ns" get pvc windows-11-iso >/dev/null 2>&1; then
-  virtctl image-upload dv windows-11-iso -n "$ns" --size=8Gi --storage-class="$sc" \
-    --image-path="$iso" --insecure --force-bind
-fi
+usage() {
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+}
 
-kubectl -n "$ns" apply -f - <<YAML
+need_tools() {
+  command -v kubectl >/dev/null || die "kubectl is needed"
+  command -v virtctl >/dev/null || die "virtctl is needed (it comes with each KubeVirt release)"
+  kubectl get namespace "$NAMESPACE" >/dev/null || die "Namespace $NAMESPACE is missing: apply the overlay first"
+}
+
+upload_args() {
+  local args=(--namespace "$NAMESPACE" --storage-class "$STORAGE_CLASS" --force-bind)
+  if [ -n "${UPLOADPROXY_URL:-}" ]; then
+    args+=(--uploadproxy-url "$UPLOADPROXY_URL" --insecure)
+  fi
+  printf '%s\n' "${args[@]}"
+}
+
+wait_for_dv() {
+  local dv="$1"
+  echo "waiting for DataVolume $dv to succeed..."
+  kubectl -n "$NAMESPACE" wait "dv/$dv" --for=jsonpath='{.status.phase}'=Succeeded --timeout=2h
+}
+
+# Points the DataSource at a finished disk; creates it the first time.
+point_datasource() {
+  local pvc="$1"
+  kubectl apply -f - <<YAML
+apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataSource
+metadata:
+  name: $DATASOURCE
+  namespace: $NAMESPACE
+  labels:
+    app.kubernetes.io/part-of: desktop-mania
+    desktopmania.io/golden-image: $pvc
+spec:
+  source:
+    pvc:
+      name: $pvc
+      namespace: $NAMESPACE
+YAML
+  kubectl -n "$NAMESPACE" wait "datasource/$DATASOURCE" --for=condition=Ready --timeout=5m
+  echo "DataSource $NAMESPACE/$DATASOURCE now serves $pvc"
+}
+
+upload_disk() {
+  local disk="$1" dv="$2"
+  [ -f "$disk" ] || die "No such disk image: $disk"
+  if kubectl -n "$NAMESPACE" get dv "$dv" >/dev/null 2>&1; then
+    echo "DataVolume $dv exists; not uploading again"
+  else
+    mapfile -t args < <(upload_args)
+    virtctl image-upload dv "$dv" --size "$DISK_SIZE" --image-path "$disk" "${args[@]}"
+  fi
+  wait_for_dv "$dv"
+}
+
+build_from_iso() {
+  local iso="$1" dv="$2" iso_dv="windows-11-iso" builder="windows-11-builder"
+  [ -f "$iso" ] || die "No such ISO: $iso"
+  if ! kubectl -n "$NAMESPACE" get dv "$iso_dv" >/dev/null 2>&1; then
+    mapfile -t args < <(upload_args)
+    virtctl image-upload dv "$iso_dv" --size 8Gi --image-path "$iso" "${args[@]}"
+  fi
+  wait_for_dv "$iso_dv"
+
+  # The installer VM. Its disk is a standalone DataVolume, so deleting the
+  # VM afterwards keeps it.
+  kubectl apply -f - <<YAML
+apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
+metadata:
+  name: $dv
+  namespace: $NAMESPACE
+spec:
+  source:
+    blank: {}
+  storage:
+    storageClassName: $STORAGE_CLASS
+    resources:
+      requests:
+        storage: $DISK_SIZE
+---
 apiVersion: kubevirt.io/v1
 kind: VirtualMachine
 metadata:
-  name: windows-11-builder
-  namespace: $ns
+  name: $builder
+  namespace: $NAMESPACE
 spec:
-  runStrategy: RerunOnFailure
-  instancetype: { kind: VirtualMachineClusterInstancetype, name: u1.large }
-  preference: { kind: VirtualMachineClusterPreference, name: windows.11.virtio }
-  dataVolumeTemplates:
-    - metadata: { name: windows-11-golden }
-      spec:
-        source: { blank: {} }
-        storage:
-          storageClassName: $sc
-          resources: { requests: { storage: 64Gi } }
+  runStrategy: Once
+  instancetype:
+    kind: VirtualMachineClusterInstancetype
+    name: u1.large
+  preference:
+    kind: VirtualMachineClusterPreference
+    name: windows.11.virtio
   template:
     spec:
       domain:
         devices:
           disks:
-            - { name: installer, cdrom: { bus: sata }, bootOrder: 1 }
-            - { name: rootdisk, bootOrder: 2 }
-            - { name: virtio-drivers, cdrom: { bus: sata } }
+            - name: installer
+              bootOrder: 1
+              cdrom:
+                bus: sata
+            - name: rootdisk
+              bootOrder: 2
+            - name: virtio-drivers
+              cdrom:
+                bus: sata
       volumes:
-        - { name: installer, persistentVolumeClaim: { claimName: windows-11-iso } }
-        - { name: rootdisk, dataVolume: { name: windows-11-golden } }
-        - { name: virtio-drivers, containerDisk: { image: quay.io/kubevirt/virtio-container-disk:v1.6.2 } }
+        - name: installer
+          persistentVolumeClaim:
+            claimName: $iso_dv
+        - name: rootdisk
+          dataVolume:
+            name: $dv
+        - name: virtio-drivers
+          containerDisk:
+            image: $VIRTIO_IMAGE
 YAML
 
-echo "Finish the installation in the console (virtctl vnc windows-11-builder -n $ns),"
-echo "then run: C:\\Windows\\System32\\Sysprep\\sysprep.exe /generalize /oobe /shutdown"
-echo "Waiting for the builder to shut down..."
-until [ "$(kubectl -n "$ns" get vm windows-11-builder -o jsonpath='{.status.printableStatus}')" = Stopped ]; do
-  sleep 30
-done
-# Keep the disk, drop the builder.
-kubectl -n "$ns" patch dv windows-11-golden --type=json -p='[{"op":"remove","path":"/metadata/ownerReferences"}]'
-kubectl -n "$ns" delete vm windows-11-builder
-echo "PVC $ns/windows-11-golden is ready; DataSource windows-11-desktop serves it."
+  cat <<TEXT
+Install Windows in the console:  virtctl vnc $builder -n $NAMESPACE
+  - load the storage driver from the virtio CD (viostor\\w11\\amd64) when no disk shows;
+  - install the rest with virtio-win-gt-x64.msi and the guest agent from the same CD;
+  - finish with: C:\\Windows\\System32\\Sysprep\\sysprep.exe /generalize /oobe /shutdown
+Waiting for the installer VM to shut down after sysprep...
+TEXT
+  kubectl -n "$NAMESPACE" wait "vm/$builder" --for=jsonpath='{.status.printableStatus}'=Stopped --timeout=12h
+  kubectl -n "$NAMESPACE" delete vm "$builder" --wait
+  kubectl -n "$NAMESPACE" delete dv "$iso_dv" --ignore-not-found
+}
+
+command="${1:-}"
+source_file="${2:-}"
+version="${3:-$(date +%Y%m%d)}"
+[[ "$version" =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ ]] || die "VERSION must be lower-case letters, digits and dashes: $version"
+dv="windows-11-golden-$version"
+
+case "$command" in
+  upload)
+    [ -n "$source_file" ] || usage
+    need_tools
+    upload_disk "$source_file" "$dv"
+    ;;
+  build)
+    [ -n "$source_file" ] || usage
+    need_tools
+    build_from_iso "$source_file" "$dv"
+    ;;
+  *) usage ;;
+esac
+point_datasource "$dv"

@@ -1,31 +1,45 @@
 export interface Config {
   workspaces?: {
-    /** Desktops as KubeVirt VirtualMachines. Without clusters here, the Kubernetes plugin's config clusters are used. */
+    /**
+     * Desktops as KubeVirt VirtualMachines. Without `clusters` here, the
+     * `config` clusters of `kubernetes.clusterLocatorMethods` are used.
+     */
     kubevirt?: {
+      /** How long to wait for an API server, in milliseconds, unless a cluster says otherwise. Default 10000. */
+      timeoutMs?: number;
       clusters?: Array<{
+        /** The name desktops and the catalog refer to the cluster by. */
         name: string;
-        /** The API server, e.g. https://rke2.example.com:6443. */
+        /** The API server, e.g. https://rke2.example.com:6443. Required for serviceAccount; kubeconfig defaults to its context's server. */
         url?: string;
         /** Default serviceAccount. */
         authProvider?: 'serviceAccount' | 'kubeconfig';
         /**
-         * Token of the portal's service account; inside the cluster the pod's own is used.
+         * Token of the portal's service account. Inside the cluster, leave it
+         * out to use the pod's own (rotated) token and CA.
          * @visibility secret
          */
         serviceAccountToken?: string;
-        /** @visibility secret */
+        /**
+         * Base64 PEM of the API server's CA.
+         * @visibility secret
+         */
         caData?: string;
+        /** A file with the API server's CA. */
         caFile?: string;
+        /** Do not check the API server's certificate. Only for labs. */
         skipTLSVerify?: boolean;
+        /** For authProvider kubeconfig: the file; default the usual KUBECONFIG lookup. */
         kubeconfigPath?: string;
+        /** For authProvider kubeconfig: the context; default its current context. */
         context?: string;
-        /** Namespace the desktops live in. Default workspaces. */
+        /** The namespace desktops live in. Default workspaces. */
         namespace?: string;
-        /** StorageClass of the desktops' root disks. Default longhorn-desktop. */
+        /** The StorageClass of the desktops' root disks. Default longhorn-desktop. */
         storageClassName?: string;
-        /** Operating systems this cluster runs. Default both. */
+        /** The operating systems this cluster runs. Default both. */
         os?: Array<'linux' | 'windows'>;
-        /** How long to wait for the API server, in milliseconds. Default 10000. */
+        /** How long to wait for this API server, in milliseconds. */
         timeoutMs?: number;
       }>;
     };

@@ -1,6 +1,8 @@
 import { createApp } from '@backstage/frontend-defaults';
+import { workspacesCatalogModule } from '@desktop-mania/plugin-workspaces';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [navModule],
+  // Plugins are discovered from package.json; modules are named here.
+  features: [navModule, workspacesCatalogModule],
 });

@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { WorkspaceEntitiesProcessor } from './WorkspaceEntitiesProcessor';
 
 const processor = new WorkspaceEntitiesProcessor();
@@ -26,26 +26,48 @@ describe('WorkspaceEntitiesProcessor', () => {
     ).resolves.toBe(false);
   });
 
-  it('rejects an invalid Workspace with the schema message', async () => {
-    await expect(processor.validateEntityKind(workspace({ type: 'beos' }))).rejects.toThrow(/type/);
-    await expect(processor.validateEntityKind(workspace({ cluster: undefined }))).rejects.toThrow(/cluster/);
+  it.each([
+    [{ type: 'beos' }, '/spec/type must be equal to one of the allowed values - allowedValues: linux,windows'],
+    [{ cluster: undefined }, "/spec must have required property 'cluster' - missingProperty: cluster"],
+    [{ diskGi: 0 }, '/spec/diskGi must be >= 1'],
+    [{ color: 'red' }, '/spec must NOT have additional properties - additionalProperty: color'],
+  ])('rejects an invalid Workspace (%j) with the schema message', async (spec, message) => {
+    await expect(processor.validateEntityKind(workspace(spec))).rejects.toThrow(message);
+  });
+
+  it('leaves other versions of the kind to other processors', async () => {
+    await expect(
+      processor.validateEntityKind({ ...workspace(), apiVersion: 'desktopmania.io/v2' }),
+    ).resolves.toBe(false);
   });
 
   it('relates a desktop to its owner, cluster and system both ways', async () => {
     const emit = jest.fn();
     await processor.postProcessEntity(workspace({ system: 'desktop-mania' }), location, emit);
     const relations = emit.mock.calls.map(([r]) => [
-      `${r.relation.source.kind}:${r.relation.source.name}`,
+      stringifyEntityRef(r.relation.source),
       r.relation.type,
-      `${r.relation.target.kind}:${r.relation.target.name}`,
+      stringifyEntityRef(r.relation.target),
     ]);
     expect(relations).toEqual([
-      ['Workspace:alice-dev', 'ownedBy', 'user:alice'],
-      ['user:alice', 'ownerOf', 'Workspace:alice-dev'],
-      ['Workspace:alice-dev', 'dependsOn', 'resource:rke2-prod'],
-      ['resource:rke2-prod', 'dependencyOf', 'Workspace:alice-dev'],
-      ['Workspace:alice-dev', 'partOf', 'system:desktop-mania'],
-      ['system:desktop-mania', 'hasPart', 'Workspace:alice-dev'],
+      ['workspace:default/alice-dev', 'ownedBy', 'user:default/alice'],
+      ['user:default/alice', 'ownerOf', 'workspace:default/alice-dev'],
+      ['workspace:default/alice-dev', 'dependsOn', 'resource:default/rke2-prod'],
+      ['resource:default/rke2-prod', 'dependencyOf', 'workspace:default/alice-dev'],
+      ['workspace:default/alice-dev', 'partOf', 'system:default/desktop-mania'],
+      ['system:default/desktop-mania', 'hasPart', 'workspace:default/alice-dev'],
+    ]);
+    expect(emit.mock.calls.every(([r]) => r.type === 'relation')).toBe(true);
+  });
+
+  it('defaults a bare owner to a group, and emits no system relation without a system', async () => {
+    const emit = jest.fn();
+    await processor.postProcessEntity(workspace({ owner: 'team-a' }), location, emit);
+    expect(emit.mock.calls.map(([r]) => [r.relation.type, stringifyEntityRef(r.relation.target)])).toEqual([
+      ['ownedBy', 'group:default/team-a'],
+      ['ownerOf', 'workspace:default/alice-dev'],
+      ['dependsOn', 'resource:default/rke2-prod'],
+      ['dependencyOf', 'workspace:default/alice-dev'],
     ]);
   });
 

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_NAMESPACE,
   Entity,
   getCompoundEntityRef,
   parseEntityRef,
@@ -56,8 +57,10 @@ export class WorkspaceEntitiesProcessor implements CatalogProcessor {
       RELATION_OWNED_BY,
       RELATION_OWNER_OF,
     );
+    // spec.cluster is a cluster's name, not a reference: the cluster is the
+    // Resource of that name in the default namespace.
     relate(
-      parseEntityRef(spec.cluster, { defaultKind: 'resource', defaultNamespace: self.namespace }),
+      { kind: 'resource', namespace: DEFAULT_NAMESPACE, name: spec.cluster },
       RELATION_DEPENDS_ON,
       RELATION_DEPENDENCY_OF,
     );

@@ -1,162 +1,405 @@
-import http from 'http';
-import { AddressInfo } from 'net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { INSTANT_PANELS, RANGE_PANELS } from '@desktop-mania/plugin-cluster-health-common';
+import { INSTANT_PANELS } from '@desktop-mania/plugin-cluster-health-common';
 import request from 'supertest';
 import { clusterHealthPlugin } from './plugin';
-import { missingBinaries, RunningPrometheus, startPrometheus } from './__testUtils__/PrometheusHarness';
+import { StubPrometheus } from './__testUtils__/StubPrometheus';
 
-jest.setTimeout(90_000);
+const user = {
+  Authorization: mockCredentials.user.header('user:default/platform-owner'),
+};
 
-const missing = missingBinaries();
-if (missing.length) {
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping the real-Prometheus tests: ${missing.join(', ')} not installed (scripts/test.sh installs them)`);
-}
-const describeIfInstalled = missing.length ? describe.skip : describe;
-
-async function start(url: string, extra: object = {}, result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
-  return startTestBackend({
+async function startBackend(
+  url: string,
+  options: {
+    result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    clusterHealth?: object;
+  } = {},
+) {
+  const backend = await startTestBackend({
     features: [
       clusterHealthPlugin,
-      mockServices.permissions.factory({ result }),
+      // A request without credentials is anonymous, as in the real backend.
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.permissions.factory({
+        result: options.result ?? AuthorizeResult.ALLOW,
+      }),
       mockServices.rootConfig.factory({
-        data: { clusterHealth: { cacheTtlSeconds: 0, timeoutMs: 500, clusters: [{ name: 'rke2-prod', title: 'Production', prometheus: { url } }], ...extra } },
+        data: {
+          clusterHealth: {
+            // Every request asks Prometheus, so each test sees the state it sets up.
+            cacheTtl: { seconds: 0 },
+            timeout: { milliseconds: 300 },
+            clusters: [
+              {
+                name: 'rke2-prod',
+                title: 'Production',
+                entityRef: 'resource:default/rke2-prod',
+                prometheus: { url },
+              },
+              { name: 'lab', prometheus: { url: 'http://127.0.0.1:9' } },
+            ],
+            ...options.clusterHealth,
+          },
+        },
       }),
     ],
   });
+  const get = (path: string) =>
+    request(backend.server).get(`/api/cluster-health${path}`).set(user);
+  return { backend, get };
 }
 
-const user = { Authorization: mockCredentials.user.header('user:default/ops') };
+describe('cluster-health backend', () => {
+  let stub: StubPrometheus;
+  let backend: Awaited<ReturnType<typeof startBackend>>['backend'];
+  let get: Awaited<ReturnType<typeof startBackend>>['get'];
 
-describeIfInstalled('cluster health against a real Prometheus', () => {
-  let prometheus: RunningPrometheus;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-
-  beforeAll(async () => {
-    prometheus = await startPrometheus();
-    backend = await start(prometheus.url);
+  beforeEach(async () => {
+    stub = await StubPrometheus.start();
+    ({ backend, get } = await startBackend(stub.url));
   });
-  afterAll(async () => {
-    await backend?.stop();
-    prometheus?.stop();
+  afterEach(async () => {
+    await backend.stop();
+    await stub.close();
   });
 
-  it('answers every overview panel with real data', async () => {
-    const res = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/overview').set(user).expect(200);
-    for (const name of INSTANT_PANELS) {
-      const panel = res.body.panels[name];
-      expect({ name, error: panel.error }).toEqual({ name, error: undefined });
-      expect({ name, samples: panel.data.length > 0 }).toEqual({ name, samples: true });
-      expect(panel.stale).toBe(false);
-    }
-    const byLabel = (panel: string, label: string) =>
-      Object.fromEntries(res.body.panels[panel].data.map((s: any) => [s.labels[label], s.value]));
-    expect(byLabel('nodesReady', 'node')).toEqual({
-      'rke2-server-1': 1, 'rke2-server-2': 1, 'rke2-server-3': 1, 'rke2-worker-1': 1, 'rke2-worker-2': 0,
+  describe('access', () => {
+    it('answers people the policy allows', async () => {
+      const res = await get('/clusters').expect(200);
+      expect(res.body).toEqual([
+        {
+          name: 'rke2-prod',
+          title: 'Production',
+          entityRef: 'resource:default/rke2-prod',
+        },
+        { name: 'lab', title: 'lab' },
+      ]);
     });
-    expect(byLabel('desktopsByPhase', 'phase')).toMatchObject({ Stopped: 4, Starting: 1, Failed: 1 });
-    expect(byLabel('longhornVolumeRobustness', 'robustness')).toEqual({ '1': 11, '2': 1 });
-    expect(res.body.panels.apiserverUp.data[0].value).toBe(1);
-    const errorRate = res.body.panels.apiserverErrorRate.data[0].value;
-    expect(errorRate).toBeGreaterThan(0.005);
-    expect(errorRate).toBeLessThan(0.02);
-    // node-exporter on this machine: CPU and memory use are real fractions.
-    const memory = res.body.panels.nodeMemory.data[0];
-    expect(memory.labels.instance).toBe(prometheus.nodeExporter);
-    expect(memory.value).toBeGreaterThan(0);
-    expect(memory.value).toBeLessThan(1);
-  });
 
-  // node-exporter has only been scraped for seconds; the backfilled series span hours.
-  const LIVE_ONLY = ['cpuOverTime', 'memoryOverTime'];
-  it.each(RANGE_PANELS.map(p => [p]))('draws %s over 6 hours', async panel => {
-    const res = await request(backend.server).get(`/api/cluster-health/clusters/rke2-prod/panels/${panel}?range=6h`).set(user).expect(200);
-    expect(res.body.data.length).toBeGreaterThan(0);
-    expect(res.body.data[0].points.length).toBeGreaterThanOrEqual(LIVE_ONLY.includes(panel) ? 1 : 200);
-  });
-
-  it('lists firing alerts with their severity', async () => {
-    const res = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/alerts').set(user).expect(200);
-    const alerts = res.body.data.map((a: any) => [a.name, a.severity]).sort();
-    expect(alerts).toEqual([['KubeNodeNotReady', 'warning'], ['LonghornVolumeDegraded', 'critical']]);
-  });
-
-  it('takes named panels and ranges only, never PromQL', async () => {
-    await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/panels/up%7Bjob%3D%22x%22%7D').set(user).expect(404);
-    await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/panels/cpuOverTime?range=2y').set(user).expect(400);
-    await request(backend.server).get('/api/cluster-health/clusters/mars/overview').set(user).expect(404);
-  });
-
-  it('applies a query override from config', async () => {
-    const custom = await start(prometheus.url, { panels: { consoleSessions: { query: 'vector(42)' } } });
-    const res = await request(custom.server).get('/api/cluster-health/clusters/rke2-prod/panels/consoleSessions').set(user).expect(200);
-    expect(res.body.data[0].value).toBe(42);
-    await custom.stop();
-  });
-});
-
-describe('cluster health when Prometheus misbehaves', () => {
-  let stub: http.Server;
-  let mode: 'ok' | 'down' | 'slow' | 'error' = 'ok';
-  let url: string;
-
-  beforeAll(async () => {
-    stub = http.createServer((_req, res) => {
-      if (mode === 'slow') return; // never answers
-      if (mode === 'error') {
-        res.writeHead(422, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples' }));
-        return;
+    it('turns away anonymous callers with 401 before asking Prometheus', async () => {
+      for (const path of [
+        '/clusters',
+        '/clusters/rke2-prod/overview',
+        '/clusters/rke2-prod/panels/nodesReady',
+        '/clusters/rke2-prod/alerts',
+      ]) {
+        await request(backend.server)
+          .get(`/api/cluster-health${path}`)
+          .expect(401);
+        await request(backend.server)
+          .get(`/api/cluster-health${path}`)
+          .set({ Authorization: mockCredentials.none.header() })
+          .expect(401);
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '3'] }] } }));
+      expect(stub.requests).toHaveLength(0);
     });
-    await new Promise<void>(r => stub.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise(r => stub.close(r)));
 
-  async function answerAfterGood(failure: 'down' | 'slow' | 'error', target: string) {
-    mode = 'ok';
-    const backend = await start(target);
-    const good = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/panels/consoleSessions').set(user).expect(200);
-    mode = failure;
-    const res = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/panels/consoleSessions').set(user);
-    await backend.stop();
-    return { good: good.body, res };
-  }
-
-  it('serves the last good answer marked stale when Prometheus returns errors', async () => {
-    const { good, res } = await answerAfterGood('error', url);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ stale: true, data: good.data, fetchedAt: good.fetchedAt, error: expect.stringMatching(/Prometheus answered 422 \(execution\): query processing would load too many samples/) });
-  });
-
-  it('serves the last good answer marked stale when Prometheus is slow', async () => {
-    const { res } = await answerAfterGood('slow', url);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ stale: true, error: 'Prometheus did not answer within 500 ms' });
+    it('turns away people the policy denies with 403 on every route', async () => {
+      const denied = await startBackend(stub.url, {
+        result: AuthorizeResult.DENY,
+      });
+      for (const path of [
+        '/clusters',
+        '/clusters/rke2-prod/overview',
+        '/clusters/rke2-prod/panels/cpuOverTime?range=1h',
+        '/clusters/rke2-prod/alerts',
+      ]) {
+        const res = await denied.get(path).expect(403);
+        expect(res.body.error).toMatchObject({
+          name: 'NotAllowedError',
+          message: 'Cluster health is for platform owners',
+        });
+      }
+      expect(stub.requests).toHaveLength(0);
+      await denied.backend.stop();
+    });
   });
 
-  it('answers 503 with the reason when Prometheus is down and nothing was cached', async () => {
-    const backend = await start('http://127.0.0.1:9');
-    const res = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/panels/consoleSessions').set(user).expect(503);
-    expect(res.body.error.message).toMatch(/Prometheus could not be reached/);
-    const overview = await request(backend.server).get('/api/cluster-health/clusters/rke2-prod/overview').set(user).expect(200);
-    expect(overview.body.panels.nodesReady.error).toMatch(/could not be reached/);
-    await backend.stop();
+  describe('input', () => {
+    it.each([
+      [
+        '/clusters/mars/overview',
+        404,
+        'NotFoundError',
+        "No cluster named 'mars' is configured",
+      ],
+      [
+        '/clusters/mars/alerts',
+        404,
+        'NotFoundError',
+        "No cluster named 'mars' is configured",
+      ],
+      [
+        '/clusters/rke2-prod/panels/up%7Bjob%3D%22apiserver%22%7D',
+        404,
+        'NotFoundError',
+        'No panel named \'up{job="apiserver"}\'',
+      ],
+      [
+        '/clusters/rke2-prod/panels/cpuOverTime?range=2y',
+        400,
+        'InputError',
+        'range',
+      ],
+      [
+        '/clusters/rke2-prod/panels/cpuOverTime?range=1h&range=6h',
+        400,
+        'InputError',
+        'range',
+      ],
+      [
+        '/clusters/rke2-prod/panels/cpuOverTime?query=up',
+        400,
+        'InputError',
+        'query',
+      ],
+      [
+        '/clusters/rke2-prod/panels/cpuOverTime',
+        400,
+        'InputError',
+        "'cpuOverTime' is a chart; ask for it with a range",
+      ],
+      [
+        '/clusters/rke2-prod/panels/nodesReady?range=1h',
+        400,
+        'InputError',
+        "'nodesReady' has a current value only",
+      ],
+      ['/clusters/rke2-prod/overview?query=up', 400, 'InputError', 'query'],
+    ])('GET %s answers %i', async (path, status, name, message) => {
+      const res = await get(path).expect(status);
+      expect(res.body.error.name).toBe(name);
+      expect(res.body.error.message).toContain(message);
+      expect(stub.requests).toHaveLength(0);
+    });
   });
 
-  it('keeps the page to people the policy allows', async () => {
-    const denied = await start(url, {}, AuthorizeResult.DENY);
-    await request(denied.server).get('/api/cluster-health/clusters').set(user).expect(403);
-    await request(denied.server).get('/api/cluster-health/clusters').set({ Authorization: mockCredentials.none.header() }).expect(401);
-    await denied.stop();
-    const allowed = await start(url);
-    const res = await request(allowed.server).get('/api/cluster-health/clusters').set(user).expect(200);
-    expect(res.body).toEqual([{ name: 'rke2-prod', title: 'Production' }]);
-    await allowed.stop();
+  describe('answers', () => {
+    it('answers an instant panel with its title and unit', async () => {
+      const res = await get('/clusters/rke2-prod/panels/nodesReady').expect(
+        200,
+      );
+      expect(res.body).toEqual({
+        panel: 'nodesReady',
+        title: 'Node readiness',
+        unit: 'count',
+        data: [{ labels: { node: 'stub-1' }, value: 1 }],
+        fetchedAt: expect.any(String),
+        stale: false,
+      });
+      expect(stub.requests[0].params.get('query')).toContain(
+        'kube_node_status_condition',
+      );
+    });
+
+    it('asks for a chart over the range in whole steps of about 240 points', async () => {
+      const res = await get(
+        '/clusters/rke2-prod/panels/cpuOverTime?range=6h',
+      ).expect(200);
+      expect(res.body).toMatchObject({
+        panel: 'cpuOverTime',
+        range: '6h',
+        step: 90,
+        unit: 'ratio',
+        stale: false,
+      });
+      const params = stub.requests[0].params;
+      expect(Number(params.get('end')) - Number(params.get('start'))).toBe(
+        6 * 3600,
+      );
+      expect(Number(params.get('end')) % 90).toBe(0);
+      expect(params.get('step')).toBe('90');
+    });
+
+    it('answers every instant panel in the overview', async () => {
+      const res = await get('/clusters/rke2-prod/overview').expect(200);
+      expect(Object.keys(res.body.panels).sort()).toEqual(
+        [...INSTANT_PANELS].sort(),
+      );
+      expect(stub.requests).toHaveLength(INSTANT_PANELS.length);
+    });
+
+    it('lists firing alerts, most severe first', async () => {
+      const res = await get('/clusters/rke2-prod/alerts').expect(200);
+      expect(res.body.data.map((a: any) => [a.name, a.severity])).toEqual([
+        ['Broken', 'critical'],
+        ['Slow', 'info'],
+      ]);
+    });
+
+    it('reuses answers for the configured TTL', async () => {
+      const cached = await startBackend(stub.url, {
+        clusterHealth: { cacheTtl: { minutes: 1 } },
+      });
+      const first = await cached
+        .get('/clusters/rke2-prod/panels/consoleSessions')
+        .expect(200);
+      const second = await cached
+        .get('/clusters/rke2-prod/panels/consoleSessions')
+        .expect(200);
+      expect(second.body).toEqual(first.body);
+      expect(stub.requests).toHaveLength(1);
+      await cached.backend.stop();
+    });
+
+    it('runs the query configured for a panel instead of the default', async () => {
+      const custom = await startBackend(stub.url, {
+        clusterHealth: {
+          panels: { consoleSessions: { query: 'sum(my_sessions)' } },
+        },
+      });
+      await custom
+        .get('/clusters/rke2-prod/panels/consoleSessions')
+        .expect(200);
+      expect(stub.requests[0].params.get('query')).toBe('sum(my_sessions)');
+      await custom.backend.stop();
+    });
+  });
+
+  // The documented states: fresh, stale with the last good answer, or 503.
+  describe('when Prometheus fails', () => {
+    const failures: Array<
+      [string, (s: StubPrometheus) => Promise<void> | void, RegExp]
+    > = [
+      [
+        'is down',
+        s => s.close(),
+        /^Prometheus at http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)$/,
+      ],
+      [
+        'is slow',
+        s => void (s.behaviour = 'slow'),
+        /^Prometheus did not answer within 300 ms$/,
+      ],
+      [
+        'answers 400',
+        s =>
+          void (s.behaviour = {
+            status: 400,
+            body: {
+              status: 'error',
+              errorType: 'bad_data',
+              error: 'invalid parameter "query": parse error',
+            },
+          }),
+        /^Prometheus answered 400 bad_data error: invalid parameter "query": parse error$/,
+      ],
+      [
+        'answers 422',
+        s =>
+          void (s.behaviour = {
+            status: 422,
+            body: {
+              status: 'error',
+              errorType: 'execution',
+              error: 'query processing would load too many samples',
+            },
+          }),
+        /^Prometheus answered 422 execution error: query processing would load too many samples$/,
+      ],
+      [
+        'answers 503',
+        s =>
+          void (s.behaviour = {
+            status: 503,
+            body: {
+              status: 'error',
+              errorType: 'timeout',
+              error: 'query timed out in query execution',
+            },
+          }),
+        /^Prometheus answered 503 timeout error: query timed out in query execution$/,
+      ],
+    ];
+
+    it.each(failures)(
+      'and %s, serves the last good answer marked stale with its time and the error',
+      async (_what, fail, message) => {
+        const good = await get(
+          '/clusters/rke2-prod/panels/consoleSessions',
+        ).expect(200);
+        const goodChart = await get(
+          '/clusters/rke2-prod/panels/consoleSessionsOverTime?range=1h',
+        ).expect(200);
+        const goodAlerts = await get('/clusters/rke2-prod/alerts').expect(200);
+        await fail(stub);
+
+        const res = await get(
+          '/clusters/rke2-prod/panels/consoleSessions',
+        ).expect(200);
+        expect(res.body).toEqual({
+          ...good.body,
+          stale: true,
+          error: expect.stringMatching(message),
+        });
+        const chart = await get(
+          '/clusters/rke2-prod/panels/consoleSessionsOverTime?range=1h',
+        ).expect(200);
+        expect(chart.body).toEqual({
+          ...goodChart.body,
+          stale: true,
+          error: expect.stringMatching(message),
+        });
+        const alerts = await get('/clusters/rke2-prod/alerts').expect(200);
+        expect(alerts.body).toEqual({
+          ...goodAlerts.body,
+          stale: true,
+          error: expect.stringMatching(message),
+        });
+      },
+    );
+
+    it.each(failures)(
+      'and %s with no good answer yet, answers 503 with the reason',
+      async (_what, fail, message) => {
+        await fail(stub);
+        for (const path of [
+          '/clusters/rke2-prod/panels/consoleSessions',
+          '/clusters/rke2-prod/panels/cpuOverTime?range=7d',
+          '/clusters/rke2-prod/alerts',
+          '/clusters/rke2-prod/overview',
+        ]) {
+          const res = await get(path).expect(503);
+          expect(res.body.error.name).toBe('ServiceUnavailableError');
+          expect(res.body.error.message).toMatch(message);
+        }
+      },
+    );
+
+    it('reports failed panels in place when only some of the overview fails', async () => {
+      await get('/clusters/rke2-prod/panels/nodesReady').expect(200);
+      stub.behaviour = 'slow';
+      const res = await get('/clusters/rke2-prod/overview').expect(200);
+      expect(res.body.panels.nodesReady).toMatchObject({
+        stale: true,
+        data: [{ value: 1 }],
+        error: 'Prometheus did not answer within 300 ms',
+      });
+      expect(res.body.panels.podsByPhase).toEqual({
+        panel: 'podsByPhase',
+        title: 'Pods by phase',
+        unit: 'count',
+        stale: false,
+        error: 'Prometheus did not answer within 300 ms',
+      });
+    });
+
+    it('answers fresh again once Prometheus is back', async () => {
+      stub.behaviour = 'slow';
+      await get('/clusters/rke2-prod/panels/consoleSessions').expect(503);
+      stub.behaviour = 'ok';
+      const res = await get(
+        '/clusters/rke2-prod/panels/consoleSessions',
+      ).expect(200);
+      expect(res.body).toMatchObject({ stale: false });
+      expect(res.body.error).toBeUndefined();
+    });
   });
 });

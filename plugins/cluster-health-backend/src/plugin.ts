@@ -1,10 +1,14 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { clusterHealthPermissions } from '@desktop-mania/plugin-cluster-health-common';
 import { ClusterHealthService } from './service/ClusterHealthService';
+import { readClusterHealthConfig } from './service/readClusterHealthConfig';
 import { createRouter } from './service/router';
 
 /**
- * Named Prometheus panels for the cluster health pages.
+ * Named Prometheus panels for the cluster health pages, at /api/cluster-health.
  * @public
  */
 export const clusterHealthPlugin = createBackendPlugin({
@@ -13,14 +17,29 @@ export const clusterHealthPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ config, httpRouter, httpAuth, permissions, permissionsRegistry }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+      }) {
         permissionsRegistry.addPermissions(clusterHealthPermissions);
-        httpRouter.use(createRouter({ service: ClusterHealthService.fromConfig(config), httpAuth, permissions }));
+        const settings = readClusterHealthConfig(config);
+        if (settings.clusters.length === 0) {
+          logger.info(
+            'No clusterHealth.clusters configured; the cluster health pages will say so',
+          );
+        }
+        const service = new ClusterHealthService(settings, { logger });
+        httpRouter.use(createRouter({ service, httpAuth, permissions }));
       },
     });
   },

@@ -1,20 +1,30 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
-  ClusterAlert,
+  AlertsAnswer,
   ClusterHealthRange,
   ClusterOverview,
   ClusterSummary,
-  PanelResult,
-  RangeSeries,
+  InstantPanelAnswer,
+  InstantPanelName,
+  RangePanelAnswer,
+  RangePanelName,
 } from '@desktop-mania/plugin-cluster-health-common';
 
-/** @public */
+/** Reads the cluster-health backend. @public */
 export interface ClusterHealthApi {
   listClusters(): Promise<ClusterSummary[]>;
   getOverview(cluster: string): Promise<ClusterOverview>;
-  getChart(cluster: string, panel: string, range: ClusterHealthRange): Promise<PanelResult<RangeSeries[]>>;
-  getAlerts(cluster: string): Promise<PanelResult<ClusterAlert[]>>;
+  getPanel(
+    cluster: string,
+    panel: InstantPanelName,
+  ): Promise<InstantPanelAnswer>;
+  getChart(
+    cluster: string,
+    panel: RangePanelName,
+    range: ClusterHealthRange,
+  ): Promise<RangePanelAnswer>;
+  getAlerts(cluster: string): Promise<AlertsAnswer>;
 }
 
 /** @public */
@@ -23,7 +33,7 @@ export const clusterHealthApiRef = createApiRef<ClusterHealthApi>().with({
   pluginId: 'cluster-health',
 });
 
-/** Reads the cluster-health backend with the signed-in person's credentials. */
+/** Calls the backend with the signed-in person's credentials; errors become ResponseErrors with the status. */
 export class ClusterHealthClient implements ClusterHealthApi {
   constructor(
     private readonly options: {
@@ -36,7 +46,11 @@ export class ClusterHealthClient implements ClusterHealthApi {
     const base = await this.options.discoveryApi.getBaseUrl('cluster-health');
     const response = await this.options.fetchApi.fetch(`${base}${path}`);
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
+    return (await response.json()) as T;
+  }
+
+  private cluster(name: string) {
+    return `/clusters/${encodeURIComponent(name)}`;
   }
 
   listClusters() {
@@ -44,14 +58,23 @@ export class ClusterHealthClient implements ClusterHealthApi {
   }
 
   getOverview(cluster: string) {
-    return this.get<ClusterOverview>(`/clusters/${encodeURIComponent(cluster)}/overview`);
+    return this.get<ClusterOverview>(`${this.cluster(cluster)}/overview`);
   }
 
-  getChart(cluster: string, panel: string, range: ClusterHealthRange) {
-    return this.get<PanelResult<RangeSeries[]>>(`/clusters/${encodeURIComponent(cluster)}/panels/${panel}?range=${range}`);
+  getPanel(cluster: string, panel: InstantPanelName) {
+    return this.get<InstantPanelAnswer>(
+      `${this.cluster(cluster)}/panels/${encodeURIComponent(panel)}`,
+    );
+  }
+
+  getChart(cluster: string, panel: RangePanelName, range: ClusterHealthRange) {
+    const query = new URLSearchParams({ range });
+    return this.get<RangePanelAnswer>(
+      `${this.cluster(cluster)}/panels/${encodeURIComponent(panel)}?${query}`,
+    );
   }
 
   getAlerts(cluster: string) {
-    return this.get<PanelResult<ClusterAlert[]>>(`/clusters/${encodeURIComponent(cluster)}/alerts`);
+    return this.get<AlertsAnswer>(`${this.cluster(cluster)}/alerts`);
   }
 }

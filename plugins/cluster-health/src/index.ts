@@ -1,7 +1,12 @@
 /**
- * Cluster health pages (new frontend system).
+ * Cluster health pages for platform owners (new frontend system).
  *
  * @packageDocumentation
  */
 export { default } from './plugin';
-export { clusterHealthApiRef, type ClusterHealthApi } from './api';
+export {
+  clusterHealthApiRef,
+  ClusterHealthClient,
+  type ClusterHealthApi,
+} from './api';
+export { CLUSTER_HEALTH_ANNOTATION, hasClusterHealth } from './filters';

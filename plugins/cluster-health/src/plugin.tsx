@@ -1,7 +1,6 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
@@ -9,40 +8,49 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
 import { ClusterHealthClient, clusterHealthApiRef } from './api';
-import { ANNOTATION_CLUSTER_HEALTH } from './components/ClusterHealthCard';
+import { hasClusterHealth } from './filters';
+import { rootRouteRef } from './routes';
 
-const rootRouteRef = createRouteRef();
-
-const api = ApiBlueprint.make({
+const clusterHealthApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: clusterHealthApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ClusterHealthClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ClusterHealthClient({ discoveryApi, fetchApi }),
     }),
 });
 
-const page = PageBlueprint.make({
+const clusterHealthPage = PageBlueprint.make({
   params: {
     path: '/cluster-health',
     routeRef: rootRouteRef,
     title: 'Cluster health',
     icon: <AssessmentIcon fontSize="inherit" />,
-    loader: () => import('./components/ClusterHealthPage').then(m => <m.ClusterHealthPage />),
+    // The page brings its own header, with the cluster picker and refresh controls below it.
+    noHeader: true,
+    loader: () =>
+      import('./components/ClusterHealthPage').then(m => (
+        <m.ClusterHealthPage />
+      )),
   },
 });
 
-const card = EntityCardBlueprint.make({
+const clusterHealthCard = EntityCardBlueprint.make({
   name: 'cluster-health',
   params: {
-    filter: entity => entity.kind.toLocaleLowerCase('en-US') === 'resource' && !!entity.metadata.annotations?.[ANNOTATION_CLUSTER_HEALTH],
-    loader: () => import('./components/ClusterHealthCard').then(m => <m.ClusterHealthCard />),
+    filter: hasClusterHealth,
+    loader: () =>
+      import('./components/ClusterHealthCard').then(m => (
+        <m.ClusterHealthCard />
+      )),
   },
 });
 
 /**
- * Cluster health pages for platform owners: nodes, capacity, desktops,
- * storage and alerts from Prometheus, and a card on the cluster's entity page.
+ * Cluster health pages for platform owners: nodes, control plane, capacity,
+ * desktops, storage and alerts from Prometheus, and a card on each cluster's
+ * Resource entity.
  * @public
  */
 export default createFrontendPlugin({
@@ -50,5 +58,5 @@ export default createFrontendPlugin({
   title: 'Cluster health',
   icon: <AssessmentIcon fontSize="inherit" />,
   routes: { root: rootRouteRef },
-  extensions: [api, page, card],
+  extensions: [clusterHealthApi, clusterHealthPage, clusterHealthCard],
 });

@@ -1,51 +1,88 @@
 import fs from 'fs';
 import path from 'path';
+import { validate } from 'jsonschema';
 import yaml from 'yaml';
-import { mockServices } from '@backstage/backend-test-utils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { createWorkspaceAction } from './actions/createWorkspace';
-import { waitForWorkspaceAction } from './actions/waitForWorkspace';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { DNS1123_LABEL } from '@desktop-mania/plugin-workspaces-common';
+import { registeredActions } from './__testUtils__/registeredActions';
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
-const deps = { auth: mockServices.auth(), discovery: mockServices.discovery() };
-const actions = [createWorkspaceAction(deps), waitForWorkspaceAction(deps)];
+const read = (file: string) => yaml.parse(fs.readFileSync(path.join(TEMPLATES, file), 'utf8'));
 
-describe.each(['linux-desktop', 'windows-desktop'])('the %s template', name => {
-  const entity = yaml.parse(fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'));
+// What a parameter of each JSON schema type renders to, as the action's schema sees it.
+const COMPATIBLE: Record<string, string[]> = {
+  string: ['string'],
+  integer: ['integer', 'number'],
+  number: ['number'],
+  boolean: ['boolean'],
+};
+
+let actions: TemplateAction<any, any, any>[];
+beforeAll(async () => {
+  actions = await registeredActions();
+});
+
+describe.each(['linux', 'windows'])('the %s desktop template', os => {
+  const entity = read(`${os}-desktop/template.yaml`);
+  const parameters: Record<string, any> = Object.assign(
+    {},
+    ...entity.spec.parameters.map((page: any) => page.properties),
+  );
 
   it('is a valid scaffolder.backstage.io/v1beta3 Template', async () => {
     await expect(templateEntityV1beta3Validator.check(entity)).resolves.toBe(true);
+    expect(entity.metadata.title).toBe(`${os === 'linux' ? 'Linux' : 'Windows'} desktop`);
   });
 
-  it('only uses this module\'s actions, with inputs they accept', () => {
-    const params = new Set(entity.spec.parameters.flatMap((p: any) => Object.keys(p.properties)));
+  it('orders and then waits, with actions this module registers and inputs their schemas accept', () => {
+    expect(entity.spec.steps.map((s: any) => s.action)).toEqual(['workspace:create', 'workspace:wait']);
     for (const step of entity.spec.steps) {
       const action = actions.find(a => a.id === step.action);
       expect(action).toBeDefined();
-      const schema = action!.schema!.input as { properties: Record<string, unknown>; required?: string[] };
+      const schema = action!.schema!.input as { properties: Record<string, any>; required?: string[] };
       expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(step.input)));
-      const referenced = Object.values(step.input)
-        .map(value => /^\$\{\{ parameters\.(\w+) \}\}$/.exec(String(value))?.[1])
-        .filter(Boolean);
-      expect([...params]).toEqual(expect.arrayContaining(referenced));
-      for (const key of schema.required ?? []) expect(Object.keys(step.input)).toContain(key);
+      expect(Object.keys(step.input)).toEqual(expect.arrayContaining(schema.required ?? []));
+      // Each input is a parameter of a type the action accepts, or a literal its schema accepts.
+      const mismatches = Object.entries(step.input).flatMap(([key, value]) => {
+        const param = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(String(value))?.[1];
+        if (param) {
+          const type = parameters[param]?.type;
+          return COMPATIBLE[type]?.includes(schema.properties[key].type)
+            ? []
+            : [`${key}: parameter ${param} is ${type ?? 'not declared'}, the action wants ${schema.properties[key].type}`];
+        }
+        return validate(value, schema.properties[key]).errors.map(e => `${key}: ${e.message}`);
+      });
+      expect(mismatches).toEqual([]);
     }
+  });
+
+  it('asks for a name the backend accepts, and leaves images, sizes and limits to the backend', () => {
+    const required = entity.spec.parameters.flatMap((page: any) => page.required ?? []);
+    expect(required).toEqual(['name', 'image', 'size']);
+    expect(parameters.name).toMatchObject({ type: 'string', pattern: DNS1123_LABEL.source, maxLength: 40 });
+    expect(parameters.image).toMatchObject({ 'ui:field': 'WorkspaceFlavorPicker', 'ui:options': { os } });
+    expect(parameters.size['ui:field']).toBe('WorkspaceSizePicker');
+    expect(parameters.diskGi).toMatchObject({ type: 'integer', minimum: 20, maximum: 200 });
+    expect(parameters.lifetimeHours.type).toBe('integer');
+    expect(parameters.owner).toMatchObject({
+      'ui:field': 'OwnerPicker',
+      'ui:options': { catalogFilter: { kind: ['Group', 'User'] } },
+    });
   });
 
   it('registers nothing in the catalog itself and links to the new desktop', () => {
     expect(entity.spec.steps.map((s: any) => s.action)).not.toContain('catalog:register');
-    const links = entity.spec.output.links.map((l: any) => l.url ?? l.entityRef);
-    expect(links).toEqual(['${{ steps.order.output.consoleUrl }}', '${{ steps.order.output.entityRef }}']);
-  });
-
-  it('offers only its own operating system in the image picker', () => {
-    const image = entity.spec.parameters[0].properties.image;
-    expect(image['ui:field']).toBe('WorkspaceFlavorPicker');
-    expect(image['ui:options'].os).toBe(name.split('-')[0]);
+    expect(entity.spec.output.links).toEqual([
+      { title: 'Open the desktop', url: '${{ steps.order.output.consoleUrl }}' },
+      { title: 'Desktop page', icon: 'catalog', entityRef: '${{ steps.order.output.entityRef }}' },
+    ]);
   });
 });
 
 it('registers both templates through one Location', () => {
-  const location = yaml.parse(fs.readFileSync(path.join(TEMPLATES, 'all.yaml'), 'utf8'));
+  const location = read('all.yaml');
+  expect(location).toMatchObject({ apiVersion: 'backstage.io/v1alpha1', kind: 'Location' });
   expect(location.spec.targets).toEqual(['./linux-desktop/template.yaml', './windows-desktop/template.yaml']);
 });

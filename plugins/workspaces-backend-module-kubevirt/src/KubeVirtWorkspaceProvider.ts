@@ -1,5 +1,4 @@
 import type { Duplex } from 'stream';
-import WebSocket, { createWebSocketStream } from 'ws';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -8,7 +7,6 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { ConsoleInUseError } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
   ProviderWorkspace,
@@ -16,62 +14,95 @@ import type {
   WorkspaceProvider,
   WorkspaceRef,
 } from '@desktop-mania/plugin-workspaces-node';
-import {
-  ANNOTATION_OWNER,
-  buildFirstBootSecret,
-  buildVirtualMachine,
-  generatePassword,
-  MANAGED_BY,
-} from './buildVirtualMachine';
+import { buildFirstBootSecret, generatePassword } from './buildFirstBootSecret';
+import { buildVirtualMachine } from './buildVirtualMachine';
 import type { KubeVirtCluster } from './clusters';
-import { KubeApiError, KubeClient, mapKubeError } from './KubeClient';
-import { statusOf, VmiLike, VmLike } from './status';
+import {
+  KubeApiError,
+  KubeVirtApi,
+  VirtualMachineInstanceObject,
+  VirtualMachineObject,
+} from './KubeVirtApi';
+import { ANNOTATION_OWNER, MANAGED_BY_SELECTOR } from './labels';
+import { openVncConsole } from './openVncConsole';
+import { statusOf } from './status';
 
-interface Vm extends VmLike {
-  metadata: { name: string; namespace: string; uid?: string; annotations?: Record<string, string> };
+interface Attempt {
+  cluster: KubeVirtCluster;
+  /** What was being done, for messages: e.g. "create virtualmachines". */
+  verb: string;
+  resource: string;
+  name?: string;
 }
-interface Vmi extends VmiLike {
-  metadata: { name: string };
-}
-
-const SELECTOR = `app.kubernetes.io%2Fmanaged-by%3D${MANAGED_BY}`;
-const VNC_PROTOCOL = 'plain.kubevirt.io';
 
 /**
- * Desktops as KubeVirt VirtualMachines: a root disk cloned from a curated
- * DataSource, an instancetype and preference, and the owner's account made at
- * first boot by cloud-init (Linux) or sysprep (Windows).
+ * Turns an API server refusal into the `@backstage/errors` type the
+ * workspaces backend answers with; other errors pass through.
+ */
+function toBackstageError(error: unknown, { cluster, verb, resource, name }: Attempt): Error {
+  if (!(error instanceof KubeApiError)) return error as Error;
+  const where = `cluster '${cluster.name}'`;
+  const Where = `Cluster '${cluster.name}'`;
+  switch (error.statusCode) {
+    case 401:
+      return new NotAllowedError(
+        `${Where} did not accept the portal's credentials (${error.message}); check its serviceAccountToken or kubeconfig`,
+      );
+    case 403:
+      return new NotAllowedError(
+        `The portal's service account may not ${verb} ${resource} in namespace '${cluster.namespace}' on ${where}; grant it the rules in the README (KUBEVIRT_PROVIDER_RBAC_RULES). The API server said: ${error.message}`,
+      );
+    case 404:
+      return new NotFoundError(`The desktop '${name}' was not found on ${where}`);
+    case 409:
+      return new ConflictError(`${Where} refused to ${verb} ${resource} '${name}': ${error.message}`);
+    case 400:
+    case 422:
+      return new InputError(`${Where} refused to ${verb} ${resource}: ${error.message}`);
+    default:
+      return new ServiceUnavailableError(
+        `${Where} answered ${error.statusCode} to ${verb} ${resource}: ${error.message}`,
+      );
+  }
+}
+
+function isStatus(error: unknown, statusCode: number) {
+  return error instanceof KubeApiError && error.statusCode === statusCode;
+}
+
+/**
+ * Desktops as KubeVirt VirtualMachines on one or more clusters. Cluster
+ * credentials never leave this class: callers get statuses and byte streams.
+ * @public
  */
 export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   readonly id = 'kubevirt';
-  private readonly clients = new Map<string, KubeClient>();
+  private readonly targets = new Map<string, { cluster: KubeVirtCluster; api: KubeVirtApi }>();
 
   constructor(
-    private readonly clusters: KubeVirtCluster[],
+    clusters: KubeVirtCluster[],
     private readonly logger: LoggerService,
   ) {
-    for (const c of clusters) this.clients.set(c.name, new KubeClient(c));
+    for (const cluster of clusters) {
+      this.targets.set(cluster.name, { cluster, api: new KubeVirtApi(cluster) });
+    }
   }
 
   getClusters() {
-    return this.clusters.map(c => ({ name: c.name, os: c.os }));
+    return [...this.targets.values()].map(({ cluster }) => ({ name: cluster.name, os: cluster.os }));
   }
 
-  private cluster(name: string) {
-    const cluster = this.clusters.find(c => c.name === name);
-    if (!cluster) throw new NotFoundError(`No KubeVirt cluster named '${name}'`);
-    return { cluster, client: this.clients.get(name)! };
+  private target(name: string) {
+    const target = this.targets.get(name);
+    if (!target) throw new NotFoundError(`No KubeVirt cluster named '${name}' is configured`);
+    return target;
   }
 
-  private vmPath(cluster: KubeVirtCluster, name?: string) {
-    return `/apis/kubevirt.io/v1/namespaces/${cluster.namespace}/virtualmachines${name ? `/${name}` : ''}`;
-  }
-
-  private vmiPath(cluster: KubeVirtCluster, name?: string) {
-    return `/apis/kubevirt.io/v1/namespaces/${cluster.namespace}/virtualmachineinstances${name ? `/${name}` : ''}`;
-  }
-
-  private toWorkspace(cluster: KubeVirtCluster, vm: Vm, vmi?: Vmi): ProviderWorkspace {
+  private toWorkspace(
+    cluster: KubeVirtCluster,
+    vm: VirtualMachineObject,
+    vmi?: VirtualMachineInstanceObject,
+  ): ProviderWorkspace {
     return {
       name: vm.metadata.name,
       cluster: cluster.name,
@@ -81,103 +112,131 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     };
   }
 
+  /**
+   * Secret first, then the VM, then the Secret handed to the VM so that it
+   * goes when the VM goes. Any step failing undoes the earlier ones.
+   */
   async create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace> {
-    const { cluster, client } = this.cluster(spec.cluster);
+    const { cluster, api } = this.target(spec.cluster);
     if (!cluster.os.includes(spec.image.os)) {
-      throw new InputError(`Cluster '${cluster.name}' does not run ${spec.image.os} desktops`);
+      throw new InputError(
+        `Cluster '${cluster.name}' does not run ${spec.image.os} desktops (it runs ${cluster.os.join(', ')})`,
+      );
     }
-    let vm: ReturnType<typeof buildVirtualMachine>;
-    try {
-      vm = buildVirtualMachine(spec, cluster);
-    } catch (error) {
-      throw new InputError((error as Error).message);
-    }
+    const vm = buildVirtualMachine(spec, cluster);
     const secret = buildFirstBootSecret(spec, cluster, generatePassword());
-    const secretPath = `/api/v1/namespaces/${cluster.namespace}/secrets`;
+    const secretName = secret.metadata.name;
+    const fail = (error: unknown, resource: string) => {
+      if (isStatus(error, 409)) {
+        return new ConflictError(
+          `A desktop named '${spec.name}' already exists on cluster '${cluster.name}'`,
+        );
+      }
+      if (isStatus(error, 404)) {
+        return new ServiceUnavailableError(
+          `Cluster '${cluster.name}' cannot hold desktops: namespace '${cluster.namespace}' or the KubeVirt API is missing (${(error as Error).message})`,
+        );
+      }
+      return toBackstageError(error, { cluster, verb: 'create', resource, name: spec.name });
+    };
+    const removeSecret = () =>
+      api.deleteSecret(secretName).catch(error => {
+        if (!isStatus(error, 404)) {
+          this.logger.error(`Could not remove Secret ${cluster.namespace}/${secretName} on ${cluster.name}`, error);
+        }
+      });
+
     try {
-      await client.request('POST', secretPath, secret);
+      await api.createSecret(secret);
     } catch (error) {
-      throw mapKubeError(error, `A desktop named '${spec.name}'`, cluster.name);
+      // A timed-out create may still have happened on the server.
+      if (error instanceof ServiceUnavailableError) await removeSecret();
+      throw fail(error, 'secrets');
     }
-    let created: Vm;
+
+    let created: VirtualMachineObject;
     try {
-      created = await client.request<Vm>('POST', this.vmPath(cluster), vm);
+      created = await api.createVirtualMachine(vm);
     } catch (error) {
-      // Nothing half-created: the first-boot Secret goes with the failed VM.
-      await client
-        .request('DELETE', `${secretPath}/${secret.metadata.name}`)
-        .catch(e => this.logger.warn(`Could not remove Secret ${secret.metadata.name}: ${e}`));
-      throw mapKubeError(error, `A desktop named '${spec.name}'`, cluster.name);
+      // The Secret is new, so it is ours to remove even when the name belongs to another VM.
+      await removeSecret();
+      throw fail(error, 'virtualmachines');
     }
-    // The Secret is garbage-collected with the VM from now on.
-    await client
-      .request(
-        'PATCH',
-        `${secretPath}/${secret.metadata.name}`,
-        {
-          metadata: {
-            ownerReferences: [
-              { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name: created.metadata.name, uid: created.metadata.uid },
-            ],
-          },
+
+    try {
+      await api.mergePatchSecret(secretName, {
+        metadata: {
+          ownerReferences: [
+            {
+              apiVersion: 'kubevirt.io/v1',
+              kind: 'VirtualMachine',
+              name: created.metadata.name,
+              uid: created.metadata.uid,
+              // Blocking would need update on virtualmachines/finalizers; the Secret is collected after the VM either way.
+              blockOwnerDeletion: false,
+            },
+          ],
         },
-        'application/merge-patch+json',
-      )
-      .catch(e => this.logger.warn(`Could not hand Secret ${secret.metadata.name} to its VM: ${e}`));
+      });
+    } catch (error) {
+      // A Secret without an owner would outlive the desktop, password and all.
+      await api
+        .deleteVirtualMachine(spec.name, 'Background')
+        .catch(e => this.logger.error(`Could not remove VM ${cluster.namespace}/${spec.name} on ${cluster.name}`, e));
+      await removeSecret();
+      throw toBackstageError(error, { cluster, verb: 'patch', resource: 'secrets', name: secretName });
+    }
     return this.toWorkspace(cluster, created);
   }
 
   async get(ref: WorkspaceRef): Promise<ProviderWorkspace | undefined> {
-    const { cluster, client } = this.cluster(ref.cluster);
-    const fetchOrUndefined = async <T>(path: string) => {
-      try {
-        return await client.request<T>('GET', path);
-      } catch (error) {
-        if (error instanceof KubeApiError && error.statusCode === 404) return undefined;
-        throw mapKubeError(error, `Desktop '${ref.name}'`, cluster.name);
-      }
-    };
+    const { cluster, api } = this.target(ref.cluster);
+    const orUndefined = <T>(promise: Promise<T>, resource: string) =>
+      promise.catch(error => {
+        if (isStatus(error, 404)) return undefined;
+        throw toBackstageError(error, { cluster, verb: 'get', resource, name: ref.name });
+      });
     const [vm, vmi] = await Promise.all([
-      fetchOrUndefined<Vm>(this.vmPath(cluster, ref.name)),
-      fetchOrUndefined<Vmi>(this.vmiPath(cluster, ref.name)),
+      orUndefined(api.getVirtualMachine(ref.name), 'virtualmachines'),
+      orUndefined(api.getVirtualMachineInstance(ref.name), 'virtualmachineinstances'),
     ]);
     return vm && this.toWorkspace(cluster, vm, vmi);
   }
 
   async list(clusterName: string): Promise<ProviderWorkspace[]> {
-    const { cluster, client } = this.cluster(clusterName);
+    const { cluster, api } = this.target(clusterName);
     try {
       const [vms, vmis] = await Promise.all([
-        client.request<{ items: Vm[] }>('GET', `${this.vmPath(cluster)}?labelSelector=${SELECTOR}`),
-        client.request<{ items: Vmi[] }>('GET', `${this.vmiPath(cluster)}?labelSelector=${SELECTOR}`),
+        api.listVirtualMachines(MANAGED_BY_SELECTOR),
+        api.listVirtualMachineInstances(MANAGED_BY_SELECTOR),
       ]);
-      const byName = new Map(vmis.items.map(i => [i.metadata.name, i]));
-      return vms.items.map(vm => this.toWorkspace(cluster, vm, byName.get(vm.metadata.name)));
+      const byName = new Map(vmis.map(vmi => [vmi.metadata.name, vmi]));
+      return vms.map(vm => this.toWorkspace(cluster, vm, byName.get(vm.metadata.name)));
     } catch (error) {
-      throw mapKubeError(error, 'The list of desktops', cluster.name);
+      throw toBackstageError(error, { cluster, verb: 'list', resource: 'virtualmachines' });
     }
   }
 
   private async subresource(ref: WorkspaceRef, action: 'start' | 'stop' | 'restart') {
-    const { cluster, client } = this.cluster(ref.cluster);
+    const { cluster, api } = this.target(ref.cluster);
     try {
-      await client.request(
-        'PUT',
-        `/apis/subresources.kubevirt.io/v1/namespaces/${cluster.namespace}/virtualmachines/${ref.name}/${action}`,
-        {},
-      );
+      await api.putVirtualMachineSubresource(ref.name, action);
     } catch (error) {
-      if (error instanceof KubeApiError && error.statusCode === 409) {
-        throw new ConflictError(`Cannot ${action} '${ref.name}': ${error.message}`);
-      }
-      throw mapKubeError(error, `Desktop '${ref.name}'`, cluster.name);
+      throw toBackstageError(error, {
+        cluster,
+        verb: 'update',
+        resource: `virtualmachines/${action}`,
+        name: ref.name,
+      });
     }
   }
 
+  /** KubeVirt sets runStrategy Always. */
   start(ref: WorkspaceRef) {
     return this.subresource(ref, 'start');
   }
 
+  /** KubeVirt sets runStrategy Halted; the disk stays. */
   stop(ref: WorkspaceRef) {
     return this.subresource(ref, 'stop');
   }
@@ -186,61 +245,17 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     return this.subresource(ref, 'restart');
   }
 
+  /** Foreground: the VM goes only once its instance, disk and Secret have. */
   async delete(ref: WorkspaceRef) {
-    const { cluster, client } = this.cluster(ref.cluster);
+    const { cluster, api } = this.target(ref.cluster);
     try {
-      await client.request('DELETE', `${this.vmPath(cluster, ref.name)}?propagationPolicy=Foreground`);
+      await api.deleteVirtualMachine(ref.name, 'Foreground');
     } catch (error) {
-      throw mapKubeError(error, `Desktop '${ref.name}'`, cluster.name);
+      throw toBackstageError(error, { cluster, verb: 'delete', resource: 'virtualmachines', name: ref.name });
     }
   }
 
-  async openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex> {
-    const { cluster } = this.cluster(ref.cluster);
-    const url = `${cluster.url.replace(/^http/, 'ws')}/apis/subresources.kubevirt.io/v1/namespaces/${cluster.namespace}/virtualmachineinstances/${ref.name}/vnc?preserveSession=${options?.preserveSession ? 'true' : 'false'}`;
-    const wsOptions: WebSocket.ClientOptions = { handshakeTimeout: cluster.timeoutMs, perMessageDeflate: false };
-    await cluster.kubeConfig.applyToHTTPSOptions(wsOptions);
-    const socket = new WebSocket(url, [VNC_PROTOCOL], wsOptions);
-    // The server speaks first (its RFB version); the stream must listen before the socket opens.
-    const stream = createWebSocketStream(socket);
-    stream.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', c => (body += c));
-        res.on('end', () => reject(consoleRefusal(res.statusCode ?? 0, body, ref.name)));
-      });
-      socket.once('error', error =>
-        reject(new ServiceUnavailableError(`Cluster '${cluster.name}' could not be reached for the console: ${error.message}`)),
-      );
-    }).catch(error => {
-      stream.destroy();
-      throw error;
-    });
-    return stream;
-  }
-}
-
-function consoleRefusal(status: number, body: string, name: string): Error {
-  let message = body;
-  try {
-    message = JSON.parse(body).message ?? body;
-  } catch {
-    // plain text
-  }
-  if (/active vnc connection|already in use|session/i.test(message) && status !== 404) {
-    return new ConsoleInUseError(`Someone else is connected to '${name}': ${message}`);
-  }
-  switch (status) {
-    case 400:
-      return new ConflictError(`The desktop '${name}' is not running: ${message}`);
-    case 401:
-    case 403:
-      return new NotAllowedError(`The portal may not open consoles on this cluster: ${message}`);
-    case 404:
-      return new NotFoundError(`The desktop '${name}' has no running instance`);
-    default:
-      return new ServiceUnavailableError(`The console of '${name}' could not be opened (${status}): ${message}`);
+  openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex> {
+    return openVncConsole(this.target(ref.cluster).cluster, ref, options);
   }
 }

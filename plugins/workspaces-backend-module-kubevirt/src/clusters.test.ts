@@ -1,36 +1,161 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readKubeVirtClusters } from './clusters';
 
+const own = (clusters: object[], extra: object = {}) =>
+  new ConfigReader({ workspaces: { kubevirt: { clusters, ...extra } } });
+
+async function headersOf(kubeConfig: import('@kubernetes/client-node').KubeConfig) {
+  const options: any = {};
+  await kubeConfig.applyToHTTPSOptions(options);
+  return options;
+}
+
 describe('readKubeVirtClusters', () => {
-  it('reads its own clusters with defaults', () => {
+  it('reads its own clusters with defaults', async () => {
     const [c] = readKubeVirtClusters(
-      new ConfigReader({
-        workspaces: { kubevirt: { clusters: [{ name: 'prod', url: 'https://prod:6443/', serviceAccountToken: 't', caData: 'Y2E=' }] } },
-      }),
+      own([{ name: 'prod', url: 'https://prod:6443/', serviceAccountToken: 't', caData: Buffer.from('CA').toString('base64') }]),
     );
-    expect(c).toMatchObject({ name: 'prod', url: 'https://prod:6443', namespace: 'workspaces', storageClassName: 'longhorn-desktop', os: ['linux', 'windows'] });
-    expect(c.kubeConfig.getCurrentUser()?.token).toBe('t');
+    expect(c).toMatchObject({
+      name: 'prod',
+      url: 'https://prod:6443',
+      namespace: 'workspaces',
+      storageClassName: 'longhorn-desktop',
+      os: ['linux', 'windows'],
+      timeoutMs: 10_000,
+    });
+    const options = await headersOf(c.kubeConfig);
+    expect(options.headers.Authorization).toBe('Bearer t');
+    expect(options.ca.toString()).toBe('CA');
   });
 
-  it('falls back to the Kubernetes plugin clusters', () => {
+  it('reads every field it documents, and keeps a path in the URL', () => {
+    const [c] = readKubeVirtClusters(
+      own(
+        [
+          {
+            name: 'lab',
+            url: 'https://rancher.example.com/k8s/clusters/c-m-abc/',
+            serviceAccountToken: 't',
+            skipTLSVerify: true,
+            namespace: 'desks',
+            storageClassName: 'fast',
+            os: ['linux'],
+          },
+        ],
+        { timeoutMs: 2500 },
+      ),
+    );
+    expect(c).toMatchObject({
+      url: 'https://rancher.example.com/k8s/clusters/c-m-abc',
+      namespace: 'desks',
+      storageClassName: 'fast',
+      os: ['linux'],
+      timeoutMs: 2500,
+    });
+    expect(c.kubeConfig.getCurrentCluster()?.skipTLSVerify).toBe(true);
+  });
+
+  it('falls back to the config clusters of the Kubernetes plugin, skipping those it cannot authenticate to', () => {
+    const logger = mockServices.logger.mock();
     const clusters = readKubeVirtClusters(
       new ConfigReader({
         kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
           clusterLocatorMethods: [
             { type: 'catalog' },
-            { type: 'config', clusters: [{ name: 'k', url: 'https://k:6443', authProvider: 'serviceAccount', serviceAccountToken: 'x' }] },
+            {
+              type: 'config',
+              clusters: [
+                { name: 'k', url: 'https://k:6443', authProvider: 'serviceAccount', serviceAccountToken: 'x', skipTLSVerify: true },
+                { name: 'gke', url: 'https://gke', authProvider: 'google' },
+              ],
+            },
           ],
         },
       }),
+      logger,
     );
-    expect(clusters.map(c => c.name)).toEqual(['k']);
+    expect(clusters.map(c => [c.name, c.url, c.namespace])).toEqual([['k', 'https://k:6443', 'workspaces']]);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/Skipping kubernetes.clusterLocatorMethods\[1\].clusters\[1\] \(gke\).*'google' is not supported/));
+  });
+
+  it('prefers its own clusters over the Kubernetes plugin ones, and finds none when neither is set', () => {
+    const both = new ConfigReader({
+      workspaces: { kubevirt: { clusters: [{ name: 'own', url: 'https://own', serviceAccountToken: 't' }] } },
+      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'k', url: 'https://k', serviceAccountToken: 'x' }] }] },
+    });
+    expect(readKubeVirtClusters(both).map(c => c.name)).toEqual(['own']);
+    expect(readKubeVirtClusters(new ConfigReader({}))).toEqual([]);
+  });
+
+  it('authenticates with a kubeconfig file and its named context', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubevirt-clusters-'));
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name: 'a', cluster: { server: 'https://a:6443' } },
+          { name: 'b', cluster: { server: 'https://b:6443/' } },
+        ],
+        users: [{ name: 'ua', user: { token: 'ta' } }, { name: 'ub', user: { token: 'tb' } }],
+        contexts: [
+          { name: 'ctx-a', context: { cluster: 'a', user: 'ua' } },
+          { name: 'ctx-b', context: { cluster: 'b', user: 'ub' } },
+        ],
+        'current-context': 'ctx-a',
+      }),
+    );
+    try {
+      const [c] = readKubeVirtClusters(own([{ name: 'b', authProvider: 'kubeconfig', kubeconfigPath: file, context: 'ctx-b' }]));
+      expect(c.url).toBe('https://b:6443');
+      expect((await headersOf(c.kubeConfig)).headers.Authorization).toBe('Bearer tb');
+      expect(() =>
+        readKubeVirtClusters(own([{ name: 'b', authProvider: 'kubeconfig', kubeconfigPath: file, context: 'nope' }])),
+      ).toThrow("Invalid config at 'workspaces.kubevirt.clusters[0].context': the kubeconfig has no context 'nope'");
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
   });
 
   it.each([
-    [{ name: 'a', serviceAccountToken: 't' }, /workspaces.kubevirt.clusters\[a\].url is required/],
-    [{ name: 'a', url: 'https://a', authProvider: 'oidc' }, /authProvider must be serviceAccount or kubeconfig/],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', os: ['macos'] }, /os lists 'macos'/],
-  ])('refuses bad config %j with a message naming the key', (cluster, message) => {
-    expect(() => readKubeVirtClusters(new ConfigReader({ workspaces: { kubevirt: { clusters: [cluster] } } }))).toThrow(message);
+    [{ name: 'a', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': cluster 'a' needs the URL of its API server"],
+    [{ name: 'a', url: 'rke2:6443', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'rke2:6443' must be an https:// URL"],
+    [{ name: 'a', url: 'not a url', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'not a url' is not a URL"],
+    [{ name: 'a', url: 'https://a', authProvider: 'oidc' }, "Invalid config at 'workspaces.kubevirt.clusters[0].authProvider': 'oidc' is not supported"],
+    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', os: ['macos'] }, "Invalid config at 'workspaces.kubevirt.clusters[0].os': list linux and/or windows, got [macos]"],
+    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', os: [] }, "Invalid config at 'workspaces.kubevirt.clusters[0].os'"],
+    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', namespace: 'Desks' }, "Invalid config at 'workspaces.kubevirt.clusters[0].namespace': 'Desks' is not a namespace name"],
+    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', timeoutMs: 0 }, "Invalid config at 'workspaces.kubevirt.clusters[0].timeoutMs'"],
+    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', caFile: '/nonexistent/ca.crt' }, "Invalid config at 'workspaces.kubevirt.clusters[0].caFile': /nonexistent/ca.crt does not exist"],
+    [{ name: 'a', authProvider: 'kubeconfig', kubeconfigPath: '/nonexistent/kubeconfig' }, "Invalid config at 'workspaces.kubevirt.clusters[0].kubeconfigPath': cannot load /nonexistent/kubeconfig"],
+    [{ url: 'https://a', serviceAccountToken: 't' }, "Missing required config value at 'workspaces.kubevirt.clusters[0].name'"],
+  ])('refuses %j with a message naming the key', (cluster, message) => {
+    expect(() => readKubeVirtClusters(own([cluster]))).toThrow(message);
   });
+
+  it('refuses a cluster name used twice', () => {
+    const c = { name: 'a', url: 'https://a', serviceAccountToken: 't' };
+    expect(() => readKubeVirtClusters(own([c, c]))).toThrow("the cluster name 'a' is used twice");
+  });
+
+  const inCluster = fs.existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+  const itOutsideCluster = inCluster ? it.skip : it;
+  itOutsideCluster('asks for a token when there is no pod service account to fall back to', () => {
+    // The rule cannot tell that itOutsideCluster is `it`.
+    // eslint-disable-next-line jest/no-standalone-expect
+    expect(() => readKubeVirtClusters(own([{ name: 'a', url: 'https://a' }]))).toThrow(
+      "Invalid config at 'workspaces.kubevirt.clusters[0].serviceAccountToken': cluster 'a' needs a token outside the cluster",
+    );
+  });
+  if (inCluster) {
+    // eslint-disable-next-line no-console
+    console.warn('Skipping the missing-token test: this process runs inside a Kubernetes pod');
+  }
 });

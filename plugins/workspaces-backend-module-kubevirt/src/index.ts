@@ -5,5 +5,7 @@
  */
 export { workspacesModuleKubevirt as default } from './module';
 export { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
-export { KUBEVIRT_PROVIDER_RBAC_RULES } from './rbac';
-export { buildVirtualMachine, buildFirstBootSecret } from './buildVirtualMachine';
+export { readKubeVirtClusters, type KubeVirtCluster } from './clusters';
+export { KUBEVIRT_PROVIDER_RBAC_RULES, type RbacRule } from './rbac';
+export { buildVirtualMachine, type VirtualMachineTarget } from './buildVirtualMachine';
+export { buildFirstBootSecret } from './buildFirstBootSecret';

@@ -4,8 +4,8 @@ import { readKubeVirtClusters } from './clusters';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 
 /**
- * Runs desktops as KubeVirt VirtualMachines. Registers only when clusters are
- * configured.
+ * Runs desktops as KubeVirt VirtualMachines. Registers a provider only when
+ * clusters are configured.
  * @public
  */
 export const workspacesModuleKubevirt = createBackendModule({
@@ -19,13 +19,17 @@ export const workspacesModuleKubevirt = createBackendModule({
         providers: workspaceProvidersExtensionPoint,
       },
       async init({ config, logger, providers }) {
-        const clusters = readKubeVirtClusters(config);
+        const clusters = readKubeVirtClusters(config, logger);
         if (clusters.length === 0) {
-          logger.info('No KubeVirt clusters are configured');
+          logger.info(
+            'No KubeVirt clusters in workspaces.kubevirt.clusters or kubernetes.clusterLocatorMethods; KubeVirt desktops are off',
+          );
           return;
         }
         providers.addProvider(new KubeVirtWorkspaceProvider(clusters, logger));
-        logger.info(`KubeVirt desktops on ${clusters.map(c => c.name).join(', ')}`);
+        logger.info(
+          `KubeVirt desktops on ${clusters.map(c => `${c.name} (${c.url}, namespace ${c.namespace})`).join(', ')}`,
+        );
       },
     });
   },

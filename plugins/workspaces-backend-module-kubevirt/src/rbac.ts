@@ -1,9 +1,17 @@
+/** One rule of a Kubernetes Role. @public */
+export interface RbacRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
 /**
  * Exactly what the KubeVirt provider asks of the API server, in the desktops'
- * namespace. deploy/ grants this and nothing more; a test keeps them equal.
+ * namespace, and nothing more. deploy/ grants these rules; a test there keeps
+ * the Role equal to them and a test here keeps them equal to the calls made.
  * @public
  */
-export const KUBEVIRT_PROVIDER_RBAC_RULES = [
+export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
   {
     apiGroups: ['kubevirt.io'],
     resources: ['virtualmachines'],

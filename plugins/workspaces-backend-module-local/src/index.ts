@@ -6,3 +6,5 @@
  */
 export { workspacesModuleLocal as default } from './module';
 export { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
+export type { LocalWorkspaceProviderOptions } from './LocalWorkspaceProvider';
+export type { LocalBinaries } from './binaries';

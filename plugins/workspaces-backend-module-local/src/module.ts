@@ -1,14 +1,16 @@
-import path from 'path';
 import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
-import { DEFAULT_BINARIES, LocalWorkspaceProvider } from './LocalWorkspaceProvider';
+import { readLocalProviderOptions } from './config';
+import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
 
 /**
- * Runs desktops on the backend's own machine. Registers only when
- * `workspaces.local` is configured and not disabled.
+ * Runs desktops on the backend's own machine. Registers when the
+ * `workspaces.local` block exists and does not say `enabled: false`.
+ * It stops nothing when the backend shuts down: desktops outlive the
+ * backend by design and are found again when it comes back.
  * @public
  */
 export const workspacesModuleLocal = createBackendModule({
@@ -22,29 +24,19 @@ export const workspacesModuleLocal = createBackendModule({
         providers: workspaceProvidersExtensionPoint,
       },
       async init({ config, logger, providers }) {
-        const local = config.getOptionalConfig('workspaces.local');
-        if (!local || local.getOptionalBoolean('enabled') === false) {
-          logger.info('Local desktop provider is not configured');
+        const options = readLocalProviderOptions(config);
+        if (!options) {
+          logger.info(
+            'The local desktop provider is off: workspaces.local is absent or disabled',
+          );
           return;
         }
-        const binaries = {
-          xvnc: local.getOptionalString('xvncPath') ?? DEFAULT_BINARIES.xvnc,
-          bwrap: local.getOptionalString('bwrapPath') ?? DEFAULT_BINARIES.bwrap,
-          windowManager: local.getOptionalString('windowManagerPath') ?? DEFAULT_BINARIES.windowManager,
-          terminal: local.getOptionalString('terminalPath') ?? DEFAULT_BINARIES.terminal,
-        };
-        LocalWorkspaceProvider.checkBinaries(binaries);
-        const dataDir = path.resolve(local.getString('dataDir'));
         providers.addProvider(
-          new LocalWorkspaceProvider({
-            dataDir,
-            clusterName: local.getOptionalString('clusterName') ?? 'local',
-            displayBase: local.getOptionalNumber('displayBase') ?? 20,
-            binaries,
-            logger,
-          }),
+          new LocalWorkspaceProvider({ ...options, logger }),
         );
-        logger.info(`Local desktop provider keeps desktops in ${dataDir}`);
+        logger.info(
+          `The local desktop provider runs cluster '${options.clusterName}' with desktops in ${options.dataDir}`,
+        );
       },
     });
   },

@@ -1,105 +1,77 @@
 import fs from 'fs';
 
-/** A process identified by pid and start time, so a reused pid is never mistaken for it. */
+/**
+ * A process named by pid and start time (clock ticks after boot), so a pid
+ * the kernel has handed to another program is never mistaken for it.
+ */
 export interface ProcessRef {
   pid: number;
   startTime: number;
 }
 
-export function startTimeOf(pid: number): number | undefined {
+/** Fields of /proc/<pid>/stat after the command name, which may hold spaces and parentheses. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces and parentheses; fields follow the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
+/** The ref of a running process; throws when it already exited. */
+export function processRef(pid: number): ProcessRef {
+  const fields = statFields(pid);
+  if (!fields) throw new Error(`process ${pid} exited at once`);
+  return { pid, startTime: Number(fields[19]) };
+}
+
 export function isAlive(ref: ProcessRef | undefined): boolean {
   if (!ref) return false;
-  try {
-    const stat = fs.readFileSync(`/proc/${ref.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // A zombie has exited; it only waits to be reaped.
-    return fields[0] !== 'Z' && Number(fields[19]) === ref.startTime;
-  } catch {
-    return false;
-  }
+  const fields = statFields(ref.pid);
+  // A zombie has exited and only waits for its parent to reap it.
+  return !!fields && fields[0] !== 'Z' && Number(fields[19]) === ref.startTime;
 }
 
-export function refOf(pid: number): ProcessRef {
-  const startTime = startTimeOf(pid);
-  if (startTime === undefined) throw new Error(`process ${pid} exited at once`);
-  return { pid, startTime };
+/** Tells this boot from the next, so refs saved before a reboot never match. */
+export function bootId(): string {
+  return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
 }
 
-/** Resident memory of a process and all its descendants, in bytes. */
-export function treeRss(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Resolves true once the process is gone, false when it outlives the wait. */
+export async function waitForExit(ref: ProcessRef | undefined, ms: number) {
+  const until = Date.now() + ms;
+  while (isAlive(ref)) {
+    if (Date.now() >= until) return false;
+    await sleep(20);
   }
-  let total = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      continue;
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
+  return true;
 }
 
-/** Signals a whole process group, then kills what is left after the grace period. */
+/** SIGTERM, then SIGKILL once the grace period is over; resolves when the process is gone. */
 export async function terminate(ref: ProcessRef | undefined, graceMs = 3000) {
-  if (!isAlive(ref)) return;
-  const { pid } = ref!;
-  const signal = (sig: NodeJS.Signals) => {
+  if (!ref || !isAlive(ref)) return;
+  const send = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-pid, sig);
+      process.kill(ref.pid, signal);
     } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        // already gone
-      }
+      // exited meanwhile
     }
   };
-  signal('SIGTERM');
-  const until = Date.now() + graceMs;
-  while (isAlive(ref) && Date.now() < until) {
-    await new Promise(r => setTimeout(r, 50));
-  }
-  if (isAlive(ref)) signal('SIGKILL');
-  while (isAlive(ref)) {
-    await new Promise(r => setTimeout(r, 20));
-  }
+  send('SIGTERM');
+  if (await waitForExit(ref, graceMs)) return;
+  send('SIGKILL');
+  await waitForExit(ref, 5000);
 }
 
-/** Waits for a freshly spawned process to fork its first child. */
-export async function firstChildOf(pid: number, timeoutMs = 5000): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-      if (children) return Number(children.split(' ')[0]);
-    } catch {
-      throw new Error(`process ${pid} exited before it started the sandbox`);
-    }
-    if (Date.now() > until) throw new Error(`process ${pid} started no sandbox within ${timeoutMs} ms`);
-    await new Promise(r => setTimeout(r, 10));
+/** Sends SIGKILL if the ref still names a live process. */
+export function kill(ref: ProcessRef | undefined) {
+  if (!ref || !isAlive(ref)) return;
+  try {
+    process.kill(ref.pid, 'SIGKILL');
+  } catch {
+    // exited meanwhile
   }
 }

@@ -2,22 +2,33 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the module is tested inside the plugin it extends
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { RfbClient, websocketTransport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import {
+  RfbClient,
+  websocketTransport,
+} from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { DEFAULT_BINARIES } from './LocalWorkspaceProvider';
+import { DEFAULT_BINARIES, missingBinaries } from './binaries';
+import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
 import { workspacesModuleLocal } from './module';
 
 jest.setTimeout(60_000);
 
-const missing = Object.values(DEFAULT_BINARIES).filter(b => !fs.existsSync(b));
+const missing = missingBinaries(DEFAULT_BINARIES);
 if (missing.length) {
   // eslint-disable-next-line no-console
-  console.warn(`Skipping the proxy-to-Xvnc test: ${missing.join(', ')} not installed (scripts/test.sh installs them)`);
+  console.warn(
+    `Skipping the proxy-to-Xvnc test; missing: ${missing.join('; ')}`,
+  );
 }
 const describeIfInstalled = missing.length ? describe.skip : describe;
 
@@ -33,21 +44,38 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
           data: {
             app: { baseUrl: 'http://localhost:3000' },
             workspaces: {
-              images: [{ name: 'debian-desktop', title: 'Debian', os: 'linux' }],
+              images: [
+                { name: 'debian-desktop', title: 'Debian', os: 'linux' },
+              ],
               sizes: [{ name: 'small', title: 'Small', geometry: '800x600' }],
-              local: { dataDir, displayBase: 300 + Math.floor(Math.random() * 100) },
+              local: {
+                dataDir,
+                displayBase: 800 + Math.floor(Math.random() * 100),
+                uidBase: 1_930_000_000 + Math.floor(Math.random() * 1_000_000),
+              },
             },
           },
         }),
       ],
     });
-    const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
+    const alice = {
+      Authorization: mockCredentials.user.header('user:default/alice'),
+    };
     try {
-      await request(backend.server).post('/api/workspaces/workspaces').set(alice).send({ name: 'real', image: 'debian-desktop', size: 'small' }).expect(201);
+      await request(backend.server)
+        .post('/api/workspaces/workspaces')
+        .set(alice)
+        .send({ name: 'real', image: 'debian-desktop', size: 'small' })
+        .expect(201);
       const { port } = backend.server.address() as AddressInfo;
       const ws = new WebSocket(
         `ws://localhost:${port}/api/workspaces/workspaces/real/console`,
-        ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token('user:default/alice'))],
+        [
+          'binary',
+          encodeConsoleTokenProtocol(
+            mockCredentials.user.token('user:default/alice'),
+          ),
+        ],
         { origin: 'http://localhost:3000' },
       );
       const transport = websocketTransport(ws);
@@ -64,11 +92,27 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
       client.close();
       await closed;
       await new Promise(r => setTimeout(r, 300));
-      const audit = await request(backend.server).get('/api/workspaces/workspaces/real/audit').set(alice).expect(200);
-      expect(audit.body.find((a: any) => a.action === 'console').message).toMatch(/B from the desktop, closed 1000/);
-      await request(backend.server).delete('/api/workspaces/workspaces/real').set(alice).expect(204);
+      const audit = await request(backend.server)
+        .get('/api/workspaces/workspaces/real/audit')
+        .set(alice)
+        .expect(200);
+      expect(
+        audit.body.find((a: any) => a.action === 'console').message,
+      ).toMatch(/B from the desktop, closed 1000/);
+      await request(backend.server)
+        .delete('/api/workspaces/workspaces/real')
+        .set(alice)
+        .expect(204);
     } finally {
       await backend.stop();
+      // Desktops outlive the backend by design, so a failed run's desktop goes here.
+      const cleaner = new LocalWorkspaceProvider({
+        dataDir,
+        displayBase: 800,
+        logger: mockServices.logger.mock(),
+      });
+      for (const w of await cleaner.list('local'))
+        await cleaner.delete({ name: w.name, cluster: 'local' });
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

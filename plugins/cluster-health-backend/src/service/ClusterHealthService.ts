@@ -1,141 +1,207 @@
-import { Config } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  AlertsAnswer,
   CLUSTER_HEALTH_RANGES,
-  ClusterAlert,
   ClusterHealthRange,
+  ClusterOverview,
   ClusterSummary,
   INSTANT_PANELS,
-  InstantPanelName,
-  PanelResult,
-  RANGE_PANELS,
-  RangePanelName,
+  InstantPanelAnswer,
+  isInstantPanel,
+  isRangePanel,
+  PanelFailure,
+  RangePanelAnswer,
 } from '@desktop-mania/plugin-cluster-health-common';
-import { INSTANT_PANEL_QUERIES, PanelDefinition, RANGE_PANEL_QUERIES } from './defaultPanels';
+import { AnswerCache } from './AnswerCache';
 import { PrometheusClient } from './PrometheusClient';
+import { ClusterConfig, ClusterHealthConfig } from './readClusterHealthConfig';
 
-const RANGE_SECONDS: Record<ClusterHealthRange, number> = { '1h': 3600, '6h': 6 * 3600, '24h': 86400, '7d': 7 * 86400 };
-// About 240 points per chart, whatever the range.
+const RANGE_SECONDS: Record<ClusterHealthRange, number> = {
+  '1h': 3600,
+  '6h': 6 * 3600,
+  '24h': 24 * 3600,
+  '7d': 7 * 24 * 3600,
+};
+// About 240 points per chart whatever the range, never finer than a scrape.
 const POINTS = 240;
+const MIN_STEP_SECONDS = 15;
 
-interface Cluster extends ClusterSummary {
-  prometheus: PrometheusClient;
-}
+const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+const severityRank = (severity: string) => {
+  const i = SEVERITIES.indexOf(severity);
+  return i === -1 ? SEVERITIES.length : i;
+};
 
-interface Cached {
-  at: number;
-  result: PanelResult<any>;
+interface Cluster extends ClusterConfig {
+  client: PrometheusClient;
 }
 
 /**
- * Answers named panels for the configured clusters. The PromQL stays here;
- * answers are cached briefly, and when Prometheus fails the last good answer
- * is served marked stale.
+ * Answers named panels for the configured clusters. The PromQL never leaves
+ * the server; answers are cached briefly and, when Prometheus fails, the last
+ * good answer is served marked stale.
  */
 export class ClusterHealthService {
-  private readonly clusters: Cluster[];
-  private readonly cache = new Map<string, Cached>();
-  private readonly ttlMs: number;
-  private readonly instant: Record<string, PanelDefinition>;
-  private readonly range: Record<string, PanelDefinition>;
+  private readonly clusters: Map<string, Cluster>;
+  private readonly cache: AnswerCache;
+  private readonly now: () => number;
 
-  static fromConfig(config: Config) {
-    return new ClusterHealthService(config.getOptionalConfig('clusterHealth'));
-  }
-
-  constructor(config?: Config, private readonly now: () => Date = () => new Date()) {
-    const timeoutMs = config?.getOptionalNumber('timeoutMs') ?? 5000;
-    this.ttlMs = (config?.getOptionalNumber('cacheTtlSeconds') ?? 15) * 1000;
-    this.clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(c => ({
-      name: c.getString('name'),
-      title: c.getOptionalString('title') ?? c.getString('name'),
-      entityRef: c.getOptionalString('entityRef'),
-      prometheus: new PrometheusClient({
-        url: c.getString('prometheus.url'),
-        token: c.getOptionalString('prometheus.token'),
-        timeoutMs,
-      }),
-    }));
-    const overrides = config?.getOptionalConfig('panels');
-    const withOverrides = (defaults: Record<string, PanelDefinition>) =>
-      Object.fromEntries(
-        Object.entries(defaults).map(([name, d]) => [name, { ...d, query: overrides?.getOptionalString(`${name}.query`) ?? d.query }]),
-      );
-    for (const name of overrides?.keys() ?? []) {
-      if (!(name in INSTANT_PANEL_QUERIES) && !(name in RANGE_PANEL_QUERIES)) {
-        throw new InputError(`clusterHealth.panels.${name} names no panel; panels are ${[...INSTANT_PANELS, ...RANGE_PANELS].join(', ')}`);
-      }
-    }
-    this.instant = withOverrides(INSTANT_PANEL_QUERIES);
-    this.range = withOverrides(RANGE_PANEL_QUERIES);
+  constructor(
+    private readonly config: ClusterHealthConfig,
+    options: { logger: LoggerService; now?: () => number },
+  ) {
+    this.now = options.now ?? Date.now;
+    this.clusters = new Map(
+      config.clusters.map(c => [
+        c.name,
+        {
+          ...c,
+          client: new PrometheusClient({
+            ...c.prometheus,
+            timeoutMs: config.timeoutMs,
+          }),
+        },
+      ]),
+    );
+    this.cache = new AnswerCache({
+      ttlMs: config.cacheTtlMs,
+      now: options.now,
+      onFailure: (key, error) =>
+        options.logger.warn(`Cluster health ${key}: ${error.message}`),
+    });
   }
 
   listClusters(): ClusterSummary[] {
-    return this.clusters.map(({ name, title, entityRef }) => ({ name, title, entityRef }));
+    return this.config.clusters.map(({ name, title, entityRef }) => ({
+      name,
+      title,
+      entityRef,
+    }));
   }
 
   private cluster(name: string): Cluster {
-    const c = this.clusters.find(x => x.name === name);
-    if (!c) throw new NotFoundError(`No cluster named '${name}'`);
-    return c;
+    const cluster = this.clusters.get(name);
+    if (!cluster)
+      throw new NotFoundError(`No cluster named '${name}' is configured`);
+    return cluster;
   }
 
-  private async cached<T>(key: string, panel: string, definition: { title: string; unit?: string }, load: () => Promise<T>): Promise<PanelResult<T>> {
-    const hit = this.cache.get(key);
-    const now = this.now().getTime();
-    if (hit && now - hit.at < this.ttlMs && !hit.result.stale) return hit.result;
-    try {
-      const data = await load();
-      const result: PanelResult<T> = { panel, title: definition.title, unit: definition.unit, data, fetchedAt: new Date(now).toISOString(), stale: false };
-      this.cache.set(key, { at: now, result });
-      return result;
-    } catch (error) {
-      if (!hit) throw error;
-      // The last good answer, marked as such, beats an empty page.
-      return { ...hit.result, stale: true, error: (error as Error).message };
-    }
-  }
-
-  async instantPanel(clusterName: string, panel: string): Promise<PanelResult<any>> {
+  async instantPanel(
+    clusterName: string,
+    panel: string,
+  ): Promise<InstantPanelAnswer> {
     const cluster = this.cluster(clusterName);
-    const definition = this.instant[panel];
-    if (!definition) throw new NotFoundError(`No instant panel named '${panel}'`);
-    return this.cached(`${clusterName}/${panel}`, panel, definition, () => cluster.prometheus.instant(definition.query));
+    if (!isInstantPanel(panel)) {
+      if (isRangePanel(panel))
+        throw new InputError(`'${panel}' is a chart; ask for it with a range`);
+      throw new NotFoundError(`No panel named '${panel}'`);
+    }
+    const { title, unit, query } = this.config.panels[panel];
+    const answer = await this.cache.get(`${clusterName}/${panel}`, () =>
+      cluster.client.instant(query),
+    );
+    return { panel, title, unit, ...answer };
   }
 
-  async overview(clusterName: string) {
+  async rangePanel(
+    clusterName: string,
+    panel: string,
+    range: string,
+  ): Promise<RangePanelAnswer> {
+    const cluster = this.cluster(clusterName);
+    if (!isRangePanel(panel)) {
+      if (isInstantPanel(panel))
+        throw new InputError(
+          `'${panel}' has a current value only; it takes no range`,
+        );
+      throw new NotFoundError(`No panel named '${panel}'`);
+    }
+    if (!(CLUSTER_HEALTH_RANGES as readonly string[]).includes(range)) {
+      throw new InputError(
+        `range must be one of ${CLUSTER_HEALTH_RANGES.join(', ')}`,
+      );
+    }
+    const seconds = RANGE_SECONDS[range as ClusterHealthRange];
+    const step = Math.max(MIN_STEP_SECONDS, Math.ceil(seconds / POINTS));
+    const { title, unit, query } = this.config.panels[panel];
+    const answer = await this.cache.get(
+      `${clusterName}/${panel}/${range}`,
+      () => {
+        // Whole steps, so that answers a moment apart line up.
+        const end = Math.floor(this.now() / 1000 / step) * step;
+        return cluster.client.range(
+          query,
+          new Date((end - seconds) * 1000),
+          new Date(end * 1000),
+          step,
+        );
+      },
+    );
+    return {
+      panel,
+      title,
+      unit,
+      range: range as ClusterHealthRange,
+      step,
+      ...answer,
+    };
+  }
+
+  /**
+   * Every instant panel at once. A panel that fails on its own is reported in
+   * place; only when every panel fails with nothing to fall back on does the
+   * whole answer fail.
+   */
+  async overview(clusterName: string): Promise<ClusterOverview> {
     this.cluster(clusterName);
-    const panels: Record<string, unknown> = {};
-    await Promise.all(
-      (INSTANT_PANELS as readonly InstantPanelName[]).map(async name => {
+    const entries = await Promise.all(
+      INSTANT_PANELS.map(async panel => {
         try {
-          panels[name] = await this.instantPanel(clusterName, name);
+          return [panel, await this.instantPanel(clusterName, panel)] as const;
         } catch (error) {
-          panels[name] = { panel: name, title: this.instant[name].title, error: (error as Error).message, stale: false };
+          const { title, unit } = this.config.panels[panel];
+          const failure: PanelFailure = {
+            panel,
+            title,
+            unit,
+            stale: false,
+            error: (error as Error).message,
+          };
+          return [panel, failure] as const;
         }
       }),
     );
-    return { cluster: clusterName, panels };
-  }
-
-  async rangePanel(clusterName: string, panel: string, range: string): Promise<PanelResult<any>> {
-    const cluster = this.cluster(clusterName);
-    const definition = this.range[panel as RangePanelName];
-    if (!definition) throw new NotFoundError(`No chart named '${panel}'`);
-    if (!(CLUSTER_HEALTH_RANGES as readonly string[]).includes(range)) {
-      throw new InputError(`range must be one of ${CLUSTER_HEALTH_RANGES.join(', ')}, got '${range}'`);
+    const failures = entries.filter(([, answer]) => answer.data === undefined);
+    if (failures.length === entries.length) {
+      throw new ServiceUnavailableError((failures[0][1] as PanelFailure).error);
     }
-    const seconds = RANGE_SECONDS[range as ClusterHealthRange];
-    const end = this.now();
-    const start = new Date(end.getTime() - seconds * 1000);
-    const step = Math.max(15, Math.round(seconds / POINTS));
-    return this.cached(`${clusterName}/${panel}/${range}`, panel, definition, () => cluster.prometheus.range(definition.query, start, end, step));
+    return {
+      cluster: clusterName,
+      panels: Object.fromEntries(entries) as ClusterOverview['panels'],
+    };
   }
 
-  async alerts(clusterName: string): Promise<PanelResult<ClusterAlert[]>> {
+  async alerts(clusterName: string): Promise<AlertsAnswer> {
     const cluster = this.cluster(clusterName);
-    return this.cached(`${clusterName}/alerts`, 'alerts', { title: 'Firing alerts' }, async () =>
-      (await cluster.prometheus.alerts()).filter(a => a.state === 'firing'),
+    const answer = await this.cache.get(`${clusterName}/alerts`, async () =>
+      (
+        await cluster.client.firingAlerts()
+      ).sort(
+        (a, b) =>
+          severityRank(a.severity) - severityRank(b.severity) ||
+          a.name.localeCompare(b.name),
+      ),
     );
+    return {
+      panel: 'alerts',
+      title: 'Firing alerts',
+      unit: 'count',
+      ...answer,
+    };
   }
 }

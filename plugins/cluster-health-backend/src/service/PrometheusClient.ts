@@ -1,86 +1,178 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import type { InstantSample, RangeSeries, ClusterAlert } from '@desktop-mania/plugin-cluster-health-common';
+import type {
+  ClusterAlert,
+  InstantSample,
+  RangeSeries,
+} from '@desktop-mania/plugin-cluster-health-common';
 
-interface PrometheusAnswer<T> {
+/** What the Prometheus HTTP API wraps every answer in. */
+interface Envelope<T> {
   status: 'success' | 'error';
   data?: T;
   errorType?: string;
   error?: string;
 }
 
-/** Reads one Prometheus's HTTP API with a bounded wait. */
-export class PrometheusClient {
-  constructor(
-    private readonly options: { url: string; token?: string; timeoutMs: number },
-  ) {}
+type Sample = [number, string];
+type QueryData =
+  | {
+      resultType: 'vector';
+      result: Array<{ metric: Record<string, string>; value: Sample }>;
+    }
+  | { resultType: 'scalar'; result: Sample }
+  | { resultType: 'matrix' | 'string'; result: unknown };
+type RangeData = {
+  resultType: string;
+  result: Array<{ metric: Record<string, string>; values: Sample[] }>;
+};
+type AlertsData = {
+  alerts: Array<{
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    state: 'firing' | 'pending' | 'inactive';
+    activeAt?: string;
+    value?: string;
+  }>;
+};
 
-  private async get<T>(path: string, params: Record<string, string>): Promise<T> {
-    const url = `${this.options.url.replace(/\/$/, '')}${path}?${new URLSearchParams(params)}`;
+export interface PrometheusClientOptions {
+  url: string;
+  token?: string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+}
+
+/**
+ * Reads one Prometheus's HTTP API with a bounded wait. Every failure, whether
+ * Prometheus is down, slow or answers an error, becomes a
+ * ServiceUnavailableError whose message says which.
+ */
+export class PrometheusClient {
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: PrometheusClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.headers = {
+      Accept: 'application/json',
+      ...options.headers,
+      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+    };
+  }
+
+  private async get<T>(
+    path: string,
+    params: Record<string, string> = {},
+  ): Promise<T> {
+    const query = new URLSearchParams(params).toString();
+    const url = `${this.base}${path}${query ? `?${query}` : ''}`;
     let response: Response;
+    let text: string;
     try {
-      response = await fetch(url, {
-        headers: this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {},
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      // The timeout covers the body too: a server may send headers and stall.
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
+      response = await fetch(url, { headers: this.headers, signal });
+      text = await response.text();
     } catch (error) {
-      const e = error as Error;
+      const e = error as Error & {
+        cause?: { code?: string; message?: string };
+      };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new ServiceUnavailableError(
+          `Prometheus did not answer within ${this.options.timeoutMs} ms`,
+        );
+      }
+      const reason = e.cause?.code ?? e.cause?.message ?? e.message;
       throw new ServiceUnavailableError(
-        e.name === 'TimeoutError'
-          ? `Prometheus did not answer within ${this.options.timeoutMs} ms`
-          : `Prometheus could not be reached: ${(e as any).cause?.message ?? e.message}`,
+        `Prometheus at ${this.base} could not be reached (${reason})`,
       );
     }
-    let body: PrometheusAnswer<T> | undefined;
+    let body: Envelope<T> | undefined;
     try {
-      body = (await response.json()) as PrometheusAnswer<T>;
+      body = JSON.parse(text);
     } catch {
       body = undefined;
     }
-    if (!response.ok || body?.status !== 'success') {
+    if (body?.status === 'error' || !response.ok) {
+      const kind = body?.errorType ? ` ${body.errorType} error` : '';
+      const detail = body?.error ?? (response.statusText || text.slice(0, 200));
       throw new ServiceUnavailableError(
-        `Prometheus answered ${response.status}${body?.errorType ? ` (${body.errorType})` : ''}: ${body?.error ?? response.statusText}`,
+        `Prometheus answered ${response.status}${kind}: ${detail}`,
       );
     }
-    return body.data as T;
+    if (body?.status !== 'success' || body.data === undefined) {
+      throw new ServiceUnavailableError(
+        `Prometheus answered ${response.status} with something that is not its API`,
+      );
+    }
+    return body.data;
+  }
+
+  private seconds(date: Date) {
+    return (date.getTime() / 1000).toFixed(3);
+  }
+
+  private timeoutParam() {
+    // Lets Prometheus stop evaluating once nobody waits for the answer.
+    return `${Math.max(1, Math.ceil(this.options.timeoutMs / 1000))}s`;
   }
 
   async instant(query: string, time?: Date): Promise<InstantSample[]> {
-    const data = await this.get<{ resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
-      '/api/v1/query',
-      { query, ...(time ? { time: String(time.getTime() / 1000) } : {}) },
-    );
+    const data = await this.get<QueryData>('/api/v1/query', {
+      query,
+      timeout: this.timeoutParam(),
+      ...(time ? { time: this.seconds(time) } : {}),
+    });
     if (data.resultType === 'scalar') {
-      const [, v] = data.result as unknown as [number, string];
-      return [{ labels: {}, value: Number(v) }];
+      return [{ labels: {}, value: Number(data.result[1]) }];
     }
-    return data.result.map(r => ({ labels: r.metric, value: Number(r.value[1]) }));
-  }
-
-  async range(query: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]> {
-    const data = await this.get<{ result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>(
-      '/api/v1/query_range',
-      {
-        query,
-        start: String(start.getTime() / 1000),
-        end: String(end.getTime() / 1000),
-        step: String(stepSeconds),
-      },
-    );
-    return data.result.map(r => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, Number(v)]) }));
-  }
-
-  async alerts(): Promise<ClusterAlert[]> {
-    const data = await this.get<{ alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; state: string; activeAt?: string }> }>(
-      '/api/v1/alerts',
-      {},
-    );
-    return data.alerts.map(a => ({
-      name: a.labels.alertname ?? 'unnamed',
-      severity: a.labels.severity ?? 'none',
-      state: a.state,
-      summary: a.annotations?.summary ?? a.annotations?.description,
-      labels: a.labels,
-      activeAt: a.activeAt,
+    if (data.resultType !== 'vector') {
+      throw new ServiceUnavailableError(
+        `Prometheus answered a ${data.resultType} where a vector was expected`,
+      );
+    }
+    return data.result.map(r => ({
+      labels: r.metric,
+      value: Number(r.value[1]),
     }));
+  }
+
+  async range(
+    query: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+  ): Promise<RangeSeries[]> {
+    const data = await this.get<RangeData>('/api/v1/query_range', {
+      query,
+      start: this.seconds(start),
+      end: this.seconds(end),
+      step: String(stepSeconds),
+      timeout: this.timeoutParam(),
+    });
+    if (data.resultType !== 'matrix') {
+      throw new ServiceUnavailableError(
+        `Prometheus answered a ${data.resultType} where a matrix was expected`,
+      );
+    }
+    return data.result.map(r => ({
+      labels: r.metric,
+      points: r.values.map(([t, v]): [number, number] => [t, Number(v)]),
+    }));
+  }
+
+  /** The alerts that are firing now. */
+  async firingAlerts(): Promise<ClusterAlert[]> {
+    const data = await this.get<AlertsData>('/api/v1/alerts');
+    return data.alerts
+      .filter(a => a.state === 'firing')
+      .map(a => ({
+        name: a.labels.alertname ?? 'unnamed',
+        severity: a.labels.severity ?? 'none',
+        summary: a.annotations?.summary ?? a.annotations?.description,
+        labels: a.labels,
+        activeAt: a.activeAt,
+        value: a.value,
+      }));
   }
 }

@@ -1,47 +1,148 @@
-import { useEffect, useState } from 'react';
-import { InfoCard, Link, Progress, StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  InfoCard,
+  Progress,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Typography } from '@material-ui/core';
-import type { ClusterAlert, ClusterOverview, PanelResult } from '@desktop-mania/plugin-cluster-health-common';
+import {
+  Table as MuiTable,
+  TableBody,
+  TableCell,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
 import { clusterHealthApiRef } from '../api';
-
-export const ANNOTATION_CLUSTER_HEALTH = 'desktopmania.io/cluster-health';
+import { CLUSTER_HEALTH_ANNOTATION } from '../filters';
+import { rootRouteRef } from '../routes';
+import { samples, single, sum } from './cards/panels';
+import { percent } from './format';
+import { PanelNotice } from './PanelNotice';
+import { LoadProblem, statusOf } from './Problem';
+import { useRefreshing } from './useRefreshing';
 
 /** A summary of a cluster's health on its Resource entity page. */
 export function ClusterHealthCard() {
   const { entity } = useEntity();
-  const cluster = entity.metadata.annotations?.[ANNOTATION_CLUSTER_HEALTH] ?? '';
+  const cluster =
+    entity.metadata.annotations?.[CLUSTER_HEALTH_ANNOTATION] ?? '';
   const api = useApi(clusterHealthApiRef);
-  const [overview, setOverview] = useState<ClusterOverview>();
-  const [alerts, setAlerts] = useState<PanelResult<ClusterAlert[]>>();
-  const [error, setError] = useState<Error>();
+  const pageLink = useRouteRef(rootRouteRef);
+  const overview = useRefreshing(() => api.getOverview(cluster), [cluster], 0);
+  const alerts = useRefreshing(() => api.getAlerts(cluster), [cluster], 0);
+  const link = pageLink?.();
 
-  useEffect(() => {
-    api.getOverview(cluster).then(setOverview, setError);
-    api.getAlerts(cluster).then(setAlerts, () => undefined);
-  }, [api, cluster]);
+  let body;
+  if (overview.error && statusOf(overview.error) === 404) {
+    body = (
+      <Typography data-testid="cluster-not-configured">
+        The portal has no cluster named '{cluster}' in clusterHealth.clusters.
+      </Typography>
+    );
+  } else if (overview.error) {
+    body = (
+      <LoadProblem
+        error={overview.error}
+        title="Could not read the cluster's health"
+        compact
+      />
+    );
+  } else if (!overview.value) {
+    body = <Progress />;
+  } else {
+    const panels = overview.value.panels;
+    const nodes = samples(panels, 'nodesReady');
+    const ready = nodes.filter(n => n.value === 1).length;
+    const firing = alerts.value?.data ?? [];
+    const critical = firing.filter(a => a.severity === 'critical').length;
+    const robustness = samples(panels, 'longhornUnhealthyVolumes').length;
+    body = (
+      <>
+        <PanelNotice
+          answers={[
+            panels.nodesReady,
+            panels.desktopsByPhase,
+            panels.clusterCpu,
+            panels.clusterMemory,
+            alerts.value,
+          ]}
+        />
+        <MuiTable size="small">
+          <TableBody>
+            <TableRow>
+              <TableCell>Nodes ready: {`${ready}/${nodes.length}`}</TableCell>
+              <TableCell>
+                {nodes.length > 0 && ready === nodes.length ? (
+                  <StatusOK>ready</StatusOK>
+                ) : (
+                  <StatusWarning>not all ready</StatusWarning>
+                )}
+              </TableCell>
+            </TableRow>
+            <TableRow>
+              <TableCell>
+                Firing alerts: {alerts.value ? firing.length : '—'}
+              </TableCell>
+              <TableCell>
+                {alerts.error && (
+                  <LoadProblem error={alerts.error} title="Alerts" compact />
+                )}
+                {alerts.value &&
+                  (critical > 0 ? (
+                    <StatusError>{critical} critical</StatusError>
+                  ) : (
+                    <StatusOK>none critical</StatusOK>
+                  ))}
+              </TableCell>
+            </TableRow>
+            <TableRow>
+              <TableCell>
+                Desktops: {sum(samples(panels, 'desktopsByPhase'))}
+              </TableCell>
+              <TableCell>{`${sum(
+                samples(panels, 'desktopsByPhase').filter(
+                  s => s.labels.phase === 'Running',
+                ),
+              )} running`}</TableCell>
+            </TableRow>
+            <TableRow>
+              <TableCell>CPU {percent(single(panels, 'clusterCpu'))}</TableCell>
+              <TableCell>
+                Memory {percent(single(panels, 'clusterMemory'))}
+              </TableCell>
+            </TableRow>
+            <TableRow>
+              <TableCell>Longhorn volumes not healthy: {robustness}</TableCell>
+              <TableCell>
+                {robustness === 0 ? (
+                  <StatusOK>healthy</StatusOK>
+                ) : (
+                  <StatusWarning>need attention</StatusWarning>
+                )}
+              </TableCell>
+            </TableRow>
+          </TableBody>
+        </MuiTable>
+      </>
+    );
+  }
 
-  const values = (name: string) => ((overview?.panels[name] as any)?.data ?? []) as Array<{ value: number }>;
-  const nodes = values('nodesReady');
-  const ready = nodes.filter(n => n.value === 1).length;
-  const critical = alerts?.data.filter(a => a.severity === 'critical').length ?? 0;
   return (
-    <InfoCard title="Cluster health" deepLink={{ title: 'Open cluster health', link: '/cluster-health' }}>
-      {error && <Typography color="error">{(error as any).statusCode === 403 ? 'Cluster health is for platform owners' : error.message}</Typography>}
-      {!overview && !error && <Progress />}
-      {overview && (
-        <>
-          <Typography>
-            Nodes ready: {ready}/{nodes.length} {ready === nodes.length ? <StatusOK /> : <StatusWarning />}
-          </Typography>
-          <Typography>
-            Firing alerts: {alerts?.data.length ?? '—'} {critical ? <StatusError>{critical} critical</StatusError> : <StatusOK />}
-          </Typography>
-          <Typography>Desktops: {values('desktopsByPhase').reduce((a, s) => a + s.value, 0)}</Typography>
-          <Link to="/cluster-health">Details</Link>
-        </>
-      )}
+    <InfoCard
+      title="Cluster health"
+      subheader={cluster}
+      deepLink={
+        link
+          ? {
+              title: 'Open cluster health',
+              link: `${link}?${new URLSearchParams({ cluster })}`,
+            }
+          : undefined
+      }
+    >
+      <div data-testid="cluster-health-card">{body}</div>
     </InfoCard>
   );
 }

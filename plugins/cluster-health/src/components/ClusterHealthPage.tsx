@@ -1,142 +1,159 @@
-import { useCallback, useEffect, useState } from 'react';
 import {
   Content,
+  ContentHeader,
   EmptyState,
   Header,
   Page,
   Progress,
-  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { FormControl, FormControlLabel, Grid, InputLabel, MenuItem, Select, Switch } from '@material-ui/core';
+import {
+  Box,
+  Button,
+  ButtonGroup,
+  FormControl,
+  FormControlLabel,
+  InputLabel,
+  MenuItem,
+  Select,
+  Switch,
+  Typography,
+} from '@material-ui/core';
+import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   CLUSTER_HEALTH_RANGES,
-  ClusterAlert,
   ClusterHealthRange,
-  ClusterOverview,
-  ClusterSummary,
-  PanelResult,
-  RANGE_PANELS,
 } from '@desktop-mania/plugin-cluster-health-common';
+import { useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { clusterHealthApiRef } from '../api';
-import { AlertsTable, ControlPlaneCard, NodesCard, ResourcesCard, StorageCard, WorkloadCards } from './OverviewCards';
-import { TimeSeriesChart } from './TimeSeriesChart';
+import { ClusterHealthView } from './ClusterHealthView';
+import { LoadProblem } from './Problem';
+import { useRefreshing } from './useRefreshing';
 
-const REFRESH_MS = 30_000;
-
-/** The health of one cluster, for platform owners. */
-export function ClusterHealthView(props: { cluster: string; range: ClusterHealthRange; refreshKey: number }) {
+/** The cluster health page: a cluster picker, the range of the charts, and refreshing. */
+export function ClusterHealthPage(props: { refreshIntervalMs?: number }) {
+  const refreshIntervalMs = props.refreshIntervalMs ?? 30_000;
   const api = useApi(clusterHealthApiRef);
-  const [overview, setOverview] = useState<ClusterOverview>();
-  const [alerts, setAlerts] = useState<PanelResult<ClusterAlert[]>>();
-  const [error, setError] = useState<Error>();
-  const [alertsError, setAlertsError] = useState<string>();
-
-  useEffect(() => {
-    api.getOverview(props.cluster).then(o => {
-      setOverview(o);
-      setError(undefined);
-    }, setError);
-    api.getAlerts(props.cluster).then(a => {
-      setAlerts(a);
-      setAlertsError(undefined);
-    }, e => setAlertsError(e.message));
-  }, [api, props.cluster, props.refreshKey]);
-
-  if (error && !overview) return <ResponseErrorPanel error={error} title="Could not read the cluster's health" />;
-  if (!overview) return <Progress />;
-  const panels = overview.panels;
-  return (
-    <Grid container spacing={3}>
-      <Grid item xs={12} md={7}>
-        <NodesCard panels={panels} />
-      </Grid>
-      <Grid item xs={12} md={5}>
-        <ControlPlaneCard panels={panels} />
-      </Grid>
-      <Grid item xs={12}>
-        <AlertsTable alerts={alerts?.data} error={alertsError ?? alerts?.error} stale={alerts?.stale} />
-      </Grid>
-      <WorkloadCards panels={panels} />
-      <Grid item xs={12} md={6}>
-        <ResourcesCard panels={panels} />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <StorageCard panels={panels} />
-      </Grid>
-      {RANGE_PANELS.map(panel => (
-        <Grid item xs={12} md={6} key={panel}>
-          <TimeSeriesChart cluster={props.cluster} panel={panel} range={props.range} refreshKey={props.refreshKey} />
-        </Grid>
-      ))}
-    </Grid>
-  );
-}
-
-export function ClusterHealthPage() {
-  const api = useApi(clusterHealthApiRef);
-  const [clusters, setClusters] = useState<ClusterSummary[]>();
-  const [error, setError] = useState<Error>();
-  const [cluster, setCluster] = useState<string>();
+  const clusters = useRefreshing(() => api.listClusters(), [], 0);
+  const [params, setParams] = useSearchParams();
   const [range, setRange] = useState<ClusterHealthRange>('6h');
   const [auto, setAuto] = useState(true);
   const [refreshKey, setRefreshKey] = useState(0);
+  const [refreshedAt, setRefreshedAt] = useState(() => new Date());
 
-  useEffect(() => {
-    api.listClusters().then(c => {
-      setClusters(c);
-      setCluster(current => current ?? c[0]?.name);
-    }, setError);
-  }, [api]);
-
-  const tick = useCallback(() => setRefreshKey(k => k + 1), []);
+  const refresh = useCallback(() => {
+    setRefreshKey(k => k + 1);
+    setRefreshedAt(new Date());
+  }, []);
   useEffect(() => {
     if (!auto) return undefined;
-    const t = setInterval(tick, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [auto, tick]);
+    const timer = setInterval(refresh, refreshIntervalMs);
+    return () => clearInterval(timer);
+  }, [auto, refresh, refreshIntervalMs]);
+
+  const list = clusters.value ?? [];
+  const selected = list.find(c => c.name === params.get('cluster')) ?? list[0];
 
   let body;
-  if ((error as any)?.statusCode === 403 || (error as any)?.response?.status === 403) {
-    body = <EmptyState missing="info" title="You don't have access to cluster health" description="Cluster health is for platform owners. Ask to join the platform owners group." />;
-  } else if (error) {
-    body = <ResponseErrorPanel error={error} title="Could not list clusters" />;
-  } else if (!clusters) {
+  if (clusters.error) {
+    body = (
+      <LoadProblem error={clusters.error} title="Could not list the clusters" />
+    );
+  } else if (!clusters.value) {
     body = <Progress />;
-  } else if (!clusters.length || !cluster) {
-    body = <EmptyState missing="data" title="No clusters are configured" description="Add clusters under clusterHealth.clusters in app-config." />;
+  } else if (!selected) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No clusters are configured"
+        description="Add clusterHealth.clusters (a name and its Prometheus URL) to the portal's app-config."
+      />
+    );
   } else {
-    body = <ClusterHealthView cluster={cluster} range={range} refreshKey={refreshKey} />;
+    body = (
+      <>
+        <ContentHeader
+          title={selected.title}
+          description={`Cluster ${selected.name}`}
+        >
+          <Box
+            display="flex"
+            alignItems="center"
+            flexWrap="wrap"
+            style={{ gap: 16 }}
+          >
+            {list.length > 1 && (
+              <FormControl style={{ minWidth: 180 }}>
+                <InputLabel id="cluster-health-cluster">Cluster</InputLabel>
+                <Select
+                  labelId="cluster-health-cluster"
+                  data-testid="cluster-picker"
+                  value={selected.name}
+                  onChange={e => setParams({ cluster: String(e.target.value) })}
+                >
+                  {list.map(c => (
+                    <MenuItem key={c.name} value={c.name}>
+                      {c.title}
+                    </MenuItem>
+                  ))}
+                </Select>
+              </FormControl>
+            )}
+            <ButtonGroup size="small" aria-label="Chart range">
+              {CLUSTER_HEALTH_RANGES.map(r => (
+                <Button
+                  key={r}
+                  data-testid={`range-${r}`}
+                  aria-pressed={r === range}
+                  variant={r === range ? 'contained' : 'outlined'}
+                  color="primary"
+                  onClick={() => setRange(r)}
+                >
+                  {r}
+                </Button>
+              ))}
+            </ButtonGroup>
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={auto}
+                  onChange={e => setAuto(e.target.checked)}
+                  color="primary"
+                />
+              }
+              label={`Refresh every ${Math.round(refreshIntervalMs / 1000)} s`}
+            />
+            <Button size="small" startIcon={<RefreshIcon />} onClick={refresh}>
+              Refresh
+            </Button>
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              data-testid="refreshed-at"
+            >
+              {auto ? `Updated ${refreshedAt.toLocaleTimeString()}` : 'Paused'}
+            </Typography>
+          </Box>
+        </ContentHeader>
+        <ClusterHealthView
+          cluster={selected.name}
+          range={range}
+          refreshKey={refreshKey}
+        />
+      </>
+    );
   }
 
   return (
     <Page themeId="tool">
-      <Header title="Cluster health" subtitle="Nodes, capacity, desktops, storage and alerts">
-        {clusters && clusters.length > 1 && (
-          <FormControl style={{ minWidth: 160, marginRight: 16 }}>
-            <InputLabel>Cluster</InputLabel>
-            <Select value={cluster ?? ''} onChange={e => setCluster(e.target.value as string)}>
-              {clusters.map(c => (
-                <MenuItem key={c.name} value={c.name}>
-                  {c.title}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
-        )}
-        <FormControl style={{ minWidth: 100, marginRight: 16 }}>
-          <InputLabel id="range-label">Range</InputLabel>
-          <Select labelId="range-label" value={range} onChange={e => setRange(e.target.value as ClusterHealthRange)}>
-            {CLUSTER_HEALTH_RANGES.map(r => (
-              <MenuItem key={r} value={r}>
-                {r}
-              </MenuItem>
-            ))}
-          </Select>
-        </FormControl>
-        <FormControlLabel control={<Switch checked={auto} onChange={e => setAuto(e.target.checked)} />} label="Auto refresh" />
-      </Header>
-      <Content>{body}</Content>
+      <Header
+        title="Cluster health"
+        subtitle="Nodes, control plane, capacity, desktops, storage and alerts from Prometheus"
+      />
+      <Content>
+        <div data-testid="cluster-health-page">{body}</div>
+      </Content>
     </Page>
   );
 }

@@ -1,5 +1,11 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
+import {
+  CreateWorkspaceRequest,
+  DNS1123_LABEL,
+  Workspace,
+} from '@desktop-mania/plugin-workspaces-common';
 import { clientFor, refusal } from './client';
 import { examples } from './createWorkspace.examples';
 
@@ -16,14 +22,28 @@ export function createWorkspaceAction(options: { auth: AuthService; discovery: D
     supportsDryRun: true,
     schema: {
       input: {
-        name: z => z.string().describe('Name of the desktop: lowercase letters, digits and dashes'),
-        image: z => z.string().describe('The image to order, one the backend offers'),
-        size: z => z.string().describe('The size to order, one the backend offers'),
-        diskGi: z => z.number().int().optional().describe('Root disk size in GiB'),
-        lifetimeHours: z => z.number().int().optional().describe('Hours until the desktop expires'),
-        owner: z => z.string().optional().describe('Owner entity ref: the person or one of their groups. Defaults to the person'),
-        cluster: z => z.string().optional().describe('The cluster to run on. Defaults to the backend default'),
-        system: z => z.string().optional().describe('Entity ref of the system the desktop belongs to'),
+        // The same name rule as the backend's, so the scaffolder refuses a bad
+        // name before the step runs; the backend decides everything else.
+        name: z =>
+          z
+            .string()
+            .max(40)
+            .regex(DNS1123_LABEL)
+            .describe('Name of the desktop: lowercase letters, digits and dashes, at most 40'),
+        image: z => z.string().min(1).describe('The image to order, one the backend offers'),
+        size: z => z.string().min(1).describe('The size to order, one the backend offers'),
+        diskGi: z => z.number().int().positive().optional().describe('Root disk size in GiB'),
+        lifetimeHours: z =>
+          z.number().int().positive().optional().describe('Hours until the desktop expires'),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe('Owner entity ref: the person or one of their groups. Defaults to the person'),
+        cluster: z =>
+          z.string().optional().describe('The cluster to run on. Defaults to the backend default'),
+        system: z =>
+          z.string().optional().describe('Entity ref of the system the desktop belongs to'),
       },
       output: {
         entityRef: z => z.string().describe('Entity ref of the new Workspace'),
@@ -32,9 +52,8 @@ export function createWorkspaceAction(options: { auth: AuthService; discovery: D
       },
     },
     async handler(ctx) {
-      const token = await tokenFor(await ctx.getInitiatorCredentials());
       const { input } = ctx;
-      const request = {
+      const request: CreateWorkspaceRequest = {
         name: input.name,
         image: input.image,
         size: input.size,
@@ -45,12 +64,22 @@ export function createWorkspaceAction(options: { auth: AuthService; discovery: D
         ...(input.system ? { system: input.system } : {}),
         ...(ctx.templateInfo?.entityRef ? { template: ctx.templateInfo.entityRef } : {}),
       };
-      let workspace;
-      try {
-        workspace = await client.createWorkspace(request, { token, dryRun: ctx.isDryRun });
-      } catch (error) {
-        throw refusal(error);
-      }
+      const order = async () => {
+        const token = await tokenFor(await ctx.getInitiatorCredentials());
+        try {
+          return await client.createWorkspace(request, { token, dryRun: ctx.isDryRun });
+        } catch (error) {
+          throw refusal(error, 'The desktop order');
+        }
+      };
+      // A task resumed after a restart must not order the same desktop twice:
+      // the checkpoint hands back the first answer instead.
+      const workspace = ctx.isDryRun
+        ? await order()
+        : ((await ctx.checkpoint({
+            key: `order.${input.name}`,
+            fn: async () => (await order()) as unknown as JsonObject,
+          })) as unknown as Workspace);
       ctx.logger.info(
         ctx.isDryRun
           ? `Dry run: the order for ${workspace.name} is valid; nothing was created`

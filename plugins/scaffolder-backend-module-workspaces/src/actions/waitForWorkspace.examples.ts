@@ -3,14 +3,27 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Wait up to 15 minutes for the ordered desktop to run',
+    description: 'Wait up to 15 minutes for an ordered desktop to run',
     example: yaml.stringify({
       steps: [
         {
           id: 'wait',
           action: 'workspace:wait',
           name: 'Wait for the desktop',
-          input: { name: '${{ parameters.name }}', timeoutMinutes: 15 },
+          input: { name: 'alice-dev', timeoutMinutes: 15 },
+        },
+      ],
+    }),
+  },
+  {
+    description: 'Wait the default 10 minutes',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'wait',
+          action: 'workspace:wait',
+          name: 'Wait for the desktop',
+          input: { name: 'alice-dev' },
         },
       ],
     }),

@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export { openApiValidator, readSchemaFile, SCHEMAS_DIR } from './openApiValidator';
+export { openApiValidator, readSchemaFile, schemaFilePath, SCHEMAS_DIR } from './openApiValidator';

@@ -3,18 +3,25 @@ import path from 'path';
 import Ajv from 'ajv';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-/** The shared/schemas folder beside the repository. */
+/** The shared/schemas folder beside the repository's folder. */
 export const SCHEMAS_DIR = resolvePackagePath(
   '@desktop-mania/plugin-workspaces-backend-module-kubevirt',
   '../../../shared/schemas',
 );
 
-export function readSchemaFile(file: string): any {
+/** The path of one schema file; throws saying where it was looked for when it is missing. */
+export function schemaFilePath(file: string): string {
   const full = path.join(SCHEMAS_DIR, file);
   if (!fs.existsSync(full)) {
-    throw new Error(`Schema ${full} is missing: the shared/ folder must sit beside the repository`);
+    throw new Error(
+      `Schema ${full} is missing: the shared/schemas folder must sit beside the repository's folder (../shared/schemas from the repository root)`,
+    );
   }
-  return JSON.parse(fs.readFileSync(full, 'utf8'));
+  return full;
+}
+
+export function readSchemaFile(file: string): any {
+  return JSON.parse(fs.readFileSync(schemaFilePath(file), 'utf8'));
 }
 
 // OpenAPI objects accept unknown fields; closing them makes a misspelt field fail.

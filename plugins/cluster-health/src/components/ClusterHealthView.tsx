@@ -1,0 +1,127 @@
+import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Grid, Typography } from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import {
+  ClusterHealthRange,
+  RANGE_PANELS,
+} from '@desktop-mania/plugin-cluster-health-common';
+import { clusterHealthApiRef } from '../api';
+import { AlertsCard } from './cards/AlertsCard';
+import { ControlPlaneCard } from './cards/ControlPlaneCard';
+import { NodesCard } from './cards/NodesCard';
+import { single } from './cards/panels';
+import { PhaseCountsCard } from './cards/PhaseCountsCard';
+import { ResourcesCard } from './cards/ResourcesCard';
+import { StorageCard } from './cards/StorageCard';
+import { count } from './format';
+import { LoadProblem, messageOf } from './Problem';
+import { TimeSeriesChart } from './TimeSeriesChart';
+import { useRefreshing } from './useRefreshing';
+
+/** Everything about one cluster: the overview cards, the alerts and the charts. */
+export function ClusterHealthView(props: {
+  cluster: string;
+  range: ClusterHealthRange;
+  refreshKey: number;
+}) {
+  const { cluster, range, refreshKey } = props;
+  const api = useApi(clusterHealthApiRef);
+  const overview = useRefreshing(
+    () => api.getOverview(cluster),
+    [cluster],
+    refreshKey,
+  );
+  const alerts = useRefreshing(
+    () => api.getAlerts(cluster),
+    [cluster],
+    refreshKey,
+  );
+
+  if (!overview.value) {
+    if (overview.error)
+      return (
+        <LoadProblem
+          error={overview.error}
+          title="Could not read the cluster's health"
+        />
+      );
+    return <Progress />;
+  }
+  const panels = overview.value.panels;
+  return (
+    <Grid container spacing={3} data-testid="cluster-health-view">
+      {overview.error && (
+        <Grid item xs={12}>
+          <Alert severity="warning" data-testid="refresh-error">
+            Could not refresh just now ({messageOf(overview.error)}); the cards
+            show the previous answer.
+          </Alert>
+        </Grid>
+      )}
+      <Grid item xs={12} lg={7}>
+        <NodesCard panels={panels} />
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <ControlPlaneCard panels={panels} />
+      </Grid>
+      <Grid item xs={12}>
+        <AlertsCard
+          answer={alerts.value}
+          error={alerts.error}
+          loading={alerts.loading}
+        />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <ResourcesCard panels={panels} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <StorageCard panels={panels} />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <PhaseCountsCard
+          panels={panels}
+          panel="podsByPhase"
+          title="Pods by phase"
+          testId="cluster-pods"
+        />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <PhaseCountsCard
+          panels={panels}
+          panel="vmisByPhase"
+          title="KubeVirt VMIs by phase"
+          testId="cluster-vmis"
+        />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <PhaseCountsCard
+          panels={panels}
+          panel="desktopsByPhase"
+          extra={['consoleSessions']}
+          title="Desktops by status"
+          testId="cluster-desktops"
+          footer={
+            <Typography
+              variant="body2"
+              style={{ marginTop: 8 }}
+              data-testid="console-sessions"
+            >
+              Console sessions open: {count(single(panels, 'consoleSessions'))}
+            </Typography>
+          }
+        />
+      </Grid>
+      {RANGE_PANELS.map(panel => (
+        <Grid item xs={12} md={6} key={panel}>
+          <TimeSeriesChart
+            cluster={cluster}
+            panel={panel}
+            range={range}
+            refreshKey={refreshKey}
+          />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

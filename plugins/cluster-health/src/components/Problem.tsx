@@ -1,0 +1,62 @@
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import { Typography } from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+
+export function statusOf(error?: Error): number | undefined {
+  const e = error as
+    | (Error & { statusCode?: number; response?: { status?: number } })
+    | undefined;
+  return e?.statusCode ?? e?.response?.status;
+}
+
+/** The backend's own words when there are any, not just the HTTP status. */
+export function messageOf(error: Error): string {
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return error.name === 'ResponseError' &&
+    cause instanceof Error &&
+    cause.message
+    ? cause.message
+    : error.message;
+}
+
+export function AccessDenied() {
+  return (
+    <div data-testid="access-denied">
+      <EmptyState
+        missing="info"
+        title="You don't have access to cluster health"
+        description="The cluster health pages are for platform owners. Ask an administrator to add you to the platform owners group if you need them."
+      />
+    </div>
+  );
+}
+
+/** Why something could not be loaded: no access, unknown cluster, or the error itself. */
+export function LoadProblem(props: {
+  error: Error;
+  title: string;
+  compact?: boolean;
+}) {
+  const { error, title, compact } = props;
+  if (statusOf(error) === 403) {
+    return compact ? (
+      <Typography data-testid="access-denied">
+        You don't have access to cluster health.
+      </Typography>
+    ) : (
+      <AccessDenied />
+    );
+  }
+  if (compact) {
+    return (
+      <Alert severity="error" data-testid="load-error">
+        {title}: {messageOf(error)}
+      </Alert>
+    );
+  }
+  return (
+    <div data-testid="load-error">
+      <ResponseErrorPanel error={error} title={title} />
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import { ANNOTATION_KUBERNETES_ID } from '@desktop-mania/plugin-workspaces-common';
+
+/** Value of `app.kubernetes.io/managed-by` on everything this module creates. */
+export const MANAGED_BY = 'desktop-mania';
+/** Selects what this module created, and nothing else, in a shared namespace. */
+export const MANAGED_BY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+export const LABEL_WORKSPACE = 'desktopmania.io/workspace';
+/** Entity refs hold ':' and '/', which label values may not; the owner is an annotation. */
+export const ANNOTATION_OWNER = 'desktopmania.io/owner';
+
+/** The labels of a desktop's VM, its instance, disk and Secret. */
+export function workspaceLabels(name: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/component': 'desktop',
+    [LABEL_WORKSPACE]: name,
+    // The Kubernetes plugin finds the VM and its launcher pod by this label.
+    [ANNOTATION_KUBERNETES_ID]: name,
+  };
+}

@@ -1,0 +1,83 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { CatalogTable } from '@backstage/plugin-catalog';
+import {
+  defaultEntityPresentation,
+  EntityKindFilter,
+  entityPresentationApiRef,
+  MockEntityListContextProvider,
+  entityRouteRef,
+  MockStarredEntitiesApi,
+  starredEntitiesApiRef,
+} from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
+import { workspaceCatalogColumns } from './workspaceColumns';
+
+const workspace = (name: string, type: string, size: string, expiresAt?: string): Entity => ({
+  apiVersion: 'desktopmania.io/v1alpha1',
+  kind: 'Workspace',
+  metadata: { name, namespace: 'default' },
+  spec: { type, owner: 'user:default/alice', flavor: `${type}-desktop`, size, cluster: 'rke2-prod', expiresAt },
+  relations: [{ type: 'ownedBy', targetRef: 'user:default/alice' }],
+});
+
+async function renderTable(kind: string, entities: Entity[]) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [starredEntitiesApiRef, new MockStarredEntitiesApi()],
+        [
+          entityPresentationApiRef,
+          {
+            forEntity: (e: Entity | string) => {
+              const snapshot = defaultEntityPresentation(e);
+              return { snapshot, promise: Promise.resolve(snapshot) };
+            },
+          },
+        ],
+      ]}
+    >
+      <MockEntityListContextProvider
+        value={{ entities, totalItems: entities.length, filters: { kind: new EntityKindFilter(kind, kind) } }}
+      >
+        <CatalogTable columns={workspaceCatalogColumns} />
+      </MockEntityListContextProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('workspaceCatalogColumns', () => {
+  it('shows what people pick a desktop by when the kind is Workspace', async () => {
+    await renderTable('workspace', [
+      workspace('alice-win', 'windows', 'large', '2026-12-01T07:00:00.000Z'),
+      workspace('alice-dev', 'linux', 'medium'),
+    ]);
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
+    expect(headers).toEqual(expect.arrayContaining(['Name', 'Owner', 'OS', 'Flavor', 'Size', 'Cluster', 'Expires']));
+    expect(headers).not.toContain('Lifecycle');
+
+    const win = screen.getByText('alice-win').closest('tr')!;
+    expect(within(win).getByText('Windows')).toBeInTheDocument();
+    expect(within(win).getByText('windows-desktop')).toBeInTheDocument();
+    expect(within(win).getByText('large')).toBeInTheDocument();
+    expect(within(win).getByText(new Date('2026-12-01T07:00:00.000Z').toLocaleString())).toBeInTheDocument();
+    const dev = screen.getByText('alice-dev').closest('tr')!;
+    expect(within(dev).getByText('Linux')).toBeInTheDocument();
+    expect(within(dev).getByText('never')).toBeInTheDocument();
+  });
+
+  it("keeps the catalog's own columns for other kinds", async () => {
+    await renderTable('component', [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'portal' },
+        spec: { type: 'website', lifecycle: 'production', owner: 'group:default/platform' },
+      },
+    ]);
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
+    expect(headers).toEqual(expect.arrayContaining(['Name', 'Owner', 'Lifecycle']));
+    expect(headers).not.toContain('Flavor');
+  });
+});

@@ -1,0 +1,41 @@
+import type { TableColumn } from '@backstage/core-components';
+import { CatalogTable, type CatalogTableColumnsFunc, type CatalogTableRow } from '@backstage/plugin-catalog';
+import { WORKSPACE_KIND, type WorkspaceEntityV1alpha1 } from '@desktop-mania/plugin-workspaces-common';
+
+const specOf = (row: CatalogTableRow) => (row.entity as WorkspaceEntityV1alpha1).spec ?? {};
+
+function specColumn(title: string, field: keyof WorkspaceEntityV1alpha1['spec']): TableColumn<CatalogTableRow> {
+  return {
+    title,
+    field: `entity.spec.${field}`,
+    render: row => String(specOf(row)[field] ?? ''),
+  };
+}
+
+const workspaceColumns: TableColumn<CatalogTableRow>[] = [
+  CatalogTable.columns.createNameColumn({ defaultKind: WORKSPACE_KIND }),
+  CatalogTable.columns.createOwnerColumn(),
+  { ...specColumn('OS', 'type'), render: row => (specOf(row).type === 'windows' ? 'Windows' : 'Linux') },
+  specColumn('Flavor', 'flavor'),
+  specColumn('Size', 'size'),
+  specColumn('Cluster', 'cluster'),
+  {
+    title: 'Expires',
+    field: 'entity.spec.expiresAt',
+    // ISO timestamps sort as strings; the cell shows the local date.
+    render: row => {
+      const at = specOf(row).expiresAt;
+      return at ? new Date(at).toLocaleString() : 'never';
+    },
+  },
+];
+
+/**
+ * Catalog table columns: for Workspaces, what people pick a desktop by (OS,
+ * flavor, size, cluster, expiry); for every other kind, the catalog's own.
+ * @public
+ */
+export const workspaceCatalogColumns: CatalogTableColumnsFunc = context =>
+  context.filters.kind?.value?.toLocaleLowerCase('en-US') === WORKSPACE_KIND.toLocaleLowerCase('en-US')
+    ? workspaceColumns
+    : CatalogTable.defaultColumnsFunc(context);
