@@ -2,7 +2,7 @@
  * Catalog scale: one full sync of a generated listing of desktops (10,000 by
  * default, across three clusters) into the real catalog, until every Workspace
  * entity is processed. Reports the time and the backend's peak memory.
- * Run: bash bench/run.sh catalog-scale [count]
+ * Run: bash bench/run.sh catalog-scale [count] [sqlite|postgres]
  */
 import { fork } from 'child_process';
 import fs from 'fs';
@@ -13,6 +13,16 @@ import { AddressInfo } from 'net';
 import { processUsage } from './lib/portal';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
+const DATABASE = process.argv[3] ?? 'sqlite';
+
+/** The catalog's database: SQLite in memory, or a fresh database on the local PostgreSQL. */
+function databaseConfig(): string {
+  if (DATABASE === 'sqlite') return '{ client: better-sqlite3, connection: ":memory:" }';
+  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (DATABASE !== 'postgres' || !url) throw new Error(`database must be sqlite or postgres (with PostgreSQL running), got ${DATABASE}`);
+  // A plugin division prefix unique to the run, so nothing is left over from an earlier one.
+  return `{ client: pg, connection: "${url}", prefix: "bench_${Date.now().toString(36)}_" }`;
+}
 const PORT = 7037;
 
 async function main() {
@@ -46,7 +56,7 @@ async function main() {
     config,
     [
       'app: { baseUrl: "http://localhost:7037" }',
-      `backend: { baseUrl: "http://localhost:${PORT}", listen: { port: ${PORT}, host: 127.0.0.1 }, database: { client: better-sqlite3, connection: ":memory:" } }`,
+      `backend: { baseUrl: "http://localhost:${PORT}", listen: { port: ${PORT}, host: 127.0.0.1 }, database: ${databaseConfig()} }`,
       `discovery: { endpoints: [{ target: "http://127.0.0.1:${listingPort}/api/{{pluginId}}", plugins: [workspaces] }] }`,
       'auth: { environment: development, providers: { guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: "user:default/bench" } } }',
       'permission: { enabled: true }',
@@ -90,6 +100,7 @@ async function main() {
   console.table([
     {
       desktops: COUNT,
+      database: DATABASE,
       'listing → all entities processed (s)': seconds.toFixed(1),
       'entities/s': (COUNT / seconds).toFixed(0),
       'backend RSS at start (MiB)': (start / 2 ** 20).toFixed(0),
@@ -97,7 +108,7 @@ async function main() {
     },
   ]);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'catalog-scale.json'), JSON.stringify({ date: new Date().toISOString(), count: COUNT, seconds, startRss: start, peakRss: peak }, null, 2));
+  fs.writeFileSync(path.join(__dirname, 'results', `catalog-scale-${DATABASE}.json`), JSON.stringify({ date: new Date().toISOString(), count: COUNT, database: DATABASE, seconds, startRss: start, peakRss: peak }, null, 2));
   process.exit(0);
 }
 

@@ -7,4 +7,6 @@ ensure_npm_deps
 cd "$ROOT"
 name="${1:?usage: bench/run.sh <benchmark>}"
 shift
+# The catalog-scale benchmark can run its catalog on PostgreSQL.
+if [ "${2:-}" = postgres ]; then ensure_postgres; fi
 exec node --require @backstage/cli/config/nodeTransform.cjs "bench/$name.ts" "$@"

@@ -196,19 +196,23 @@ describeIfInstalled(
         },
       );
     };
-    const xvncCount = (name: string) =>
-      fs
-        .readdirSync('/proc')
-        .filter(e => /^\d+$/.test(e))
-        .filter(pid => {
-          try {
-            return fs
-              .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-              .includes(path.join(runOf(name), 'vnc.sock'));
-          } catch {
-            return false;
-          }
-        }).length;
+    // Xvnc forks to run xkbcomp when clients connect; until the child execs,
+    // it shows Xvnc's command line. Only processes whose parent is not one
+    // of them are servers.
+    const xvncCount = (name: string) => {
+      const socket = path.join(runOf(name), 'vnc.sock');
+      const matching = new Map<string, string>();
+      for (const pid of fs.readdirSync('/proc').filter(e => /^\d+$/.test(e))) {
+        try {
+          if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(socket)) continue;
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          matching.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        } catch {
+          // exited meanwhile
+        }
+      }
+      return [...matching.values()].filter(ppid => !matching.has(ppid)).length;
+    };
 
     async function firstFrame(name: string) {
       const client = new RfbClient(
