@@ -7,6 +7,6 @@ import path from 'path';
  * from the e2e data folder.
  */
 export default function globalTeardown() {
-  const desktops = path.resolve(__dirname, '../.cache/e2e/desktops');
+  const desktops = process.env.APP_CONFIG_workspaces_local_dataDir ?? path.resolve(__dirname, '../.cache/e2e/desktops');
   spawnSync('pkill', ['-TERM', '-f', desktops]);
 }

@@ -33,7 +33,9 @@ export default defineConfig({
     url: `${BASE_URL}/.backstage/health/v1/readiness`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: 'ignore',
+    // Warnings and errors only, so a portal that fails to start says why.
+    env: { LOG_LEVEL: 'warn' },
+    stdout: 'pipe',
     stderr: 'pipe',
   },
 });

@@ -84,6 +84,30 @@ ensure_kubectl() {
 
 # A PostgreSQL server for TestDatabases. Backstage would start one in Docker
 # under CI; there is none here, so a local server is started when none answers.
+# Prints where local desktops keep their files: the folder asked for, unless
+# the portal runs as root inside a folder other users cannot pass through
+# (root's home, a mktemp folder). Desktops then run as their own users, who
+# must reach their home folders, so they live under /var/lib/desktop-mania.
+desktops_dir() {
+  local want="$1" dir
+  if [ "$(id -u)" = 0 ]; then
+    dir="$(dirname "$want")"
+    while :; do
+      if [ -d "$dir" ] && [ "$(( 0$(stat -c %a "$dir") & 1 ))" = 0 ]; then
+        dir="/var/lib/desktop-mania/$(printf %s "$want" | sha1sum | cut -c1-8)/desktops"
+        install -d -m 0755 /var/lib/desktop-mania "$(dirname "$dir")"
+        mkdir -p "$dir"
+        printf '%s\n' "$dir"
+        return
+      fi
+      [ "$dir" = / ] && break
+      dir="$(dirname "$dir")"
+    done
+  fi
+  mkdir -p "$want"
+  printf '%s\n' "$want"
+}
+
 ensure_postgres() {
   local port="${DESKTOP_MANIA_PG_PORT:-5432}"
   export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres:postgres@127.0.0.1:$port}"

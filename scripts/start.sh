@@ -6,7 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_debs "${DESKTOP_DEBS[@]}"
 ensure_npm_deps
-mkdir -p "$ROOT/data/sqlite" "$ROOT/data/desktops"
+mkdir -p "$ROOT/data/sqlite"
+# Backstage reads APP_CONFIG_* variables as config, over app-config.yaml.
+APP_CONFIG_workspaces_local_dataDir="$(desktops_dir "$ROOT/data/desktops")"
+export APP_CONFIG_workspaces_local_dataDir
 
 cd "$ROOT"
 log "starting the portal: http://localhost:3000"

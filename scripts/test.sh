@@ -31,6 +31,10 @@ step "browser tests"
 (cd packages/app && backstage-cli package build >/dev/null)
 rm -rf .cache/e2e
 mkdir -p .cache/e2e
+# The e2e portal's desktops (see desktops_dir); the specs read it too.
+APP_CONFIG_workspaces_local_dataDir="$(desktops_dir "$ROOT/.cache/e2e/desktops")"
+rm -rf "${APP_CONFIG_workspaces_local_dataDir:?}"/*
+export APP_CONFIG_workspaces_local_dataDir
 # A real Prometheus (node-exporter, the portal's metrics, a backfilled RKE2
 # history) for the cluster health page.
 node --require @backstage/cli/config/nodeTransform.cjs plugins/cluster-health-backend/dev/start-prometheus.ts \
