@@ -154,7 +154,9 @@ describe('WorkspaceEntityProvider', () => {
         expiresAt: '2026-12-01T07:00:00.000Z',
       },
     });
+    // A local desktop has nothing for the Kubernetes tab to show, so the tab stays away.
     const local = full.entities[1].entity;
+    expect(local.metadata.annotations).not.toHaveProperty('backstage.io/kubernetes-id');
     expect(local.metadata.annotations).not.toHaveProperty('backstage.io/kubernetes-namespace');
     expect(local.metadata.annotations).not.toHaveProperty('desktopmania.io/namespace');
     expect(local.metadata.labels).toEqual({ 'desktopmania.io/os': 'windows' });

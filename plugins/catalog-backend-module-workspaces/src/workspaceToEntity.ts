@@ -42,9 +42,11 @@ export function workspaceToEntity(workspace: Workspace): WorkspaceEntityV1alpha1
         [ANNOTATION_WORKSPACE_CLUSTER]: workspace.cluster,
         [ANNOTATION_WORKSPACE_PROVIDER]: workspace.provider,
         [ANNOTATION_WORKSPACE_VM]: workspace.name,
-        [ANNOTATION_KUBERNETES_ID]: workspace.name,
+        // Only desktops on a Kubernetes cluster have a namespace, and only
+        // they have anything for the Kubernetes tab to show.
         ...(workspace.namespace
           ? {
+              [ANNOTATION_KUBERNETES_ID]: workspace.name,
               [ANNOTATION_WORKSPACE_NAMESPACE]: workspace.namespace,
               'backstage.io/kubernetes-namespace': workspace.namespace,
             }
