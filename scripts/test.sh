@@ -40,7 +40,14 @@ export APP_CONFIG_workspaces_local_dataDir
 node --require @backstage/cli/config/nodeTransform.cjs plugins/cluster-health-backend/dev/start-prometheus.ts \
   .cache/e2e/prometheus-url localhost:7017 e2e-prometheus-scrape-token &
 prometheus_pid=$!
-trap 'kill $prometheus_pid 2>/dev/null || true' EXIT
+cleanup() {
+  kill "$prometheus_pid" 2>/dev/null || true
+  # A folder made under /var/lib for this checkout's e2e desktops goes too.
+  case "$APP_CONFIG_workspaces_local_dataDir" in
+    /var/lib/desktop-mania/*) rm -rf "$(dirname "$APP_CONFIG_workspaces_local_dataDir")" ;;
+  esac
+}
+trap cleanup EXIT
 for _ in $(seq 1 60); do [ -s .cache/e2e/prometheus-url ] && break; sleep 1; done
 E2E_PROMETHEUS_URL="$(cat .cache/e2e/prometheus-url)"
 export E2E_PROMETHEUS_URL
