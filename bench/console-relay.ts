@@ -2,6 +2,10 @@
  * Console relay: the same RFB stream read directly from the VNC socket,
  * through Debian's websockify, and through the portal's console proxy
  * (authenticated as the browser is), for a real Xvnc and a synthetic server.
+ * Both websocket paths are read twice: with the ws library, which assembles
+ * every message as a browser does, and with a frame client that passes
+ * payloads on as they arrive, so that the client costs little and what
+ * differs is the relay.
  * Run: bash bench/run.sh console-relay
  */
 import fs from 'fs';
@@ -11,12 +15,14 @@ import path from 'path';
 import WebSocket from 'ws';
 import { percentile, RfbClient, socketTransport, startSyntheticRfbServer, Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startXvnc, startWebsockify } from './lib/processes';
-import { openConsole, startPortal, wsTransport } from './lib/portal';
+import { consoleEndpoint, openConsole, PORTAL, startPortal, wsTransport } from './lib/portal';
+import { openRawWebSocket } from './lib/rawWebSocket';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2000);
 
 async function measure(label: string, open: () => Promise<Transport>) {
+  process.stderr.write(`measuring ${label}\n`);
   const client = new RfbClient(await open());
   await client.handshake();
   // Warm up both directions before timing.
@@ -78,6 +84,11 @@ async function main() {
         }),
         await measure('websockify', () => wsTransport(new WebSocket(ws as string, ['binary'], { perMessageDeflate: false }))),
         await measure('portal proxy', () => openConsole(name as string, portal.token)),
+        await measure('websockify, frame client', () => openRawWebSocket(ws as string, ['binary'])),
+        await measure('portal proxy, frame client', () => {
+          const { url, protocols } = consoleEndpoint(name as string, portal.token);
+          return openRawWebSocket(url, protocols, PORTAL);
+        }),
       ];
       const base = rows[0];
       results[upstream] = rows.map(r => ({
@@ -91,14 +102,15 @@ async function main() {
   }
 
   for (const [upstream, rows] of Object.entries(results)) {
-    const ws = rows.find(r => r.path === 'websockify')!;
+    // Each path is compared with websockify read by the same client.
+    const websockify = (p: string) => rows.find(r => r.path === (p.endsWith('frame client') ? 'websockify, frame client' : 'websockify'))!;
     console.log(`\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips)`);
     console.table(
       rows.map(r => ({
         path: r.path,
         'MB/s': r.mbPerSecond.toFixed(0),
         'x direct': r.throughputRatio.toFixed(2),
-        'x websockify': (r.mbPerSecond / ws.mbPerSecond).toFixed(2),
+        'x websockify': (r.mbPerSecond / websockify(r.path).mbPerSecond).toFixed(2),
         'p50 µs': r.p50us.toFixed(0),
         'p99 µs': r.p99us.toFixed(0),
         'added p99 µs': r.addedP99us.toFixed(0),

@@ -48,9 +48,18 @@ export async function startPortal(targets: Record<string, string>, extraConfigs:
   };
 }
 
+/** Where a desktop's console is, and the subprotocols that carry the person's token. */
+export function consoleEndpoint(name: string, token: string) {
+  return {
+    url: `${PORTAL.replace('http', 'ws')}/api/workspaces/workspaces/${name}/console`,
+    protocols: ['binary', encodeConsoleTokenProtocol(token)],
+  };
+}
+
 /** A console session through the portal, opened the way the browser does. */
 export function openConsole(name: string, token: string): Promise<Transport & { ws: WebSocket }> {
-  const ws = new WebSocket(`${PORTAL.replace('http', 'ws')}/api/workspaces/workspaces/${name}/console`, ['binary', encodeConsoleTokenProtocol(token)], {
+  const { url, protocols } = consoleEndpoint(name, token);
+  const ws = new WebSocket(url, protocols, {
     origin: PORTAL,
     perMessageDeflate: false,
   });
