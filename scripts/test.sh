@@ -48,7 +48,16 @@ cleanup() {
   esac
 }
 trap cleanup EXIT
-for _ in $(seq 1 60); do [ -s .cache/e2e/prometheus-url ] && break; sleep 1; done
+# Usually up in 15 s; a loaded machine needs longer to backfill the history.
+for _ in $(seq 1 300); do
+  [ -s .cache/e2e/prometheus-url ] && break
+  kill -0 "$prometheus_pid" 2>/dev/null || break
+  sleep 1
+done
+if [ ! -s .cache/e2e/prometheus-url ]; then
+  log "Prometheus for the browser tests did not start (see the messages above)"
+  exit 1
+fi
 E2E_PROMETHEUS_URL="$(cat .cache/e2e/prometheus-url)"
 export E2E_PROMETHEUS_URL
 playwright test -c e2e/playwright.config.ts
