@@ -4,6 +4,7 @@
  * Workspace entity is in the catalog. p50 and p95 over repeated orders.
  * Run: bash bench/run.sh time-to-desktop [orders]
  */
+import { execSync, spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -42,13 +43,11 @@ async function main() {
     }
   } catch (error) {
     // Leave what a person needs to see why.
-    const { execSync } = await import('child_process');
     console.error(execSync(`ls -la ${dir}/*/run 2>&1; tail -5 ${dir}/*/run/xvnc.log 2>&1; pgrep -af 'Xvnc|openbox' 2>&1`).toString());
     throw error;
   } finally {
     portal.stop();
     // Desktops outlive the backend; after a failed order, stop what is left.
-    const { spawnSync } = await import('child_process');
     spawnSync('pkill', ['-TERM', '-f', dir]);
     fs.rmSync(dir, { recursive: true, force: true });
   }

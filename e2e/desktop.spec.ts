@@ -1,10 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { expect, Page, test } from '@playwright/test';
+import { DESKTOPS } from './desktopsDir';
 import { signIn } from './signIn';
 
-// scripts/test.sh may move the desktops out of a folder their users cannot pass through.
-const DESKTOPS = process.env.APP_CONFIG_workspaces_local_dataDir ?? path.resolve(__dirname, '../.cache/e2e/desktops');
+
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
 
 async function pick(page: Page, label: string, option: RegExp) {

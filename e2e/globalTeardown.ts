@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import path from 'path';
+import { DESKTOPS } from './desktopsDir';
 
 /**
  * Desktops outlive the backend by design, so a test that failed before
@@ -7,6 +7,5 @@ import path from 'path';
  * from the e2e data folder.
  */
 export default function globalTeardown() {
-  const desktops = process.env.APP_CONFIG_workspaces_local_dataDir ?? path.resolve(__dirname, '../.cache/e2e/desktops');
-  spawnSync('pkill', ['-TERM', '-f', desktops]);
+  spawnSync('pkill', ['-TERM', '-f', DESKTOPS]);
 }

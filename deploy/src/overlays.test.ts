@@ -16,6 +16,13 @@ if (!kustomizeAvailable()) {
   throw new Error('kubectl is not on PATH; run the tests through scripts/test.sh, which installs it');
 }
 
+// Each kustomization is built once, however many checks read it.
+const builds = new Map<string, KubeObject[]>();
+function built(dir: string): KubeObject[] {
+  if (!builds.has(dir)) builds.set(dir, buildKustomization(path.join(DEPLOY, dir)));
+  return builds.get(dir)!;
+}
+
 const name = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** Every rule as group|resource|verb, so rule layout does not matter. */
@@ -25,7 +32,7 @@ function triples(rules: Array<{ apiGroups: string[]; resources: string[]; verbs:
     .sort();
 }
 
-const builds: Array<[string, string]> = [
+const kustomizations: Array<[string, string]> = [
   ['lab overlay', 'overlays/lab'],
   ['production overlay', 'overlays/production'],
   ['lab kube-vip manifest', 'overlays/lab/kube-vip'],
@@ -33,8 +40,8 @@ const builds: Array<[string, string]> = [
   ['monitoring stack', 'monitoring'],
 ];
 
-describe.each(builds)('the %s', (_title, dir) => {
-  const objects = buildKustomization(path.join(DEPLOY, dir));
+describe.each(kustomizations)('the %s', (_title, dir) => {
+  const objects = built(dir);
   const errors = validateManifests(objects);
 
   it('builds', () => {
@@ -47,7 +54,7 @@ describe.each(builds)('the %s', (_title, dir) => {
 });
 
 describe.each(['lab', 'production'])('the %s overlay', overlay => {
-  const objects = buildKustomization(path.join(DEPLOY, 'overlays', overlay));
+  const objects = built(`overlays/${overlay}`);
   const find = (kind: string, objectName: string) =>
     objects.find(o => o.kind === kind && o.metadata.name === objectName)!;
 

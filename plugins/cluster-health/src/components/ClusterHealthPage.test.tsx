@@ -33,6 +33,20 @@ jest.mock('recharts', () => {
 jest.setTimeout(20_000);
 
 const server = setupServer();
+
+/** Every chart answers with no series. */
+const emptyCharts = () =>
+  http.get(`${BASE}/clusters/:cluster/panels/:panel`, ({ params }) =>
+    HttpResponse.json({
+      panel: params.panel,
+      title: 'Empty',
+      range: '6h',
+      step: 90,
+      fetchedAt: '2026-11-24T07:00:00.000Z',
+      stale: false,
+      data: [],
+    }),
+  );
 registerMswTestHooks(server);
 
 function renderPage(
@@ -243,17 +257,7 @@ describe('ClusterHealthPage', () => {
       http.get(`${BASE}/clusters/:cluster/alerts`, () =>
         HttpResponse.json(alerts({ data: [] })),
       ),
-      http.get(`${BASE}/clusters/:cluster/panels/:panel`, ({ params }) =>
-        HttpResponse.json({
-          panel: params.panel,
-          title: 'Empty',
-          range: '6h',
-          step: 90,
-          fetchedAt: '2026-11-24T07:00:00.000Z',
-          stale: false,
-          data: [],
-        }),
-      ),
+      emptyCharts(),
     );
     renderPage();
     expect(await screen.findByText('Nothing is firing')).toBeInTheDocument();
@@ -327,17 +331,7 @@ describe('ClusterHealthPage', () => {
         return HttpResponse.json(overview());
       }),
       // Empty charts keep each refresh cheap enough for a short interval.
-      http.get(`${BASE}/clusters/:cluster/panels/:panel`, ({ params }) =>
-        HttpResponse.json({
-          panel: params.panel,
-          title: 'Empty',
-          range: '6h',
-          step: 90,
-          fetchedAt: '2026-11-24T07:00:00.000Z',
-          stale: false,
-          data: [],
-        }),
-      ),
+      emptyCharts(),
     );
     renderPage({ refreshIntervalMs: 400 });
     await screen.findByTestId('cluster-nodes');

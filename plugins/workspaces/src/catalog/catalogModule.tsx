@@ -3,18 +3,11 @@ import {
   createExtensionInput,
   createFrontendModule,
   PageBlueprint,
-  useRouteRef,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import CategoryIcon from '@material-ui/icons/Category';
-import type { ReactNode } from 'react';
 import { z } from 'zod';
-
-function CreateLink(props: { children: (href?: string) => ReactNode }) {
-  const createComponent = useRouteRef(convertLegacyRouteRef(catalogPlugin.externalRoutes.createComponent));
-  return <>{props.children(createComponent?.())}</>;
-}
 
 /**
  * The catalog's index page in the catalog's own place (`page:catalog`), with
@@ -38,11 +31,7 @@ const catalogPage = PageBlueprint.makeWithOverrides({
       loader: async () => {
         const { CatalogPage } = await import('./CatalogPage');
         const filters = inputs.filters.map(f => f.get(coreExtensionData.reactElement));
-        return (
-          <CreateLink>
-            {href => <CatalogPage filters={<>{filters}</>} pagination={config.pagination} createHref={href} />}
-          </CreateLink>
-        );
+        return <CatalogPage filters={<>{filters}</>} pagination={config.pagination} />;
       },
     });
   },
