@@ -17,11 +17,17 @@ const DATABASE = process.argv[3] ?? 'sqlite';
 
 /** The catalog's database: SQLite in memory, or a fresh database on the local PostgreSQL. */
 function databaseConfig(): string {
-  if (DATABASE === 'sqlite') return '{ client: better-sqlite3, connection: ":memory:" }';
+  if (DATABASE === 'sqlite')
+    return '{ client: better-sqlite3, connection: ":memory:" }';
   const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (DATABASE !== 'postgres' || !url) throw new Error(`database must be sqlite or postgres (with PostgreSQL running), got ${DATABASE}`);
+  if (DATABASE !== 'postgres' || !url)
+    throw new Error(
+      `database must be sqlite or postgres (with PostgreSQL running), got ${DATABASE}`,
+    );
   // A plugin division prefix unique to the run, so nothing is left over from an earlier one.
-  return `{ client: pg, connection: "${url}", prefix: "bench_${Date.now().toString(36)}_" }`;
+  return `{ client: pg, connection: "${url}", prefix: "bench_${Date.now().toString(
+    36,
+  )}_" }`;
 }
 const PORT = 7037;
 
@@ -44,7 +50,8 @@ async function main() {
   );
   let listedAt = 0;
   const listingServer = http.createServer((req, res) => {
-    if (req.url?.startsWith('/api/workspaces/workspaces')) listedAt = listedAt || performance.now();
+    if (req.url?.startsWith('/api/workspaces/workspaces'))
+      listedAt = listedAt || performance.now();
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(listing);
   });
@@ -68,17 +75,32 @@ async function main() {
       '',
     ].join('\n'),
   );
-  const child = fork(path.join(__dirname, 'lib/catalogBackend.ts'), ['--config', config], {
-    cwd: path.resolve(__dirname, '..'),
-    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    path.join(__dirname, 'lib/catalogBackend.ts'),
+    ['--config', config],
+    {
+      cwd: path.resolve(__dirname, '..'),
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.on('message', m => m === 'ready' && resolve());
-    child.once('exit', code => reject(new Error(`catalog backend exited ${code}`)));
+    child.once('exit', code =>
+      reject(new Error(`catalog backend exited ${code}`)),
+    );
   });
-  const token = (await (await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } })).json()).backstageIdentity.token;
+  const token = (
+    await (
+      await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      })
+    ).json()
+  ).backstageIdentity.token;
   let peak = 0;
   const start = (await processUsage(child.pid!)).rssBytes;
   let processed = 0;
@@ -86,10 +108,16 @@ async function main() {
     for (;;) {
       const usage = await processUsage(child.pid!);
       peak = Math.max(peak, usage.rssBytes);
-      const res = await fetch(`http://localhost:${PORT}/api/catalog/entities/by-query?filter=kind=workspace&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(
+        `http://localhost:${PORT}/api/catalog/entities/by-query?filter=kind=workspace&limit=1`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
       processed = (await res.json()).totalItems ?? 0;
       if (processed >= COUNT) break;
-      if (listedAt && performance.now() - listedAt > 600_000) throw new Error(`only ${processed} of ${COUNT} entities after 10 minutes`);
+      if (listedAt && performance.now() - listedAt > 600_000)
+        throw new Error(
+          `only ${processed} of ${COUNT} entities after 10 minutes`,
+        );
       await new Promise(r => setTimeout(r, 250));
     }
   } finally {
@@ -108,7 +136,21 @@ async function main() {
     },
   ]);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', `catalog-scale-${DATABASE}.json`), JSON.stringify({ date: new Date().toISOString(), count: COUNT, database: DATABASE, seconds, startRss: start, peakRss: peak }, null, 2));
+  fs.writeFileSync(
+    path.join(__dirname, 'results', `catalog-scale-${DATABASE}.json`),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        count: COUNT,
+        database: DATABASE,
+        seconds,
+        startRss: start,
+        peakRss: peak,
+      },
+      null,
+      2,
+    ),
+  );
   process.exit(0);
 }
 

@@ -7,8 +7,13 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { percentile, RfbClient } from '@desktop-mania/plugin-workspaces-node/testUtils';
-import { openConsole, processUsage, startPortal, startSyntheticServerProcess } from './lib/portal';
+import { percentile, RfbClient } from '@internal/test-support';
+import {
+  openConsole,
+  processUsage,
+  startPortal,
+  startSyntheticServerProcess,
+} from './lib/portal';
 
 const LEVELS = (process.argv[2] ?? '100,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -17,7 +22,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TILE = Number(process.env.BENCH_TILE ?? 32);
 const PER_SECOND = 30;
 
-async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>) {
+async function level(
+  n: number,
+  portal: Awaited<ReturnType<typeof startPortal>>,
+) {
   const before = await processUsage(portal.pid);
   const clients: RfbClient[] = [];
   let dropped = 0;
@@ -45,7 +53,12 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
   await Promise.all(
     clients.map(async (client, i) => {
       // Spread the sessions over the first period so they do not tick in step.
-      await new Promise(r => setTimeout(r, (i % PER_SECOND) * (1000 / PER_SECOND / Math.max(1, n / PER_SECOND))));
+      await new Promise(r =>
+        setTimeout(
+          r,
+          (i % PER_SECOND) * (1000 / PER_SECOND / Math.max(1, n / PER_SECOND)),
+        ),
+      );
       while (Date.now() < until) {
         const s = process.hrtime.bigint();
         client.request(false, 0, 0, TILE, TILE);
@@ -53,7 +66,9 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
           // Awaited first: `bytes += await` would read bytes before the wait and lose other sessions' counts.
           const got = await Promise.race([
             client.readUpdate(),
-            new Promise<number>((_, reject) => setTimeout(() => reject(new Error('stalled')), 5000)),
+            new Promise<number>((_, reject) =>
+              setTimeout(() => reject(new Error('stalled')), 5000),
+            ),
           ]);
           bytes += got;
         } catch {
@@ -61,7 +76,8 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
           return;
         }
         latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
-        const next = 1000 / PER_SECOND - (Number(process.hrtime.bigint() - s) / 1e6);
+        const next =
+          1000 / PER_SECOND - Number(process.hrtime.bigint() - s) / 1e6;
         if (next > 0) await new Promise(r => setTimeout(r, next));
       }
     }),
@@ -79,7 +95,8 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
     stalled,
     mbitPerSession: (bytes * 8) / elapsed / 1e6 / Math.max(1, clients.length),
     backendCpuCores: (after.cpuSeconds - cpu0) / elapsed,
-    rssPerSessionKiB: (idle.rssBytes - before.rssBytes) / Math.max(1, clients.length) / 1024,
+    rssPerSessionKiB:
+      (idle.rssBytes - before.rssBytes) / Math.max(1, clients.length) / 1024,
     rssMiB: after.rssBytes / 2 ** 20,
     p50ms: percentile(latencies, 50),
     p99ms: percentile(latencies, 99),
@@ -88,7 +105,9 @@ async function level(n: number, portal: Awaited<ReturnType<typeof startPortal>>)
 
 async function main() {
   const synthetic = await startSyntheticServerProcess();
-  const portal = await startPortal({ synth: `tcp:127.0.0.1:${synthetic.port}` });
+  const portal = await startPortal({
+    synth: `tcp:127.0.0.1:${synthetic.port}`,
+  });
   const rows = [];
   try {
     await portal.order('synth-1');
@@ -97,7 +116,9 @@ async function main() {
     portal.stop();
     synthetic.close();
   }
-  console.log(`\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process; clients and synthetic server share the machine`);
+  console.log(
+    `\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process; clients and synthetic server share the machine`,
+  );
   console.table(
     rows.map(r => ({
       sessions: r.sessions,
@@ -114,7 +135,19 @@ async function main() {
   );
   const out = path.resolve(__dirname, 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'console-concurrency.json'), JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`, seconds: SECONDS, rows }, null, 2));
+  fs.writeFileSync(
+    path.join(out, 'console-concurrency.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
+        seconds: SECONDS,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
   process.exit(0);
 }
 

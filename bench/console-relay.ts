@@ -13,9 +13,21 @@ import net from 'net';
 import os from 'os';
 import path from 'path';
 import WebSocket from 'ws';
-import { percentile, RfbClient, socketTransport, startSyntheticRfbServer, Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import {
+  percentile,
+  RfbClient,
+  socketTransport,
+  startSyntheticRfbServer,
+  Transport,
+} from '@internal/test-support';
 import { startXvnc, startWebsockify } from './lib/processes';
-import { consoleEndpoint, openConsole, PORTAL, startPortal, wsTransport } from './lib/portal';
+import {
+  consoleEndpoint,
+  openConsole,
+  PORTAL,
+  startPortal,
+  wsTransport,
+} from './lib/portal';
 import { openRawWebSocket } from './lib/rawWebSocket';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
@@ -58,7 +70,10 @@ async function main() {
   const cleanup: Array<() => void> = [];
   const results: Record<string, any[]> = {};
   try {
-    const synthetic = await startSyntheticRfbServer({ width: 1920, height: 1080 });
+    const synthetic = await startSyntheticRfbServer({
+      width: 1920,
+      height: 1080,
+    });
     cleanup.push(synthetic.close);
     const xvnc = await startXvnc();
     cleanup.push(xvnc.stop);
@@ -66,13 +81,21 @@ async function main() {
     cleanup.push(wsSynthetic.stop);
     const wsXvnc = await startWebsockify({ unix: xvnc.socket });
     cleanup.push(wsXvnc.stop);
-    const portal = await startPortal({ synth: `tcp:127.0.0.1:${synthetic.port}`, xvnc: `unix:${xvnc.socket}` });
+    const portal = await startPortal({
+      synth: `tcp:127.0.0.1:${synthetic.port}`,
+      xvnc: `unix:${xvnc.socket}`,
+    });
     cleanup.push(portal.stop);
     await portal.order('synth-1');
     await portal.order('xvnc-1');
 
     for (const [upstream, direct, ws, name] of [
-      ['synthetic', () => net.connect(synthetic.port, '127.0.0.1'), wsSynthetic.url, 'synth-1'],
+      [
+        'synthetic',
+        () => net.connect(synthetic.port, '127.0.0.1'),
+        wsSynthetic.url,
+        'synth-1',
+      ],
       ['xvnc', () => net.connect(xvnc.socket), wsXvnc.url, 'xvnc-1'],
     ] as const) {
       const rows = [
@@ -82,11 +105,24 @@ async function main() {
           await new Promise(r => s.once('connect', r));
           return socketTransport(s);
         }),
-        await measure('websockify', () => wsTransport(new WebSocket(ws as string, ['binary'], { perMessageDeflate: false }))),
-        await measure('portal proxy', () => openConsole(name as string, portal.token)),
-        await measure('websockify, frame client', () => openRawWebSocket(ws as string, ['binary'])),
+        await measure('websockify', () =>
+          wsTransport(
+            new WebSocket(ws as string, ['binary'], {
+              perMessageDeflate: false,
+            }),
+          ),
+        ),
+        await measure('portal proxy', () =>
+          openConsole(name as string, portal.token),
+        ),
+        await measure('websockify, frame client', () =>
+          openRawWebSocket(ws as string, ['binary']),
+        ),
         await measure('portal proxy, frame client', () => {
-          const { url, protocols } = consoleEndpoint(name as string, portal.token);
+          const { url, protocols } = consoleEndpoint(
+            name as string,
+            portal.token,
+          );
           return openRawWebSocket(url, protocols, PORTAL);
         }),
       ];
@@ -103,14 +139,25 @@ async function main() {
 
   for (const [upstream, rows] of Object.entries(results)) {
     // Each path is compared with websockify read by the same client.
-    const websockify = (p: string) => rows.find(r => r.path === (p.endsWith('frame client') ? 'websockify, frame client' : 'websockify'))!;
-    console.log(`\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips)`);
+    const websockify = (p: string) =>
+      rows.find(
+        r =>
+          r.path ===
+          (p.endsWith('frame client')
+            ? 'websockify, frame client'
+            : 'websockify'),
+      )!;
+    console.log(
+      `\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips)`,
+    );
     console.table(
       rows.map(r => ({
         path: r.path,
         'MB/s': r.mbPerSecond.toFixed(0),
         'x direct': r.throughputRatio.toFixed(2),
-        'x websockify': (r.mbPerSecond / websockify(r.path).mbPerSecond).toFixed(2),
+        'x websockify': (
+          r.mbPerSecond / websockify(r.path).mbPerSecond
+        ).toFixed(2),
         'p50 µs': r.p50us.toFixed(0),
         'p99 µs': r.p99us.toFixed(0),
         'added p99 µs': r.addedP99us.toFixed(0),
@@ -121,7 +168,17 @@ async function main() {
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(
     path.join(out, 'console-relay.json'),
-    JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`, frames: FRAMES, roundTrips: ROUND_TRIPS, results }, null, 2),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
+        frames: FRAMES,
+        roundTrips: ROUND_TRIPS,
+        results,
+      },
+      null,
+      2,
+    ),
   );
   process.exit(0);
 }

@@ -4,7 +4,6 @@ import { expect, Page, test } from '@playwright/test';
 import { DESKTOPS } from './desktopsDir';
 import { signIn } from './signIn';
 
-
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
 
 async function pick(page: Page, label: string, option: RegExp) {
@@ -15,16 +14,23 @@ async function pick(page: Page, label: string, option: RegExp) {
 /** How many different colours the console shows: a black or blank screen has one. */
 async function colours(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="desktop-console-canvas-container"] canvas') as HTMLCanvasElement | null;
+    const canvas = document.querySelector(
+      '[data-testid="desktop-console-canvas-container"] canvas',
+    ) as HTMLCanvasElement | null;
     if (!canvas || !canvas.width) return 0;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const data = canvas
+      .getContext('2d')!
+      .getImageData(0, 0, canvas.width, canvas.height).data;
     const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    for (let i = 0; i < data.length; i += 4 * 97)
+      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
     return seen.size;
   });
 }
 
-test('order a Linux desktop from the template and use it in the Desktop tab', async ({ page }) => {
+test('order a Linux desktop from the template and use it in the Desktop tab', async ({
+  page,
+}) => {
   const name = `e2e-${Date.now().toString(36)}`;
   await signIn(page);
 
@@ -45,38 +51,74 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
   await page.screenshot({ path: `${SHOTS}/template-done.png`, fullPage: true });
   await open.click();
 
-  await expect(page).toHaveURL(new RegExp(`/catalog/default/workspace/${name}/desktop`));
-  await expect(page.getByTestId('desktop-console-status')).toHaveText(/Connected/, { timeout: 30_000 });
-  await expect.poll(() => colours(page), { timeout: 20_000 }).toBeGreaterThan(2);
-  await page.screenshot({ path: `${SHOTS}/desktop-connected.png`, fullPage: true });
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/workspace/${name}/desktop`),
+  );
+  await expect(page.getByTestId('desktop-console-status')).toHaveText(
+    /Connected/,
+    { timeout: 30_000 },
+  );
+  await expect
+    .poll(() => colours(page), { timeout: 20_000 })
+    .toBeGreaterThan(2);
+  await page.screenshot({
+    path: `${SHOTS}/desktop-connected.png`,
+    fullPage: true,
+  });
 
   // Type into the desktop's terminal: the file appears in the desktop's home.
   const proof = `proof-${Date.now()}`;
-  const canvas = page.locator('[data-testid="desktop-console-canvas-container"] canvas').first();
+  const canvas = page
+    .locator('[data-testid="desktop-console-canvas-container"] canvas')
+    .first();
   await canvas.click({ position: { x: 200, y: 200 } });
   await page.keyboard.type(`touch ~/${proof}\n`, { delay: 20 });
-  await expect.poll(() => fs.existsSync(path.join(DESKTOPS, name, 'home', proof)), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => fs.existsSync(path.join(DESKTOPS, name, 'home', proof)), {
+      timeout: 15_000,
+    })
+    .toBe(true);
 
   // What the desktop copies shows up in the console's clipboard panel.
-  await page.keyboard.type(`printf clip-${proof} | xclip -selection clipboard\n`, { delay: 20 });
-  await expect(page.getByTestId('desktop-clipboard-remote')).toHaveValue(`clip-${proof}`, { timeout: 15_000 });
+  await page.keyboard.type(
+    `printf clip-${proof} | xclip -selection clipboard\n`,
+    { delay: 20 },
+  );
+  await expect(page.getByTestId('desktop-clipboard-remote')).toHaveValue(
+    `clip-${proof}`,
+    { timeout: 15_000 },
+  );
   await page.screenshot({ path: `${SHOTS}/desktop-used.png`, fullPage: true });
 
   // The catalog lists it under its own kind, with the columns desktops need.
   await page.goto('/catalog?filters[kind]=workspace&filters[user]=all');
-  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const row = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
   await expect(row).toBeVisible();
-  await expect(page.getByRole('columnheader', { name: 'Flavor' })).toBeVisible();
-  await expect(row.getByRole('cell', { name: 'Linux', exact: true })).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/catalog-workspaces.png`, fullPage: true });
+  await expect(
+    page.getByRole('columnheader', { name: 'Flavor' }),
+  ).toBeVisible();
+  await expect(
+    row.getByRole('cell', { name: 'Linux', exact: true }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${SHOTS}/catalog-workspaces.png`,
+    fullPage: true,
+  });
 
   // The entity page shows the desktop running.
   await page.goto(`/catalog/default/workspace/${name}`);
   await expect(page.getByText('Running').first()).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/workspace-entity.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SHOTS}/workspace-entity.png`,
+    fullPage: true,
+  });
 
   // Delete asks first, then removes the desktop and its home folder.
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Delete for good' }).click();
-  await expect.poll(() => fs.existsSync(path.join(DESKTOPS, name)), { timeout: 15_000 }).toBe(false);
+  await expect
+    .poll(() => fs.existsSync(path.join(DESKTOPS, name)), { timeout: 15_000 })
+    .toBe(false);
 });

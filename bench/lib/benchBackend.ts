@@ -7,11 +7,16 @@
 import net from 'net';
 import { createBackend } from '@backstage/backend-defaults';
 import { NotFoundError } from '@backstage/errors';
-import type { ProviderWorkspace, WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+import type {
+  ProviderWorkspace,
+  WorkspaceProvider,
+} from '@desktop-mania/plugin-workspaces-node';
 import { providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { permissionPolicyModule } from '../../packages/backend/src/permissions/permissionPolicyModule';
 
-const targets: Record<string, string> = JSON.parse(process.env.BENCH_TARGETS ?? '{}');
+const targets: Record<string, string> = JSON.parse(
+  process.env.BENCH_TARGETS ?? '{}',
+);
 
 function connect(target: string) {
   const [kind, ...rest] = target.split(':');
@@ -39,7 +44,11 @@ function socketProvider(): WorkspaceProvider {
     async create(spec) {
       const target = Object.keys(targets).find(k => spec.name.startsWith(k));
       if (!target) throw new NotFoundError(`no bench target for ${spec.name}`);
-      const m = { name: spec.name, cluster: 'bench', status: { phase: 'Running' as const, ready: true } };
+      const m = {
+        name: spec.name,
+        cluster: 'bench',
+        status: { phase: 'Running' as const, ready: true },
+      };
       machines.set(spec.name, m);
       return m;
     },

@@ -2,27 +2,52 @@ import { fork, ChildProcess } from 'child_process';
 import path from 'path';
 import WebSocket from 'ws';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { websocketTransport, type Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { websocketTransport, type Transport } from '@internal/test-support';
 
 export const PORTAL = 'http://localhost:7027';
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Starts the bench backend in its own process, so its CPU and memory can be read apart from the clients. */
-export async function startPortal(targets: Record<string, string>, extraConfigs: string[] = []) {
-  const configs = [path.join(__dirname, 'app-config.bench.yaml'), ...extraConfigs].flatMap(c => ['--config', c]);
-  const child: ChildProcess = fork(path.join(__dirname, 'benchBackend.ts'), configs, {
-    cwd: ROOT,
-    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
-    env: { ...process.env, BENCH_TARGETS: JSON.stringify(targets), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+export async function startPortal(
+  targets: Record<string, string>,
+  extraConfigs: string[] = [],
+) {
+  const configs = [
+    path.join(__dirname, 'app-config.bench.yaml'),
+    ...extraConfigs,
+  ].flatMap(c => ['--config', c]);
+  const child: ChildProcess = fork(
+    path.join(__dirname, 'benchBackend.ts'),
+    configs,
+    {
+      cwd: ROOT,
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      env: {
+        ...process.env,
+        BENCH_TARGETS: JSON.stringify(targets),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'development',
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     // The TypeScript loader also talks over IPC; only 'ready' is ours.
     child.on('message', m => m === 'ready' && resolve());
-    child.once('exit', code => reject(new Error(`bench backend exited ${code}`)));
+    child.once('exit', code =>
+      reject(new Error(`bench backend exited ${code}`)),
+    );
   });
-  const refresh = await fetch(`${PORTAL}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-  if (!refresh.ok) throw new Error(`guest sign-in failed: ${refresh.status} ${await refresh.text()}`);
+  const refresh = await fetch(`${PORTAL}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!refresh.ok)
+    throw new Error(
+      `guest sign-in failed: ${refresh.status} ${await refresh.text()}`,
+    );
   const token: string = (await refresh.json()).backstageIdentity.token;
   return {
     pid: child.pid!,
@@ -30,16 +55,31 @@ export async function startPortal(targets: Record<string, string>, extraConfigs:
     async order(name: string, cluster?: string) {
       const res = await fetch(`${PORTAL}/api/workspaces/workspaces`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name, image: 'bench', size: 'small', ...(cluster ? { cluster } : {}) }),
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          name,
+          image: 'bench',
+          size: 'small',
+          ...(cluster ? { cluster } : {}),
+        }),
       });
-      if (!res.ok) throw new Error(`order failed: ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(`order failed: ${res.status} ${await res.text()}`);
     },
     async remove(name: string) {
-      await fetch(`${PORTAL}/api/workspaces/workspaces/${name}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+      await fetch(`${PORTAL}/api/workspaces/workspaces/${name}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+      });
     },
     async inCatalog(name: string) {
-      const res = await fetch(`${PORTAL}/api/catalog/entities/by-name/workspace/default/${name}`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(
+        `${PORTAL}/api/catalog/entities/by-name/workspace/default/${name}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
       return res.ok;
     },
     stop() {
@@ -51,13 +91,19 @@ export async function startPortal(targets: Record<string, string>, extraConfigs:
 /** Where a desktop's console is, and the subprotocols that carry the person's token. */
 export function consoleEndpoint(name: string, token: string) {
   return {
-    url: `${PORTAL.replace('http', 'ws')}/api/workspaces/workspaces/${name}/console`,
+    url: `${PORTAL.replace(
+      'http',
+      'ws',
+    )}/api/workspaces/workspaces/${name}/console`,
     protocols: ['binary', encodeConsoleTokenProtocol(token)],
   };
 }
 
 /** A console session through the portal, opened the way the browser does. */
-export function openConsole(name: string, token: string): Promise<Transport & { ws: WebSocket }> {
+export function openConsole(
+  name: string,
+  token: string,
+): Promise<Transport & { ws: WebSocket }> {
   const { url, protocols } = consoleEndpoint(name, token);
   const ws = new WebSocket(url, protocols, {
     origin: PORTAL,
@@ -66,7 +112,9 @@ export function openConsole(name: string, token: string): Promise<Transport & { 
   return wsTransport(ws);
 }
 
-export function wsTransport(ws: WebSocket): Promise<Transport & { ws: WebSocket }> {
+export function wsTransport(
+  ws: WebSocket,
+): Promise<Transport & { ws: WebSocket }> {
   ws.binaryType = 'nodebuffer';
   const transport = websocketTransport(ws as any);
   return new Promise((resolve, reject) => {
@@ -75,14 +123,18 @@ export function wsTransport(ws: WebSocket): Promise<Transport & { ws: WebSocket 
       resolve({ ...transport, ws });
     });
     ws.once('error', reject);
-    ws.once('unexpected-response', (_q, r) => reject(new Error(`upgrade refused: ${r.statusCode}`)));
+    ws.once('unexpected-response', (_q, r) =>
+      reject(new Error(`upgrade refused: ${r.statusCode}`)),
+    );
   });
 }
 
 /** CPU seconds and resident memory of a process, from /proc. */
 export async function processUsage(pid: number) {
   const fs = await import('fs/promises');
-  const stat = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const stat = (await fs.readFile(`/proc/${pid}/stat`, 'utf8'))
+    .split(') ')[1]
+    .split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]);
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -91,14 +143,23 @@ export async function processUsage(pid: number) {
 
 /** Starts the synthetic RFB server in a child process; resolves its port. */
 export async function startSyntheticServerProcess(width = 1024, height = 768) {
-  const child = fork(path.join(__dirname, 'syntheticServer.ts'), [String(width), String(height)], {
-    cwd: ROOT,
-    execArgv: ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    path.join(__dirname, 'syntheticServer.ts'),
+    [String(width), String(height)],
+    {
+      cwd: ROOT,
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: any) => m?.port && resolve(m.port));
-    child.once('exit', code => reject(new Error(`synthetic server exited ${code}`)));
+    child.once('exit', code =>
+      reject(new Error(`synthetic server exited ${code}`)),
+    );
   });
   return { port, pid: child.pid!, close: () => child.kill('SIGTERM') };
 }

@@ -4,7 +4,11 @@ import net from 'net';
 import os from 'os';
 import path from 'path';
 
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
@@ -29,13 +33,35 @@ export async function startXvnc(geometry = '1920x1080') {
   while (fs.existsSync(`/tmp/.X${display}-lock`)) display++;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-xvnc-'));
   const socket = path.join(dir, 'vnc.sock');
-  const child = spawn('Xvnc', [`:${display}`, '-geometry', geometry, '-depth', '24', '-rfbunixpath', socket, '-rfbport', '-1', '-SecurityTypes', 'None', '-nolisten', 'tcp', '-AlwaysShared'], { stdio: 'ignore' });
+  const child = spawn(
+    'Xvnc',
+    [
+      `:${display}`,
+      '-geometry',
+      geometry,
+      '-depth',
+      '24',
+      '-rfbunixpath',
+      socket,
+      '-rfbport',
+      '-1',
+      '-SecurityTypes',
+      'None',
+      '-nolisten',
+      'tcp',
+      '-AlwaysShared',
+    ],
+    { stdio: 'ignore' },
+  );
   await waitFor(() => fs.existsSync(socket), 'Xvnc socket');
   return { socket, stop: () => stopChild(child, dir) };
 }
 
 /** Debian's websockify in front of a TCP port or a unix socket. */
-export async function startWebsockify(target: { port?: number; unix?: string }) {
+export async function startWebsockify(target: {
+  port?: number;
+  unix?: string;
+}) {
   const port = await freePort();
   const args = target.unix
     ? [`--unix-target=${target.unix}`, `127.0.0.1:${port}`]

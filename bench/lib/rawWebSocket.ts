@@ -8,7 +8,7 @@
 import crypto from 'crypto';
 import http from 'http';
 import type { Socket } from 'net';
-import type { Transport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import type { Transport } from '@internal/test-support';
 
 const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
@@ -46,7 +46,8 @@ function frameReader(socket: Socket, onPayload: (data: Buffer) => void) {
     control = [];
     if (opcode === OP_PING && socket.writable) socket.write(frame(0xa, body));
     // The server's close answers ours, or asks for one.
-    else if (opcode === OP_CLOSE && socket.writable) socket.end(frame(OP_CLOSE, body.subarray(0, 2)));
+    else if (opcode === OP_CLOSE && socket.writable)
+      socket.end(frame(OP_CLOSE, body.subarray(0, 2)));
   };
 
   return (chunk: Buffer) => {
@@ -90,7 +91,11 @@ function frameReader(socket: Socket, onPayload: (data: Buffer) => void) {
 }
 
 /** Opens a websocket to `url` and returns it as an RFB transport. */
-export function openRawWebSocket(url: string, protocols: string[], origin?: string): Promise<Transport> {
+export function openRawWebSocket(
+  url: string,
+  protocols: string[],
+  origin?: string,
+): Promise<Transport> {
   const target = new URL(url.replace(/^ws/, 'http'));
   return new Promise((resolve, reject) => {
     const req = http.request({
@@ -106,7 +111,9 @@ export function openRawWebSocket(url: string, protocols: string[], origin?: stri
         ...(origin ? { Origin: origin } : {}),
       },
     });
-    req.on('response', res => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    req.on('response', res =>
+      reject(new Error(`upgrade refused: ${res.statusCode}`)),
+    );
     req.on('error', reject);
     req.on('upgrade', (_res, socket: Socket, head: Buffer) => {
       socket.setNoDelay(true);
@@ -114,7 +121,9 @@ export function openRawWebSocket(url: string, protocols: string[], origin?: stri
       socket.on('error', () => undefined);
       const early: Buffer[] = [];
       let listener: ((data: Buffer) => void) | undefined;
-      const read = frameReader(socket, data => (listener ? listener(data) : early.push(data)));
+      const read = frameReader(socket, data =>
+        listener ? listener(data) : early.push(data),
+      );
       socket.on('data', read);
       if (head.length) read(head);
       resolve({
@@ -126,7 +135,8 @@ export function openRawWebSocket(url: string, protocols: string[], origin?: stri
           early.splice(0).forEach(l);
         },
         close: () => {
-          if (socket.writable) socket.end(frame(OP_CLOSE, Buffer.from([0x03, 0xe8])));
+          if (socket.writable)
+            socket.end(frame(OP_CLOSE, Buffer.from([0x03, 0xe8])));
         },
       });
     });

@@ -5,13 +5,20 @@ import yaml from 'yaml';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
   [field: string]: any;
 }
 
 /** Whether `kubectl kustomize` can run here. */
 export function kustomizeAvailable(): boolean {
-  return spawnSync('kubectl', ['kustomize', '--help'], { encoding: 'utf8' }).status === 0;
+  return (
+    spawnSync('kubectl', ['kustomize', '--help'], { encoding: 'utf8' })
+      .status === 0
+  );
 }
 
 /**
@@ -20,9 +27,14 @@ export function kustomizeAvailable(): boolean {
  * accept, so either kubectl works.
  */
 export function buildKustomization(dir: string): KubeObject[] {
-  const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = spawnSync('kubectl', ['kustomize', dir], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (out.error || out.status !== 0) {
-    throw new Error(`kubectl kustomize ${dir} failed: ${out.error?.message ?? out.stderr}`);
+    throw new Error(
+      `kubectl kustomize ${dir} failed: ${out.error?.message ?? out.stderr}`,
+    );
   }
   return yaml
     .parseAllDocuments(out.stdout)

@@ -16,9 +16,17 @@ const int: Schema = { type: 'integer' };
 const strings: Schema = { type: 'array', items: str };
 const stringMap: Schema = { type: 'object', additionalProperties: str };
 /** A Kubernetes quantity: "20Gi", "500m", 2. */
-const quantity: Schema = { anyOf: [{ type: 'string', pattern: '^[0-9.]+([EPTGMK]i?|[mkMGTPE]|e[0-9]+)?$' }, { type: 'number' }] };
+const quantity: Schema = {
+  anyOf: [
+    { type: 'string', pattern: '^[0-9.]+([EPTGMK]i?|[mkMGTPE]|e[0-9]+)?$' },
+    { type: 'number' },
+  ],
+};
 
-function closed(properties: Record<string, Schema>, required: string[] = []): Schema {
+function closed(
+  properties: Record<string, Schema>,
+  required: string[] = [],
+): Schema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
@@ -35,7 +43,9 @@ const metadata = closed(
 function resource(spec: Schema, requiredSpec = true): Schema {
   return closed(
     { apiVersion: str, kind: str, metadata, spec },
-    requiredSpec ? ['apiVersion', 'kind', 'metadata', 'spec'] : ['apiVersion', 'kind', 'metadata'],
+    requiredSpec
+      ? ['apiVersion', 'kind', 'metadata', 'spec']
+      : ['apiVersion', 'kind', 'metadata'],
   );
 }
 
@@ -55,7 +65,10 @@ const storage = closed({
   pvcTemplate: { type: 'object' },
 });
 
-const pluginRef = closed({ name: str, enabled: bool, isWALArchiver: bool, parameters: stringMap }, ['name']);
+const pluginRef = closed(
+  { name: str, enabled: bool, isWALArchiver: bool, parameters: stringMap },
+  ['name'],
+);
 
 const cnpgCluster = resource(
   closed({
@@ -77,7 +90,12 @@ const cnpgCluster = resource(
     postgresql: closed({ parameters: stringMap, pg_hba: strings }),
     resources,
     bootstrap: closed({
-      initdb: closed({ database: str, owner: str, secret: localRef, postInitSQL: strings }),
+      initdb: closed({
+        database: str,
+        owner: str,
+        secret: localRef,
+        postInitSQL: strings,
+      }),
       recovery: closed({
         source: str,
         database: str,
@@ -112,7 +130,9 @@ const cnpgScheduledBackup = resource(
       backupOwnerReference: { enum: ['none', 'self', 'cluster'] },
       target: { enum: ['primary', 'prefer-standby'] },
       method: { enum: ['barmanObjectStore', 'volumeSnapshot', 'plugin'] },
-      pluginConfiguration: closed({ name: str, parameters: stringMap }, ['name']),
+      pluginConfiguration: closed({ name: str, parameters: stringMap }, [
+        'name',
+      ]),
       online: bool,
     },
     ['schedule', 'cluster'],
@@ -139,7 +159,11 @@ const barmanObjectStore = resource(
             sessionToken: secretKeyRef,
             inheritFromIAMRole: bool,
           }),
-          wal: closed({ compression, maxParallel: { type: 'integer', minimum: 1 }, encryption: str }),
+          wal: closed({
+            compression,
+            maxParallel: { type: 'integer', minimum: 1 },
+            encryption: str,
+          }),
           data: closed({
             compression: { enum: ['bzip2', 'gzip', 'lz4', 'snappy'] },
             jobs: { type: 'integer', minimum: 1 },
@@ -151,7 +175,11 @@ const barmanObjectStore = resource(
         },
         ['destinationPath'],
       ),
-      instanceSidecarConfiguration: closed({ env: { type: 'array' }, resources, retentionPolicyIntervalSeconds: int }),
+      instanceSidecarConfiguration: closed({
+        env: { type: 'array' },
+        resources,
+        retentionPolicyIntervalSeconds: int,
+      }),
     },
     ['configuration'],
   ),
@@ -162,7 +190,14 @@ const barmanObjectStore = resource(
 const failurePolicy = { enum: ['abort', 'reinstall', 'retry'] };
 const valuesSecrets = {
   type: 'array',
-  items: closed({ name: str, keys: { type: 'array', items: str, minItems: 1 }, ignoreUpdates: bool }, ['name', 'keys']),
+  items: closed(
+    {
+      name: str,
+      keys: { type: 'array', items: str, minItems: 1 },
+      ignoreUpdates: bool,
+    },
+    ['name', 'keys'],
+  ),
 };
 
 const helmChart = resource(
@@ -174,7 +209,10 @@ const helmChart = resource(
       version: str,
       repo: str,
       repoCA: str,
-      set: { type: 'object', additionalProperties: { type: ['string', 'integer'] } },
+      set: {
+        type: 'object',
+        additionalProperties: { type: ['string', 'integer'] },
+      },
       values: { type: 'object' },
       valuesContent: str,
       valuesSecrets,
@@ -193,7 +231,14 @@ const helmChart = resource(
   ),
 );
 
-const helmChartConfig = resource(closed({ values: { type: 'object' }, valuesContent: str, valuesSecrets, failurePolicy }));
+const helmChartConfig = resource(
+  closed({
+    values: { type: 'object' },
+    valuesContent: str,
+    valuesSecrets,
+    failurePolicy,
+  }),
+);
 
 // --- Longhorn (longhorn.io/v1beta2) ---
 

@@ -6,7 +6,7 @@ import {
   openApiValidator,
   readSchemaFile,
   SCHEMAS_DIR,
-} from '@desktop-mania/plugin-workspaces-backend-module-kubevirt/testUtils';
+} from '@internal/test-support';
 import type { KubeObject } from './kustomize';
 import { OPERATOR_SCHEMAS } from './operatorSchemas';
 import { typeCheckManifests } from './typeCheckManifests';
@@ -40,14 +40,37 @@ function schemaValidatorsByKind(): Record<string, Validate> {
     const cdi = readSchemaFile('cdi-openapi.json');
     schemaValidators = {
       'kubevirt.io/v1/KubeVirt': openApiValidator(kubevirt, 'v1.KubeVirt'),
-      'kubevirt.io/v1/VirtualMachine': openApiValidator(kubevirt, 'v1.VirtualMachine'),
+      'kubevirt.io/v1/VirtualMachine': openApiValidator(
+        kubevirt,
+        'v1.VirtualMachine',
+      ),
       'cdi.kubevirt.io/v1beta1/CDI': openApiValidator(cdi, 'v1beta1.CDI'),
-      'cdi.kubevirt.io/v1beta1/DataImportCron': openApiValidator(cdi, 'v1beta1.DataImportCron'),
-      'cdi.kubevirt.io/v1beta1/DataSource': openApiValidator(cdi, 'v1beta1.DataSource'),
-      'cdi.kubevirt.io/v1beta1/DataVolume': openApiValidator(cdi, 'v1beta1.DataVolume'),
-      'metallb.io/v1beta1/IPAddressPool': crdValidator('metallb-ipaddresspools-crd.yaml', 'v1beta1'),
-      'metallb.io/v1beta1/L2Advertisement': crdValidator('metallb-l2advertisements-crd.yaml', 'v1beta1'),
-      ...Object.fromEntries(Object.entries(OPERATOR_SCHEMAS).map(([kind, schema]) => [kind, openApiValidator(schema)])),
+      'cdi.kubevirt.io/v1beta1/DataImportCron': openApiValidator(
+        cdi,
+        'v1beta1.DataImportCron',
+      ),
+      'cdi.kubevirt.io/v1beta1/DataSource': openApiValidator(
+        cdi,
+        'v1beta1.DataSource',
+      ),
+      'cdi.kubevirt.io/v1beta1/DataVolume': openApiValidator(
+        cdi,
+        'v1beta1.DataVolume',
+      ),
+      'metallb.io/v1beta1/IPAddressPool': crdValidator(
+        'metallb-ipaddresspools-crd.yaml',
+        'v1beta1',
+      ),
+      'metallb.io/v1beta1/L2Advertisement': crdValidator(
+        'metallb-l2advertisements-crd.yaml',
+        'v1beta1',
+      ),
+      ...Object.fromEntries(
+        Object.entries(OPERATOR_SCHEMAS).map(([kind, schema]) => [
+          kind,
+          openApiValidator(schema),
+        ]),
+      ),
     };
   }
   return schemaValidators;
@@ -60,7 +83,9 @@ function groupOf(apiVersion: string): string {
 /** Error messages of one validation, or none. */
 export function errorsOf(validate: Validate, value: unknown): string[] {
   if (validate(value)) return [];
-  return (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    e => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+  );
 }
 
 /**
@@ -70,13 +95,18 @@ export function errorsOf(validate: Validate, value: unknown): string[] {
  */
 function validateWithModels(objects: KubeObject[]): string[][] {
   if (objects.length === 0) return [];
-  const out = spawnSync(process.execPath, [path.join(__dirname, 'validateModels.mjs')], {
-    input: JSON.stringify(objects),
-    encoding: 'utf8',
-    cwd: __dirname,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (out.status !== 0) throw new Error(`kubernetes-models validation did not run: ${out.stderr}`);
+  const out = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'validateModels.mjs')],
+    {
+      input: JSON.stringify(objects),
+      encoding: 'utf8',
+      cwd: __dirname,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (out.status !== 0)
+    throw new Error(`kubernetes-models validation did not run: ${out.stderr}`);
   return JSON.parse(out.stdout);
 }
 
@@ -86,7 +116,12 @@ function validateWithModels(objects: KubeObject[]): string[][] {
  */
 function unwrapSecretData(obj: KubeObject): KubeObject {
   if (obj.apiVersion !== 'v1' || obj.kind !== 'Secret' || !obj.data) return obj;
-  const data = Object.fromEntries(Object.entries(obj.data as Record<string, string>).map(([k, v]) => [k, v.replace(/[\r\n]/g, '')]));
+  const data = Object.fromEntries(
+    Object.entries(obj.data as Record<string, string>).map(([k, v]) => [
+      k,
+      v.replace(/[\r\n]/g, ''),
+    ]),
+  );
   return { ...obj, data };
 }
 
@@ -97,18 +132,28 @@ function unwrapSecretData(obj: KubeObject): KubeObject {
  */
 export function validateManifests(input: KubeObject[]): string[][] {
   const objects = input.map(unwrapSecretData);
-  const modelIndexes = objects.flatMap((o, i) => (MODEL_GROUPS.includes(groupOf(o.apiVersion)) ? [i] : []));
+  const modelIndexes = objects.flatMap((o, i) =>
+    MODEL_GROUPS.includes(groupOf(o.apiVersion)) ? [i] : [],
+  );
   const modelObjects = modelIndexes.map(i => objects[i]);
   const runtimeErrors = validateWithModels(modelObjects);
   const typeErrors = typeCheckManifests(modelObjects);
-  const byIndex = new Map(modelIndexes.map((objectIndex, j) => [objectIndex, [...runtimeErrors[j], ...typeErrors[j]]]));
+  const byIndex = new Map(
+    modelIndexes.map((objectIndex, j) => [
+      objectIndex,
+      [...runtimeErrors[j], ...typeErrors[j]],
+    ]),
+  );
   const validators = schemaValidatorsByKind();
 
   return objects.map((obj, i) => {
     const fromModels = byIndex.get(i);
     if (fromModels) return fromModels;
     const validate = validators[`${obj.apiVersion}/${obj.kind}`];
-    if (!validate) return [`${obj.apiVersion} ${obj.kind} has no schema to validate it against`];
+    if (!validate)
+      return [
+        `${obj.apiVersion} ${obj.kind} has no schema to validate it against`,
+      ];
     return errorsOf(validate, obj);
   });
 }

@@ -10,9 +10,12 @@ let input = '';
 for await (const chunk of process.stdin) input += chunk;
 const results = [];
 for (const obj of JSON.parse(input)) {
-  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  const [group, version] = obj.apiVersion.includes('/')
+    ? obj.apiVersion.split('/')
+    : ['', obj.apiVersion];
   const pkg = PACKAGES[group] ?? 'kubernetes-models';
-  const subpath = pkg === 'kubernetes-models' && !group ? version : `${group}/${version}`;
+  const subpath =
+    pkg === 'kubernetes-models' && !group ? version : `${group}/${version}`;
   let Model;
   try {
     Model = (await import(`${pkg}/${subpath}`))[obj.kind];

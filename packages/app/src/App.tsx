@@ -1,5 +1,5 @@
 import { createApp } from '@backstage/frontend-defaults';
-import { workspacesCatalogModule } from '@desktop-mania/plugin-workspaces';
+import { workspacesCatalogModule } from '@desktop-mania/plugin-workspaces/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({

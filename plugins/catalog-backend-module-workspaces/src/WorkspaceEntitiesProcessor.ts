@@ -49,11 +49,20 @@ export class WorkspaceEntitiesProcessor implements CatalogProcessor {
       backward: string,
     ) => {
       emit(processingResult.relation({ source: self, type: forward, target }));
-      emit(processingResult.relation({ source: target, type: backward, target: self }));
+      emit(
+        processingResult.relation({
+          source: target,
+          type: backward,
+          target: self,
+        }),
+      );
     };
     const { spec } = entity;
     relate(
-      parseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: self.namespace }),
+      parseEntityRef(spec.owner, {
+        defaultKind: 'group',
+        defaultNamespace: self.namespace,
+      }),
       RELATION_OWNED_BY,
       RELATION_OWNER_OF,
     );
@@ -66,7 +75,10 @@ export class WorkspaceEntitiesProcessor implements CatalogProcessor {
     );
     if (spec.system) {
       relate(
-        parseEntityRef(spec.system, { defaultKind: 'system', defaultNamespace: self.namespace }),
+        parseEntityRef(spec.system, {
+          defaultKind: 'system',
+          defaultNamespace: self.namespace,
+        }),
         RELATION_PART_OF,
         RELATION_HAS_PART,
       );

@@ -89,7 +89,10 @@ const names = (entities: DeferredEntity[]) =>
 
 function lastFull(mutations: EntityProviderMutation[]) {
   const full = mutations.filter(m => m.type === 'full');
-  return full[full.length - 1] as Extract<EntityProviderMutation, { type: 'full' }>;
+  return full[full.length - 1] as Extract<
+    EntityProviderMutation,
+    { type: 'full' }
+  >;
 }
 
 describe('WorkspaceEntityProvider', () => {
@@ -103,13 +106,20 @@ describe('WorkspaceEntityProvider', () => {
             system: 'system:default/desktop-mania',
             expiresAt: '2026-12-01T07:00:00.000Z',
           }),
-          workspace('b', 'local', { provider: 'local', namespace: undefined, os: 'windows' }),
+          workspace('b', 'local', {
+            provider: 'local',
+            namespace: undefined,
+            os: 'windows',
+          }),
         ]);
       }),
     );
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
-    await expect(provider.refresh()).resolves.toEqual({ count: 2, keptClusters: [] });
+    await expect(provider.refresh()).resolves.toEqual({
+      count: 2,
+      keptClusters: [],
+    });
     expect(seen).toEqual([
       mockCredentials.service.header({
         onBehalfOf: mockCredentials.service('plugin:test'),
@@ -118,7 +128,9 @@ describe('WorkspaceEntityProvider', () => {
     ]);
     expect(mutations).toHaveLength(1);
     const full = lastFull(mutations);
-    expect(full.entities.map(e => [e.entity.metadata.name, e.locationKey])).toEqual([
+    expect(
+      full.entities.map(e => [e.entity.metadata.name, e.locationKey]),
+    ).toEqual([
       ['a', 'workspaces:rke2-prod'],
       ['b', 'workspaces:local'],
     ]);
@@ -156,9 +168,15 @@ describe('WorkspaceEntityProvider', () => {
     });
     // A local desktop has nothing for the Kubernetes tab to show, so the tab stays away.
     const local = full.entities[1].entity;
-    expect(local.metadata.annotations).not.toHaveProperty('backstage.io/kubernetes-id');
-    expect(local.metadata.annotations).not.toHaveProperty('backstage.io/kubernetes-namespace');
-    expect(local.metadata.annotations).not.toHaveProperty('desktopmania.io/namespace');
+    expect(local.metadata.annotations).not.toHaveProperty(
+      'backstage.io/kubernetes-id',
+    );
+    expect(local.metadata.annotations).not.toHaveProperty(
+      'backstage.io/kubernetes-namespace',
+    );
+    expect(local.metadata.annotations).not.toHaveProperty(
+      'desktopmania.io/namespace',
+    );
     expect(local.metadata.labels).toEqual({ 'desktopmania.io/os': 'windows' });
   });
 
@@ -175,7 +193,9 @@ describe('WorkspaceEntityProvider', () => {
     await expect(provider.refresh()).resolves.toBeUndefined();
     expect(mutations).toHaveLength(1);
     expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('Could not list desktops; the catalog keeps the ones it has'),
+      expect.stringContaining(
+        'Could not list desktops; the catalog keeps the ones it has',
+      ),
     );
     // The next good listing still removes what is gone.
     answer([workspace('a')]);
@@ -204,16 +224,26 @@ describe('WorkspaceEntityProvider', () => {
 
     // rke2-prod is down: the backend answers its records, all Unknown, and b
     // is missing. local answers normally without d.
-    answer([unreachable(workspace('a')), workspace('c', 'local', { provider: 'local' })]);
-    await expect(provider.refresh()).resolves.toEqual({ count: 3, keptClusters: ['rke2-prod'] });
+    answer([
+      unreachable(workspace('a')),
+      workspace('c', 'local', { provider: 'local' }),
+    ]);
+    await expect(provider.refresh()).resolves.toEqual({
+      count: 3,
+      keptClusters: ['rke2-prod'],
+    });
     expect(names(lastFull(mutations).entities)).toEqual(['a', 'b', 'c']);
     expect(
-      lastFull(mutations).entities.find(e => e.entity.metadata.name === 'b')?.locationKey,
+      lastFull(mutations).entities.find(e => e.entity.metadata.name === 'b')
+        ?.locationKey,
     ).toBe('workspaces:rke2-prod');
 
     // rke2-prod answers again without b: now b goes.
     answer([workspace('a'), workspace('c', 'local', { provider: 'local' })]);
-    await expect(provider.refresh()).resolves.toEqual({ count: 2, keptClusters: [] });
+    await expect(provider.refresh()).resolves.toEqual({
+      count: 2,
+      keptClusters: [],
+    });
     expect(names(lastFull(mutations).entities)).toEqual(['a', 'c']);
   });
 
@@ -230,27 +260,73 @@ describe('WorkspaceEntityProvider', () => {
   it('applies announced changes as deltas, and ignores other topics and malformed events', async () => {
     const { provider, connection, mutations, events, logger } = setup();
     await provider.connect(connection);
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'created', workspace: workspace('new') } });
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'changed', workspace: workspace('new', 'rke2-prod', { diskGi: 80 }) } });
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'deleted', workspace: workspace('old') } });
-    await events.publish({ topic: 'other', eventPayload: { type: 'created', workspace: workspace('ignored') } });
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'created', workspace: { name: 'half' } } });
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'exploded', workspace: workspace('x') } });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'created', workspace: workspace('new') },
+    });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: {
+        type: 'changed',
+        workspace: workspace('new', 'rke2-prod', { diskGi: 80 }),
+      },
+    });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'deleted', workspace: workspace('old') },
+    });
+    await events.publish({
+      topic: 'other',
+      eventPayload: { type: 'created', workspace: workspace('ignored') },
+    });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'created', workspace: { name: 'half' } },
+    });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'exploded', workspace: workspace('x') },
+    });
     expect(mutations).toEqual([
       {
         type: 'delta',
-        added: [{ locationKey: 'workspaces:rke2-prod', entity: expect.objectContaining({ metadata: expect.objectContaining({ name: 'new' }) }) }],
+        added: [
+          {
+            locationKey: 'workspaces:rke2-prod',
+            entity: expect.objectContaining({
+              metadata: expect.objectContaining({ name: 'new' }),
+            }),
+          },
+        ],
         removed: [],
       },
       {
         type: 'delta',
-        added: [{ locationKey: 'workspaces:rke2-prod', entity: expect.objectContaining({ spec: expect.objectContaining({ diskGi: 80 }) }) }],
+        added: [
+          {
+            locationKey: 'workspaces:rke2-prod',
+            entity: expect.objectContaining({
+              spec: expect.objectContaining({ diskGi: 80 }),
+            }),
+          },
+        ],
         removed: [],
       },
-      { type: 'delta', added: [], removed: [{ entityRef: 'workspace:default/old', locationKey: 'workspaces:rke2-prod' }] },
+      {
+        type: 'delta',
+        added: [],
+        removed: [
+          {
+            entityRef: 'workspace:default/old',
+            locationKey: 'workspaces:rke2-prod',
+          },
+        ],
+      },
     ]);
     expect(logger.warn).toHaveBeenCalledTimes(2);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Ignored a malformed event'));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Ignored a malformed event'),
+    );
   });
 
   it('does not bring back a desktop deleted while its cluster is down', async () => {
@@ -258,7 +334,10 @@ describe('WorkspaceEntityProvider', () => {
     const { provider, connection, mutations, events } = setup();
     await provider.connect(connection);
     await provider.refresh();
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'deleted', workspace: workspace('b') } });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'deleted', workspace: workspace('b') },
+    });
     answer([unreachable(workspace('a'))]);
     await provider.refresh();
     expect(names(lastFull(mutations).entities)).toEqual(['a']);
@@ -280,8 +359,14 @@ describe('WorkspaceEntityProvider', () => {
     await provider.connect(connection);
     const sync = provider.refresh();
     await delay(20);
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'created', workspace: workspace('late') } });
-    await events.publish({ topic: 'workspaces', eventPayload: { type: 'deleted', workspace: workspace('gone') } });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'created', workspace: workspace('late') },
+    });
+    await events.publish({
+      topic: 'workspaces',
+      eventPayload: { type: 'deleted', workspace: workspace('gone') },
+    });
     release();
     await sync;
     expect(mutations.map(m => m.type)).toEqual(['delta', 'delta', 'full']);
@@ -306,12 +391,19 @@ describe('WorkspaceEntityProvider', () => {
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     // eslint-disable-next-line no-console
     console.log(
-      `catalog sync of 10,000 desktops: ${ms.toFixed(0)} ms, heap growth ${(heapGrowth / 2 ** 20).toFixed(1)} MiB${global.gc ? '' : ' (no --expose-gc: includes garbage)'}`,
+      `catalog sync of 10,000 desktops: ${ms.toFixed(0)} ms, heap growth ${(
+        heapGrowth /
+        2 ** 20
+      ).toFixed(1)} MiB${
+        global.gc ? '' : ' (no --expose-gc: includes garbage)'
+      }`,
     );
     expect(mutations).toHaveLength(1);
     const full = lastFull(mutations);
     expect(full.entities).toHaveLength(10_000);
-    expect(new Set(full.entities.map(e => e.entity.metadata.name)).size).toBe(10_000);
+    expect(new Set(full.entities.map(e => e.entity.metadata.name)).size).toBe(
+      10_000,
+    );
     const perCluster = new Map<string, number>();
     for (const e of full.entities) {
       perCluster.set(e.locationKey!, (perCluster.get(e.locationKey!) ?? 0) + 1);

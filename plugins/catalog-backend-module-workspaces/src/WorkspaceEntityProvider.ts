@@ -127,7 +127,9 @@ export class WorkspaceEntityProvider implements EntityProvider {
       this.known = known;
       if (keptClusters.length > 0) {
         this.options.logger.warn(
-          `Clusters ${keptClusters.join(', ')} could not be reached; their desktops stay in the catalog as last seen`,
+          `Clusters ${keptClusters.join(
+            ', ',
+          )} could not be reached; their desktops stay in the catalog as last seen`,
         );
       }
       this.options.logger.info(
@@ -140,7 +142,8 @@ export class WorkspaceEntityProvider implements EntityProvider {
   /** The listing by cluster, with the last known desktops of clusters that could not be asked. */
   private reconcile(listing: Workspace[]) {
     const known = new Map<string, Map<string, Workspace>>();
-    for (const workspace of listing) apply(known, { type: 'changed', workspace });
+    for (const workspace of listing)
+      apply(known, { type: 'changed', workspace });
     const keptClusters: string[] = [];
     for (const [name, listed] of known) {
       const previous = this.known.get(name);
@@ -166,7 +169,9 @@ export class WorkspaceEntityProvider implements EntityProvider {
       typeof workspace.cluster !== 'string'
     ) {
       this.options.logger.warn(
-        `Ignored a malformed event on topic '${WORKSPACES_TOPIC}': ${JSON.stringify(eventPayload)?.slice(0, 200)}`,
+        `Ignored a malformed event on topic '${WORKSPACES_TOPIC}': ${JSON.stringify(
+          eventPayload,
+        )?.slice(0, 200)}`,
       );
       return;
     }

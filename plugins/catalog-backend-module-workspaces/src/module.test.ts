@@ -3,14 +3,23 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // The real workspaces backend on purpose: this test runs the plugins together as deployed.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
-import { FakeProvider, providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import {
+  FakeProvider,
+  providerModule,
+} from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
 import { catalogModuleWorkspaces } from './module';
 
@@ -24,7 +33,9 @@ async function startPortal(schedule?: object) {
   const provider = new FakeProvider('rke2-prod');
   const scheduler = mockServices.scheduler();
   const createRunner = jest.spyOn(scheduler, 'createScheduledTaskRunner');
-  const events = DefaultEventsService.create({ logger: mockServices.logger.mock() });
+  const events = DefaultEventsService.create({
+    logger: mockServices.logger.mock(),
+  });
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
@@ -33,8 +44,16 @@ async function startPortal(schedule?: object) {
       providerModule('fake', provider),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       // Tasks run only when a test triggers them.
-      createServiceFactory({ service: coreServices.scheduler, deps: {}, factory: () => scheduler }),
-      createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events }),
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => scheduler,
+      }),
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: {},
+        factory: () => events,
+      }),
       mockServices.rootConfig.factory({
         data: {
           catalog: {
@@ -59,9 +78,14 @@ async function startPortal(schedule?: object) {
     const started = Date.now();
     for (;;) {
       const res = await entity(name);
-      if ((res.status === 200) === present) return { res, ms: Date.now() - started };
+      if ((res.status === 200) === present)
+        return { res, ms: Date.now() - started };
       if (Date.now() - started > 30_000) {
-        throw new Error(`${name} ${present ? 'never appeared in' : 'never left'} the catalog (last ${res.status})`);
+        throw new Error(
+          `${name} ${
+            present ? 'never appeared in' : 'never left'
+          } the catalog (last ${res.status})`,
+        );
       }
       await new Promise(r => setTimeout(r, 100));
     }
@@ -75,7 +99,11 @@ describe('the catalog module with the catalog and the workspaces backend', () =>
 
   it('shows an ordered desktop within seconds, related to its owner and cluster, and removes it when deleted', async () => {
     // An hour-long schedule: only the announced change can bring the desktop in.
-    portal = await startPortal({ frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { hours: 1 } });
+    portal = await startPortal({
+      frequency: { hours: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: { hours: 1 },
+    });
     const { api, until } = portal;
     await api()
       .post('/api/workspaces/workspaces')
@@ -96,12 +124,17 @@ describe('the catalog module with the catalog and the workspaces backend', () =>
           'desktopmania.io/cluster': 'rke2-prod',
         },
       },
-      spec: { type: 'linux', owner: ALICE, flavor: 'ubuntu-desktop', size: 'small', cluster: 'rke2-prod' },
+      spec: {
+        type: 'linux',
+        owner: ALICE,
+        flavor: 'ubuntu-desktop',
+        size: 'small',
+        cluster: 'rke2-prod',
+      },
     });
-    expect(res.body.relations.map((r: any) => `${r.type} ${r.targetRef}`).sort()).toEqual([
-      'dependsOn resource:default/rke2-prod',
-      `ownedBy ${ALICE}`,
-    ]);
+    expect(
+      res.body.relations.map((r: any) => `${r.type} ${r.targetRef}`).sort(),
+    ).toEqual(['dependsOn resource:default/rke2-prod', `ownedBy ${ALICE}`]);
 
     await api()
       .delete('/api/workspaces/workspaces/alice-dev')
@@ -114,7 +147,9 @@ describe('the catalog module with the catalog and the workspaces backend', () =>
     const schedule = { frequency: { minutes: 10 }, timeout: { minutes: 2 } };
     portal = await startPortal(schedule);
     const { api, until, provider, scheduler, createRunner } = portal;
-    expect(createRunner).toHaveBeenCalledWith(expect.objectContaining(schedule));
+    expect(createRunner).toHaveBeenCalledWith(
+      expect.objectContaining(schedule),
+    );
 
     await api()
       .post('/api/workspaces/workspaces')

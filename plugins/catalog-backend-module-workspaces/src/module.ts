@@ -26,11 +26,25 @@ export const catalogModuleWorkspaces = createBackendModule({
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, auth, discovery, logger, scheduler, events }) {
-        const scheduleConfig = config.getOptionalConfig('catalog.providers.workspaces.schedule');
+      async init({
+        catalog,
+        config,
+        auth,
+        discovery,
+        logger,
+        scheduler,
+        events,
+      }) {
+        const scheduleConfig = config.getOptionalConfig(
+          'catalog.providers.workspaces.schedule',
+        );
         const schedule = scheduleConfig
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-          : { frequency: { minutes: 5 }, timeout: { minutes: 3 }, initialDelay: { seconds: 5 } };
+          : {
+              frequency: { minutes: 5 },
+              timeout: { minutes: 3 },
+              initialDelay: { seconds: 5 },
+            };
         catalog.addProcessor(new WorkspaceEntitiesProcessor());
         catalog.addEntityProvider(
           new WorkspaceEntityProvider({

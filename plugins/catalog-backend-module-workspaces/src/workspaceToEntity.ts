@@ -23,7 +23,9 @@ export function locationOf(cluster: string): string {
  * The catalog's view of a desktop. Live status stays out: it changes too
  * often for the catalog and is read from the workspaces API instead.
  */
-export function workspaceToEntity(workspace: Workspace): WorkspaceEntityV1alpha1 {
+export function workspaceToEntity(
+  workspace: Workspace,
+): WorkspaceEntityV1alpha1 {
   const location = locationOf(workspace.cluster);
   return {
     apiVersion: WORKSPACE_API_VERSION,
@@ -32,7 +34,11 @@ export function workspaceToEntity(workspace: Workspace): WorkspaceEntityV1alpha1
       name: workspace.name,
       namespace: 'default',
       title: workspace.name,
-      description: `${workspace.os === 'windows' ? 'Windows' : 'Linux'} desktop (${workspace.image}, ${workspace.size}) on ${workspace.cluster}`,
+      description: `${
+        workspace.os === 'windows' ? 'Windows' : 'Linux'
+      } desktop (${workspace.image}, ${workspace.size}) on ${
+        workspace.cluster
+      }`,
       // The label lets the catalog filter by operating system; tags show it on cards.
       labels: { 'desktopmania.io/os': workspace.os },
       tags: [workspace.os, workspace.provider],

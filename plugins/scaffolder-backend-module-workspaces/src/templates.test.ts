@@ -8,7 +8,8 @@ import { DNS1123_LABEL } from '@desktop-mania/plugin-workspaces-common';
 import { registeredActions } from './__testUtils__/registeredActions';
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
-const read = (file: string) => yaml.parse(fs.readFileSync(path.join(TEMPLATES, file), 'utf8'));
+const read = (file: string) =>
+  yaml.parse(fs.readFileSync(path.join(TEMPLATES, file), 'utf8'));
 
 // What a parameter of each JSON schema type renders to, as the action's schema sees it.
 const COMPATIBLE: Record<string, string[]> = {
@@ -31,40 +32,75 @@ describe.each(['linux', 'windows'])('the %s desktop template', os => {
   );
 
   it('is a valid scaffolder.backstage.io/v1beta3 Template', async () => {
-    await expect(templateEntityV1beta3Validator.check(entity)).resolves.toBe(true);
-    expect(entity.metadata.title).toBe(`${os === 'linux' ? 'Linux' : 'Windows'} desktop`);
+    await expect(templateEntityV1beta3Validator.check(entity)).resolves.toBe(
+      true,
+    );
+    expect(entity.metadata.title).toBe(
+      `${os === 'linux' ? 'Linux' : 'Windows'} desktop`,
+    );
   });
 
   it('orders and then waits, with actions this module registers and inputs their schemas accept', () => {
-    expect(entity.spec.steps.map((s: any) => s.action)).toEqual(['workspace:create', 'workspace:wait']);
+    expect(entity.spec.steps.map((s: any) => s.action)).toEqual([
+      'workspace:create',
+      'workspace:wait',
+    ]);
     for (const step of entity.spec.steps) {
       const action = actions.find(a => a.id === step.action);
       expect(action).toBeDefined();
-      const schema = action!.schema!.input as { properties: Record<string, any>; required?: string[] };
-      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(step.input)));
-      expect(Object.keys(step.input)).toEqual(expect.arrayContaining(schema.required ?? []));
+      const schema = action!.schema!.input as {
+        properties: Record<string, any>;
+        required?: string[];
+      };
+      expect(Object.keys(schema.properties)).toEqual(
+        expect.arrayContaining(Object.keys(step.input)),
+      );
+      expect(Object.keys(step.input)).toEqual(
+        expect.arrayContaining(schema.required ?? []),
+      );
       // Each input is a parameter of a type the action accepts, or a literal its schema accepts.
       const mismatches = Object.entries(step.input).flatMap(([key, value]) => {
-        const param = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(String(value))?.[1];
+        const param = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(
+          String(value),
+        )?.[1];
         if (param) {
           const type = parameters[param]?.type;
           return COMPATIBLE[type]?.includes(schema.properties[key].type)
             ? []
-            : [`${key}: parameter ${param} is ${type ?? 'not declared'}, the action wants ${schema.properties[key].type}`];
+            : [
+                `${key}: parameter ${param} is ${
+                  type ?? 'not declared'
+                }, the action wants ${schema.properties[key].type}`,
+              ];
         }
-        return validate(value, schema.properties[key]).errors.map(e => `${key}: ${e.message}`);
+        return validate(value, schema.properties[key]).errors.map(
+          e => `${key}: ${e.message}`,
+        );
       });
       expect(mismatches).toEqual([]);
     }
   });
 
   it('asks for a name the backend accepts, and leaves images, sizes and limits to the backend', () => {
-    const required = entity.spec.parameters.flatMap((page: any) => page.required ?? []);
+    const required = entity.spec.parameters.flatMap(
+      (page: any) => page.required ?? [],
+    );
     expect(required).toEqual(['name', 'image', 'size']);
-    expect(parameters.name).toMatchObject({ type: 'string', pattern: DNS1123_LABEL.source, maxLength: 40 });
-    expect(parameters.image).toMatchObject({ 'ui:field': 'WorkspaceFlavorPicker', 'ui:options': { os } });
+    expect(parameters.name).toMatchObject({
+      type: 'string',
+      pattern: DNS1123_LABEL.source,
+      maxLength: 40,
+    });
+    expect(parameters.image).toMatchObject({
+      'ui:field': 'WorkspaceFlavorPicker',
+      'ui:options': { os },
+    });
     expect(parameters.size['ui:field']).toBe('WorkspaceSizePicker');
-    expect(parameters.diskGi).toMatchObject({ type: 'integer', minimum: 20, maximum: 200 });
+    expect(parameters.diskGi).toMatchObject({
+      type: 'integer',
+      minimum: 20,
+      maximum: 200,
+    });
     expect(parameters.lifetimeHours.type).toBe('integer');
     expect(parameters.owner).toMatchObject({
       'ui:field': 'OwnerPicker',
@@ -73,16 +109,31 @@ describe.each(['linux', 'windows'])('the %s desktop template', os => {
   });
 
   it('registers nothing in the catalog itself and links to the new desktop', () => {
-    expect(entity.spec.steps.map((s: any) => s.action)).not.toContain('catalog:register');
+    expect(entity.spec.steps.map((s: any) => s.action)).not.toContain(
+      'catalog:register',
+    );
     expect(entity.spec.output.links).toEqual([
-      { title: 'Open the desktop', url: '${{ steps.order.output.consoleUrl }}' },
-      { title: 'Desktop page', icon: 'catalog', entityRef: '${{ steps.order.output.entityRef }}' },
+      {
+        title: 'Open the desktop',
+        url: '${{ steps.order.output.consoleUrl }}',
+      },
+      {
+        title: 'Desktop page',
+        icon: 'catalog',
+        entityRef: '${{ steps.order.output.entityRef }}',
+      },
     ]);
   });
 });
 
 it('registers both templates through one Location', () => {
   const location = read('all.yaml');
-  expect(location).toMatchObject({ apiVersion: 'backstage.io/v1alpha1', kind: 'Location' });
-  expect(location.spec.targets).toEqual(['./linux-desktop/template.yaml', './windows-desktop/template.yaml']);
+  expect(location).toMatchObject({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Location',
+  });
+  expect(location.spec.targets).toEqual([
+    './linux-desktop/template.yaml',
+    './windows-desktop/template.yaml',
+  ]);
 });

@@ -38,7 +38,12 @@ export interface VirtualMachineObject {
   status?: {
     printableStatus?: string;
     ready?: boolean;
-    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    conditions?: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+    }>;
   };
 }
 
@@ -91,36 +96,59 @@ export class KubeVirtApi {
   }
 
   getVirtualMachine(name: string): Promise<VirtualMachineObject> {
-    return this.call(() => this.objects.getNamespacedCustomObject({ ...this.vms(), name }));
+    return this.call(() =>
+      this.objects.getNamespacedCustomObject({ ...this.vms(), name }),
+    );
   }
 
-  async listVirtualMachines(labelSelector: string): Promise<VirtualMachineObject[]> {
+  async listVirtualMachines(
+    labelSelector: string,
+  ): Promise<VirtualMachineObject[]> {
     const list = await this.call(() =>
       this.objects.listNamespacedCustomObject({ ...this.vms(), labelSelector }),
     );
     return list.items ?? [];
   }
 
-  deleteVirtualMachine(name: string, propagationPolicy: 'Foreground' | 'Background') {
+  deleteVirtualMachine(
+    name: string,
+    propagationPolicy: 'Foreground' | 'Background',
+  ) {
     return this.call(() =>
-      this.objects.deleteNamespacedCustomObject({ ...this.vms(), name, propagationPolicy }),
+      this.objects.deleteNamespacedCustomObject({
+        ...this.vms(),
+        name,
+        propagationPolicy,
+      }),
     );
   }
 
-  getVirtualMachineInstance(name: string): Promise<VirtualMachineInstanceObject> {
-    return this.call(() => this.objects.getNamespacedCustomObject({ ...this.vmis(), name }));
+  getVirtualMachineInstance(
+    name: string,
+  ): Promise<VirtualMachineInstanceObject> {
+    return this.call(() =>
+      this.objects.getNamespacedCustomObject({ ...this.vmis(), name }),
+    );
   }
 
-  async listVirtualMachineInstances(labelSelector: string): Promise<VirtualMachineInstanceObject[]> {
+  async listVirtualMachineInstances(
+    labelSelector: string,
+  ): Promise<VirtualMachineInstanceObject[]> {
     const list = await this.call(() =>
-      this.objects.listNamespacedCustomObject({ ...this.vmis(), labelSelector }),
+      this.objects.listNamespacedCustomObject({
+        ...this.vmis(),
+        labelSelector,
+      }),
     );
     return list.items ?? [];
   }
 
   createSecret(body: V1Secret) {
     return this.call(() =>
-      this.core.createNamespacedSecret({ namespace: this.cluster.namespace, body }),
+      this.core.createNamespacedSecret({
+        namespace: this.cluster.namespace,
+        body,
+      }),
     );
   }
 
@@ -135,21 +163,32 @@ export class KubeVirtApi {
 
   deleteSecret(name: string) {
     return this.call(() =>
-      this.core.deleteNamespacedSecret({ name, namespace: this.cluster.namespace }),
+      this.core.deleteNamespacedSecret({
+        name,
+        namespace: this.cluster.namespace,
+      }),
     );
   }
 
   /** `PUT .../virtualmachines/{name}/{start|stop|restart}` of `subresources.kubevirt.io/v1`. */
-  async putVirtualMachineSubresource(name: string, subresource: 'start' | 'stop' | 'restart') {
-    const path = `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(this.cluster.namespace)}/virtualmachines/${encodeURIComponent(name)}/${subresource}`;
+  async putVirtualMachineSubresource(
+    name: string,
+    subresource: 'start' | 'stop' | 'restart',
+  ) {
+    const path = `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
+      this.cluster.namespace,
+    )}/virtualmachines/${encodeURIComponent(name)}/${subresource}`;
     await this.call(async () => {
-      const request: RequestContext = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PUT);
+      const request: RequestContext =
+        this.configuration.baseServer.makeRequestContext(path, HttpMethod.PUT);
       request.setHeaderParam('Content-Type', 'application/json');
       request.setHeaderParam('Accept', 'application/json');
       request.setBody('{}');
       await this.cluster.kubeConfig.applySecurityAuthentication(request);
       request.setSignal(AbortSignal.timeout(this.cluster.timeoutMs));
-      const response = await this.configuration.httpApi.send(request).toPromise();
+      const response = await this.configuration.httpApi
+        .send(request)
+        .toPromise();
       if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
         throw new ApiException(
           response.httpStatusCode,
@@ -162,11 +201,19 @@ export class KubeVirtApi {
   }
 
   private vms() {
-    return { ...KUBEVIRT, namespace: this.cluster.namespace, plural: 'virtualmachines' };
+    return {
+      ...KUBEVIRT,
+      namespace: this.cluster.namespace,
+      plural: 'virtualmachines',
+    };
   }
 
   private vmis() {
-    return { ...KUBEVIRT, namespace: this.cluster.namespace, plural: 'virtualmachineinstances' };
+    return {
+      ...KUBEVIRT,
+      namespace: this.cluster.namespace,
+      plural: 'virtualmachineinstances',
+    };
   }
 
   /**

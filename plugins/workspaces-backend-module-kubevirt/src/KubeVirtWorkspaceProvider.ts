@@ -39,7 +39,10 @@ interface Attempt {
  * Turns an API server refusal into the `@backstage/errors` type the
  * workspaces backend answers with; other errors pass through.
  */
-function toBackstageError(error: unknown, { cluster, verb, resource, name }: Attempt): Error {
+function toBackstageError(
+  error: unknown,
+  { cluster, verb, resource, name }: Attempt,
+): Error {
   if (!(error instanceof KubeApiError)) return error as Error;
   const where = `cluster '${cluster.name}'`;
   const Where = `Cluster '${cluster.name}'`;
@@ -53,12 +56,18 @@ function toBackstageError(error: unknown, { cluster, verb, resource, name }: Att
         `The portal's service account may not ${verb} ${resource} in namespace '${cluster.namespace}' on ${where}; grant it the rules in the README (KUBEVIRT_PROVIDER_RBAC_RULES). The API server said: ${error.message}`,
       );
     case 404:
-      return new NotFoundError(`The desktop '${name}' was not found on ${where}`);
+      return new NotFoundError(
+        `The desktop '${name}' was not found on ${where}`,
+      );
     case 409:
-      return new ConflictError(`${Where} refused to ${verb} ${resource} '${name}': ${error.message}`);
+      return new ConflictError(
+        `${Where} refused to ${verb} ${resource} '${name}': ${error.message}`,
+      );
     case 400:
     case 422:
-      return new InputError(`${Where} refused to ${verb} ${resource}: ${error.message}`);
+      return new InputError(
+        `${Where} refused to ${verb} ${resource}: ${error.message}`,
+      );
     default:
       return new ServiceUnavailableError(
         `${Where} answered ${error.statusCode} to ${verb} ${resource}: ${error.message}`,
@@ -77,24 +86,36 @@ function isStatus(error: unknown, statusCode: number) {
  */
 export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   readonly id = 'kubevirt';
-  private readonly targets = new Map<string, { cluster: KubeVirtCluster; api: KubeVirtApi }>();
+  private readonly targets = new Map<
+    string,
+    { cluster: KubeVirtCluster; api: KubeVirtApi }
+  >();
 
   constructor(
     clusters: KubeVirtCluster[],
     private readonly logger: LoggerService,
   ) {
     for (const cluster of clusters) {
-      this.targets.set(cluster.name, { cluster, api: new KubeVirtApi(cluster) });
+      this.targets.set(cluster.name, {
+        cluster,
+        api: new KubeVirtApi(cluster),
+      });
     }
   }
 
   getClusters() {
-    return [...this.targets.values()].map(({ cluster }) => ({ name: cluster.name, os: cluster.os }));
+    return [...this.targets.values()].map(({ cluster }) => ({
+      name: cluster.name,
+      os: cluster.os,
+    }));
   }
 
   private target(name: string) {
     const target = this.targets.get(name);
-    if (!target) throw new NotFoundError(`No KubeVirt cluster named '${name}' is configured`);
+    if (!target)
+      throw new NotFoundError(
+        `No KubeVirt cluster named '${name}' is configured`,
+      );
     return target;
   }
 
@@ -120,7 +141,9 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     const { cluster, api } = this.target(spec.cluster);
     if (!cluster.os.includes(spec.image.os)) {
       throw new InputError(
-        `Cluster '${cluster.name}' does not run ${spec.image.os} desktops (it runs ${cluster.os.join(', ')})`,
+        `Cluster '${cluster.name}' does not run ${
+          spec.image.os
+        } desktops (it runs ${cluster.os.join(', ')})`,
       );
     }
     const vm = buildVirtualMachine(spec, cluster);
@@ -134,15 +157,25 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
       }
       if (isStatus(error, 404)) {
         return new ServiceUnavailableError(
-          `Cluster '${cluster.name}' cannot hold desktops: namespace '${cluster.namespace}' or the KubeVirt API is missing (${(error as Error).message})`,
+          `Cluster '${cluster.name}' cannot hold desktops: namespace '${
+            cluster.namespace
+          }' or the KubeVirt API is missing (${(error as Error).message})`,
         );
       }
-      return toBackstageError(error, { cluster, verb: 'create', resource, name: spec.name });
+      return toBackstageError(error, {
+        cluster,
+        verb: 'create',
+        resource,
+        name: spec.name,
+      });
     };
     const removeSecret = () =>
       api.deleteSecret(secretName).catch(error => {
         if (!isStatus(error, 404)) {
-          this.logger.error(`Could not remove Secret ${cluster.namespace}/${secretName} on ${cluster.name}`, error);
+          this.logger.error(
+            `Could not remove Secret ${cluster.namespace}/${secretName} on ${cluster.name}`,
+            error,
+          );
         }
       });
 
@@ -182,9 +215,19 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
       // A Secret without an owner would outlive the desktop, password and all.
       await api
         .deleteVirtualMachine(spec.name, 'Background')
-        .catch(e => this.logger.error(`Could not remove VM ${cluster.namespace}/${spec.name} on ${cluster.name}`, e));
+        .catch(e =>
+          this.logger.error(
+            `Could not remove VM ${cluster.namespace}/${spec.name} on ${cluster.name}`,
+            e,
+          ),
+        );
       await removeSecret();
-      throw toBackstageError(error, { cluster, verb: 'patch', resource: 'secrets', name: secretName });
+      throw toBackstageError(error, {
+        cluster,
+        verb: 'patch',
+        resource: 'secrets',
+        name: secretName,
+      });
     }
     return this.toWorkspace(cluster, created);
   }
@@ -194,11 +237,19 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     const orUndefined = <T>(promise: Promise<T>, resource: string) =>
       promise.catch(error => {
         if (isStatus(error, 404)) return undefined;
-        throw toBackstageError(error, { cluster, verb: 'get', resource, name: ref.name });
+        throw toBackstageError(error, {
+          cluster,
+          verb: 'get',
+          resource,
+          name: ref.name,
+        });
       });
     const [vm, vmi] = await Promise.all([
       orUndefined(api.getVirtualMachine(ref.name), 'virtualmachines'),
-      orUndefined(api.getVirtualMachineInstance(ref.name), 'virtualmachineinstances'),
+      orUndefined(
+        api.getVirtualMachineInstance(ref.name),
+        'virtualmachineinstances',
+      ),
     ]);
     return vm && this.toWorkspace(cluster, vm, vmi);
   }
@@ -211,13 +262,22 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
         api.listVirtualMachineInstances(MANAGED_BY_SELECTOR),
       ]);
       const byName = new Map(vmis.map(vmi => [vmi.metadata.name, vmi]));
-      return vms.map(vm => this.toWorkspace(cluster, vm, byName.get(vm.metadata.name)));
+      return vms.map(vm =>
+        this.toWorkspace(cluster, vm, byName.get(vm.metadata.name)),
+      );
     } catch (error) {
-      throw toBackstageError(error, { cluster, verb: 'list', resource: 'virtualmachines' });
+      throw toBackstageError(error, {
+        cluster,
+        verb: 'list',
+        resource: 'virtualmachines',
+      });
     }
   }
 
-  private async subresource(ref: WorkspaceRef, action: 'start' | 'stop' | 'restart') {
+  private async subresource(
+    ref: WorkspaceRef,
+    action: 'start' | 'stop' | 'restart',
+  ) {
     const { cluster, api } = this.target(ref.cluster);
     try {
       await api.putVirtualMachineSubresource(ref.name, action);
@@ -251,7 +311,12 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     try {
       await api.deleteVirtualMachine(ref.name, 'Foreground');
     } catch (error) {
-      throw toBackstageError(error, { cluster, verb: 'delete', resource: 'virtualmachines', name: ref.name });
+      throw toBackstageError(error, {
+        cluster,
+        verb: 'delete',
+        resource: 'virtualmachines',
+        name: ref.name,
+      });
     }
   }
 

@@ -10,7 +10,11 @@ import { spec } from './__testUtils__/fixtures';
 
 describe('buildFirstBootSecret', () => {
   it('holds cloud-init user data that creates the owner with the password, for Linux', () => {
-    const secret = buildFirstBootSecret(spec('linux'), { namespace: 'workspaces' }, 'Pw0rd-xyz');
+    const secret = buildFirstBootSecret(
+      spec('linux'),
+      { namespace: 'workspaces' },
+      'Pw0rd-xyz',
+    );
     expect(secret.metadata).toEqual({
       name: 'linux-desk-cloudinit',
       namespace: 'workspaces',
@@ -26,27 +30,44 @@ describe('buildFirstBootSecret', () => {
     expect(userData.startsWith('#cloud-config\n')).toBe(true);
     expect(yaml.parse(userData)).toEqual({
       users: [
-        { name: 'alice', shell: '/bin/bash', sudo: 'ALL=(ALL) ALL', lock_passwd: false, plain_text_passwd: 'Pw0rd-xyz' },
+        {
+          name: 'alice',
+          shell: '/bin/bash',
+          sudo: 'ALL=(ALL) ALL',
+          lock_passwd: false,
+          plain_text_passwd: 'Pw0rd-xyz',
+        },
       ],
       ssh_pwauth: false,
     });
   });
 
   it('holds an answer file that creates the owner as local administrator, for Windows', () => {
-    const secret = buildFirstBootSecret(spec('windows', 'my-desktop-for-alice'), { namespace: 'workspaces' }, 'Pw0rd-xyz');
+    const secret = buildFirstBootSecret(
+      spec('windows', 'my-desktop-for-alice'),
+      { namespace: 'workspaces' },
+      'Pw0rd-xyz',
+    );
     expect(secret.metadata.name).toBe('my-desktop-for-alice-sysprep');
     const xml = secret.stringData['autounattend.xml'];
     expect(secret.stringData['unattend.xml']).toBe(xml);
     expect(xml).toContain('<Name>alice</Name>');
     expect(xml).toContain('<Group>Administrators</Group>');
-    expect(xml).toContain('<Value>Pw0rd-xyz</Value><PlainText>true</PlainText>');
+    expect(xml).toContain(
+      '<Value>Pw0rd-xyz</Value><PlainText>true</PlainText>',
+    );
     // NetBIOS names have at most 15 characters and must not end in a dash.
     expect(xml).toContain('<ComputerName>my-desktop-for</ComputerName>');
   });
 
   it('escapes what would break the answer file or the YAML', () => {
-    expect(sysprepUnattend('bob', `p<&>"'`, 'pc')).toContain('<Value>p&#60;&#38;&#62;&#34;&#39;</Value>');
-    expect(yaml.parse(cloudInitUserData('bob', 'a: "b" # c\nd')).users[0].plain_text_passwd).toBe('a: "b" # c\nd');
+    expect(sysprepUnattend('bob', `p<&>"'`, 'pc')).toContain(
+      '<Value>p&#60;&#38;&#62;&#34;&#39;</Value>',
+    );
+    expect(
+      yaml.parse(cloudInitUserData('bob', 'a: "b" # c\nd')).users[0]
+        .plain_text_passwd,
+    ).toBe('a: "b" # c\nd');
   });
 
   it.each([
@@ -67,7 +88,9 @@ describe('buildFirstBootSecret', () => {
       refusal = error;
     }
     expect(refusal === undefined).toBe(ok);
-    expect(String(refusal ?? '')).toMatch(ok ? /^$/ : /cannot be a (Linux|Windows) account name/);
+    expect(String(refusal ?? '')).toMatch(
+      ok ? /^$/ : /cannot be a (Linux|Windows) account name/,
+    );
   });
 
   it('generates passwords that meet the Windows complexity policy and differ each time', () => {

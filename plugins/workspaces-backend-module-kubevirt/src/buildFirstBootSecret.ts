@@ -7,7 +7,12 @@ const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const LINUX_RESERVED = ['root', 'daemon', 'bin', 'sys', 'nobody'];
 // Windows local account names: at most 20 characters, none of these.
 const WINDOWS_FORBIDDEN = /["/\\[\]:;|=,+*?<>@]/;
-const WINDOWS_RESERVED = ['administrator', 'guest', 'defaultaccount', 'wdagutilityaccount'];
+const WINDOWS_RESERVED = [
+  'administrator',
+  'guest',
+  'defaultaccount',
+  'wdagutilityaccount',
+];
 
 /** Refuses an account name the guest OS would reject or that would take over a system account. */
 export function checkUsername(os: 'linux' | 'windows', username: string) {
@@ -40,7 +45,11 @@ export function checkUsername(os: 'linux' | 'windows', username: string) {
 export function generatePassword(): string {
   for (;;) {
     const candidate = randomBytes(18).toString('base64url');
-    if (/[a-z]/.test(candidate) && /[A-Z]/.test(candidate) && /[0-9]/.test(candidate)) {
+    if (
+      /[a-z]/.test(candidate) &&
+      /[A-Z]/.test(candidate) &&
+      /[0-9]/.test(candidate)
+    ) {
       return candidate;
     }
   }
@@ -78,7 +87,11 @@ const INTERNATIONAL =
  * A Windows answer file for a generalized image: names the computer, skips
  * the out-of-box questions and creates the owner's local administrator.
  */
-export function sysprepUnattend(username: string, password: string, computerName: string): string {
+export function sysprepUnattend(
+  username: string,
+  password: string,
+  computerName: string,
+): string {
   // NetBIOS names: at most 15 characters.
   const computer = computerName.slice(0, 15).replace(/-+$/, '');
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -108,7 +121,9 @@ export function sysprepUnattend(username: string, password: string, computerName
           <LocalAccount wcm:action="add">
             <Name>${escapeXml(username)}</Name>
             <Group>Administrators</Group>
-            <Password><Value>${escapeXml(password)}</Value><PlainText>true</PlainText></Password>
+            <Password><Value>${escapeXml(
+              password,
+            )}</Value><PlainText>true</PlainText></Password>
           </LocalAccount>
         </LocalAccounts>
       </UserAccounts>
@@ -119,8 +134,12 @@ export function sysprepUnattend(username: string, password: string, computerName
 }
 
 /** The name of a desktop's first-boot Secret, which its VM mounts. */
-export function firstBootSecretName(spec: Pick<WorkspaceCreateSpec, 'name' | 'image'>): string {
-  return `${spec.name}-${spec.image.os === 'windows' ? 'sysprep' : 'cloudinit'}`;
+export function firstBootSecretName(
+  spec: Pick<WorkspaceCreateSpec, 'name' | 'image'>,
+): string {
+  return `${spec.name}-${
+    spec.image.os === 'windows' ? 'sysprep' : 'cloudinit'
+  }`;
 }
 
 /**
@@ -134,7 +153,9 @@ export function buildFirstBootSecret(
 ) {
   checkUsername(spec.image.os, spec.username);
   const windows = spec.image.os === 'windows';
-  const unattend = windows ? sysprepUnattend(spec.username, password, spec.name) : '';
+  const unattend = windows
+    ? sysprepUnattend(spec.username, password, spec.name)
+    : '';
   const stringData: Record<string, string> = windows
     ? // Windows looks for autounattend.xml on removable media; KubeVirt documents both names.
       { 'autounattend.xml': unattend, 'unattend.xml': unattend }

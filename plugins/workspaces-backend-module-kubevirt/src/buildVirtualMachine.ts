@@ -14,16 +14,23 @@ export interface VirtualMachineTarget {
  * instancetype, tuned by a cluster preference, booting a root disk cloned
  * from a curated DataSource, with the owner's account made at first boot.
  */
-export function buildVirtualMachine(spec: WorkspaceCreateSpec, target: VirtualMachineTarget) {
+export function buildVirtualMachine(
+  spec: WorkspaceCreateSpec,
+  target: VirtualMachineTarget,
+) {
   const { image, size } = spec;
   if (!image.dataSource) {
-    throw new InputError(`Image '${image.name}' has no dataSource to clone desktops from on KubeVirt`);
+    throw new InputError(
+      `Image '${image.name}' has no dataSource to clone desktops from on KubeVirt`,
+    );
   }
   if (!size.instancetype) {
     throw new InputError(`Size '${size.name}' has no KubeVirt instancetype`);
   }
   if (!Number.isInteger(spec.diskGi) || spec.diskGi < 1) {
-    throw new InputError(`The disk size must be a whole number of GiB, got ${spec.diskGi}`);
+    throw new InputError(
+      `The disk size must be a whole number of GiB, got ${spec.diskGi}`,
+    );
   }
   checkUsername(image.os, spec.username);
   const windows = image.os === 'windows';
@@ -49,15 +56,25 @@ export function buildVirtualMachine(spec: WorkspaceCreateSpec, target: VirtualMa
         'desktopmania.io/created-by': spec.createdBy,
         'desktopmania.io/image': image.name,
         'desktopmania.io/size': size.name,
-        ...(spec.expiresAt ? { 'desktopmania.io/expires-at': spec.expiresAt } : {}),
+        ...(spec.expiresAt
+          ? { 'desktopmania.io/expires-at': spec.expiresAt }
+          : {}),
         ...monitoring,
       },
     },
     spec: {
       runStrategy: 'Always',
-      instancetype: { kind: 'VirtualMachineClusterInstancetype', name: size.instancetype },
+      instancetype: {
+        kind: 'VirtualMachineClusterInstancetype',
+        name: size.instancetype,
+      },
       ...(image.preference
-        ? { preference: { kind: 'VirtualMachineClusterPreference', name: image.preference } }
+        ? {
+            preference: {
+              kind: 'VirtualMachineClusterPreference',
+              name: image.preference,
+            },
+          }
         : {}),
       dataVolumeTemplates: [
         {
@@ -98,7 +115,10 @@ export function buildVirtualMachine(spec: WorkspaceCreateSpec, target: VirtualMa
             { name: 'rootdisk', dataVolume: { name: rootDisk } },
             windows
               ? { name: 'sysprep', sysprep: { secret: { name: secretName } } }
-              : { name: 'cloudinit', cloudInitNoCloud: { secretRef: { name: secretName } } },
+              : {
+                  name: 'cloudinit',
+                  cloudInitNoCloud: { secretRef: { name: secretName } },
+                },
           ],
         },
       },

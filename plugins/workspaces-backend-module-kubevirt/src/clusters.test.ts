@@ -8,7 +8,9 @@ import { readKubeVirtClusters } from './clusters';
 const own = (clusters: object[], extra: object = {}) =>
   new ConfigReader({ workspaces: { kubevirt: { clusters, ...extra } } });
 
-async function headersOf(kubeConfig: import('@kubernetes/client-node').KubeConfig) {
+async function headersOf(
+  kubeConfig: import('@kubernetes/client-node').KubeConfig,
+) {
   const options: any = {};
   await kubeConfig.applyToHTTPSOptions(options);
   return options;
@@ -17,7 +19,14 @@ async function headersOf(kubeConfig: import('@kubernetes/client-node').KubeConfi
 describe('readKubeVirtClusters', () => {
   it('reads its own clusters with defaults', async () => {
     const [c] = readKubeVirtClusters(
-      own([{ name: 'prod', url: 'https://prod:6443/', serviceAccountToken: 't', caData: Buffer.from('CA').toString('base64') }]),
+      own([
+        {
+          name: 'prod',
+          url: 'https://prod:6443/',
+          serviceAccountToken: 't',
+          caData: Buffer.from('CA').toString('base64'),
+        },
+      ]),
     );
     expect(c).toMatchObject({
       name: 'prod',
@@ -70,7 +79,13 @@ describe('readKubeVirtClusters', () => {
             {
               type: 'config',
               clusters: [
-                { name: 'k', url: 'https://k:6443', authProvider: 'serviceAccount', serviceAccountToken: 'x', skipTLSVerify: true },
+                {
+                  name: 'k',
+                  url: 'https://k:6443',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'x',
+                  skipTLSVerify: true,
+                },
                 { name: 'gke', url: 'https://gke', authProvider: 'google' },
               ],
             },
@@ -79,14 +94,35 @@ describe('readKubeVirtClusters', () => {
       }),
       logger,
     );
-    expect(clusters.map(c => [c.name, c.url, c.namespace])).toEqual([['k', 'https://k:6443', 'workspaces']]);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/Skipping kubernetes.clusterLocatorMethods\[1\].clusters\[1\] \(gke\).*'google' is not supported/));
+    expect(clusters.map(c => [c.name, c.url, c.namespace])).toEqual([
+      ['k', 'https://k:6443', 'workspaces'],
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /Skipping kubernetes.clusterLocatorMethods\[1\].clusters\[1\] \(gke\).*'google' is not supported/,
+      ),
+    );
   });
 
   it('prefers its own clusters over the Kubernetes plugin ones, and finds none when neither is set', () => {
     const both = new ConfigReader({
-      workspaces: { kubevirt: { clusters: [{ name: 'own', url: 'https://own', serviceAccountToken: 't' }] } },
-      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'k', url: 'https://k', serviceAccountToken: 'x' }] }] },
+      workspaces: {
+        kubevirt: {
+          clusters: [
+            { name: 'own', url: 'https://own', serviceAccountToken: 't' },
+          ],
+        },
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              { name: 'k', url: 'https://k', serviceAccountToken: 'x' },
+            ],
+          },
+        ],
+      },
     });
     expect(readKubeVirtClusters(both).map(c => c.name)).toEqual(['own']);
     expect(readKubeVirtClusters(new ConfigReader({}))).toEqual([]);
@@ -104,7 +140,10 @@ describe('readKubeVirtClusters', () => {
           { name: 'a', cluster: { server: 'https://a:6443' } },
           { name: 'b', cluster: { server: 'https://b:6443/' } },
         ],
-        users: [{ name: 'ua', user: { token: 'ta' } }, { name: 'ub', user: { token: 'tb' } }],
+        users: [
+          { name: 'ua', user: { token: 'ta' } },
+          { name: 'ub', user: { token: 'tb' } },
+        ],
         contexts: [
           { name: 'ctx-a', context: { cluster: 'a', user: 'ua' } },
           { name: 'ctx-b', context: { cluster: 'b', user: 'ub' } },
@@ -113,49 +152,129 @@ describe('readKubeVirtClusters', () => {
       }),
     );
     try {
-      const [c] = readKubeVirtClusters(own([{ name: 'b', authProvider: 'kubeconfig', kubeconfigPath: file, context: 'ctx-b' }]));
+      const [c] = readKubeVirtClusters(
+        own([
+          {
+            name: 'b',
+            authProvider: 'kubeconfig',
+            kubeconfigPath: file,
+            context: 'ctx-b',
+          },
+        ]),
+      );
       expect(c.url).toBe('https://b:6443');
-      expect((await headersOf(c.kubeConfig)).headers.Authorization).toBe('Bearer tb');
+      expect((await headersOf(c.kubeConfig)).headers.Authorization).toBe(
+        'Bearer tb',
+      );
       expect(() =>
-        readKubeVirtClusters(own([{ name: 'b', authProvider: 'kubeconfig', kubeconfigPath: file, context: 'nope' }])),
-      ).toThrow("Invalid config at 'workspaces.kubevirt.clusters[0].context': the kubeconfig has no context 'nope'");
+        readKubeVirtClusters(
+          own([
+            {
+              name: 'b',
+              authProvider: 'kubeconfig',
+              kubeconfigPath: file,
+              context: 'nope',
+            },
+          ]),
+        ),
+      ).toThrow(
+        "Invalid config at 'workspaces.kubevirt.clusters[0].context': the kubeconfig has no context 'nope'",
+      );
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
   });
 
   it.each([
-    [{ name: 'a', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': cluster 'a' needs the URL of its API server"],
-    [{ name: 'a', url: 'rke2:6443', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'rke2:6443' must be an https:// URL"],
-    [{ name: 'a', url: 'not a url', serviceAccountToken: 't' }, "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'not a url' is not a URL"],
-    [{ name: 'a', url: 'https://a', authProvider: 'oidc' }, "Invalid config at 'workspaces.kubevirt.clusters[0].authProvider': 'oidc' is not supported"],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', os: ['macos'] }, "Invalid config at 'workspaces.kubevirt.clusters[0].os': list linux and/or windows, got [macos]"],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', os: [] }, "Invalid config at 'workspaces.kubevirt.clusters[0].os'"],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', namespace: 'Desks' }, "Invalid config at 'workspaces.kubevirt.clusters[0].namespace': 'Desks' is not a namespace name"],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', timeoutMs: 0 }, "Invalid config at 'workspaces.kubevirt.clusters[0].timeoutMs'"],
-    [{ name: 'a', url: 'https://a', serviceAccountToken: 't', caFile: '/nonexistent/ca.crt' }, "Invalid config at 'workspaces.kubevirt.clusters[0].caFile': /nonexistent/ca.crt does not exist"],
-    [{ name: 'a', authProvider: 'kubeconfig', kubeconfigPath: '/nonexistent/kubeconfig' }, "Invalid config at 'workspaces.kubevirt.clusters[0].kubeconfigPath': cannot load /nonexistent/kubeconfig"],
-    [{ url: 'https://a', serviceAccountToken: 't' }, "Missing required config value at 'workspaces.kubevirt.clusters[0].name'"],
+    [
+      { name: 'a', serviceAccountToken: 't' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].url': cluster 'a' needs the URL of its API server",
+    ],
+    [
+      { name: 'a', url: 'rke2:6443', serviceAccountToken: 't' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'rke2:6443' must be an https:// URL",
+    ],
+    [
+      { name: 'a', url: 'not a url', serviceAccountToken: 't' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].url': 'not a url' is not a URL",
+    ],
+    [
+      { name: 'a', url: 'https://a', authProvider: 'oidc' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].authProvider': 'oidc' is not supported",
+    ],
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', os: ['macos'] },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].os': list linux and/or windows, got [macos]",
+    ],
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', os: [] },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].os'",
+    ],
+    [
+      {
+        name: 'a',
+        url: 'https://a',
+        serviceAccountToken: 't',
+        namespace: 'Desks',
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].namespace': 'Desks' is not a namespace name",
+    ],
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', timeoutMs: 0 },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeoutMs'",
+    ],
+    [
+      {
+        name: 'a',
+        url: 'https://a',
+        serviceAccountToken: 't',
+        caFile: '/nonexistent/ca.crt',
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].caFile': /nonexistent/ca.crt does not exist",
+    ],
+    [
+      {
+        name: 'a',
+        authProvider: 'kubeconfig',
+        kubeconfigPath: '/nonexistent/kubeconfig',
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].kubeconfigPath': cannot load /nonexistent/kubeconfig",
+    ],
+    [
+      { url: 'https://a', serviceAccountToken: 't' },
+      "Missing required config value at 'workspaces.kubevirt.clusters[0].name'",
+    ],
   ])('refuses %j with a message naming the key', (cluster, message) => {
     expect(() => readKubeVirtClusters(own([cluster]))).toThrow(message);
   });
 
   it('refuses a cluster name used twice', () => {
     const c = { name: 'a', url: 'https://a', serviceAccountToken: 't' };
-    expect(() => readKubeVirtClusters(own([c, c]))).toThrow("the cluster name 'a' is used twice");
-  });
-
-  const inCluster = fs.existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
-  const itOutsideCluster = inCluster ? it.skip : it;
-  itOutsideCluster('asks for a token when there is no pod service account to fall back to', () => {
-    // The rule cannot tell that itOutsideCluster is `it`.
-    // eslint-disable-next-line jest/no-standalone-expect
-    expect(() => readKubeVirtClusters(own([{ name: 'a', url: 'https://a' }]))).toThrow(
-      "Invalid config at 'workspaces.kubevirt.clusters[0].serviceAccountToken': cluster 'a' needs a token outside the cluster",
+    expect(() => readKubeVirtClusters(own([c, c]))).toThrow(
+      "the cluster name 'a' is used twice",
     );
   });
+
+  const inCluster = fs.existsSync(
+    '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  );
+  const itOutsideCluster = inCluster ? it.skip : it;
+  itOutsideCluster(
+    'asks for a token when there is no pod service account to fall back to',
+    () => {
+      // The rule cannot tell that itOutsideCluster is `it`.
+      // eslint-disable-next-line jest/no-standalone-expect
+      expect(() =>
+        readKubeVirtClusters(own([{ name: 'a', url: 'https://a' }])),
+      ).toThrow(
+        "Invalid config at 'workspaces.kubevirt.clusters[0].serviceAccountToken': cluster 'a' needs a token outside the cluster",
+      );
+    },
+  );
   if (inCluster) {
     // eslint-disable-next-line no-console
-    console.warn('Skipping the missing-token test: this process runs inside a Kubernetes pod');
+    console.warn(
+      'Skipping the missing-token test: this process runs inside a Kubernetes pod',
+    );
   }
 });

@@ -2,7 +2,10 @@ import fs from 'fs';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
-import { DNS1123_LABEL, WorkspaceOs } from '@desktop-mania/plugin-workspaces-common';
+import {
+  DNS1123_LABEL,
+  WorkspaceOs,
+} from '@desktop-mania/plugin-workspaces-common';
 
 /** One KubeVirt cluster desktops may run on, with its credentials. */
 export interface KubeVirtCluster {
@@ -40,7 +43,12 @@ function readUrl(c: Config, key: string): string | undefined {
   return url.replace(/\/+$/, '');
 }
 
-function serviceAccountKubeConfig(c: Config, key: string, name: string, url: string) {
+function serviceAccountKubeConfig(
+  c: Config,
+  key: string,
+  name: string,
+  url: string,
+) {
   const kubeConfig = new KubeConfig();
   const token = c.getOptionalString('serviceAccountToken');
   const caData = c.getOptionalString('caData');
@@ -73,7 +81,10 @@ function serviceAccountKubeConfig(c: Config, key: string, name: string, url: str
       caFile: caFile ?? (caData || !fs.existsSync(podCa) ? undefined : podCa),
       skipTLSVerify,
     },
-    { name: `${name}-user`, authProvider: { name: 'tokenFile', config: { tokenFile } } },
+    {
+      name: `${name}-user`,
+      authProvider: { name: 'tokenFile', config: { tokenFile } },
+    },
   );
   return kubeConfig;
 }
@@ -85,33 +96,51 @@ function kubeconfigFileKubeConfig(c: Config, key: string) {
     if (file) kubeConfig.loadFromFile(file);
     else kubeConfig.loadFromDefault();
   } catch (error) {
-    throw configError(`${key}.kubeconfigPath`, `cannot load ${file ?? 'the default kubeconfig'}: ${(error as Error).message}`);
+    throw configError(
+      `${key}.kubeconfigPath`,
+      `cannot load ${file ?? 'the default kubeconfig'}: ${
+        (error as Error).message
+      }`,
+    );
   }
   const context = c.getOptionalString('context');
   if (context) {
     if (!kubeConfig.getContextObject(context)) {
-      throw configError(`${key}.context`, `the kubeconfig has no context '${context}'`);
+      throw configError(
+        `${key}.context`,
+        `the kubeconfig has no context '${context}'`,
+      );
     }
     kubeConfig.setCurrentContext(context);
   }
   return kubeConfig;
 }
 
-function readCluster(c: Config, key: string, defaultTimeoutMs: number): KubeVirtCluster {
+function readCluster(
+  c: Config,
+  key: string,
+  defaultTimeoutMs: number,
+): KubeVirtCluster {
   const name = c.getString('name');
   const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
   let url = readUrl(c, key);
   let kubeConfig: KubeConfig;
   if (authProvider === 'serviceAccount') {
     if (!url) {
-      throw configError(`${key}.url`, `cluster '${name}' needs the URL of its API server, e.g. https://rke2.example.com:6443`);
+      throw configError(
+        `${key}.url`,
+        `cluster '${name}' needs the URL of its API server, e.g. https://rke2.example.com:6443`,
+      );
     }
     kubeConfig = serviceAccountKubeConfig(c, key, name, url);
   } else if (authProvider === 'kubeconfig') {
     kubeConfig = kubeconfigFileKubeConfig(c, key);
     const server = kubeConfig.getCurrentCluster()?.server;
     if (!url && !server) {
-      throw configError(`${key}.url`, `cluster '${name}' has no url and its kubeconfig context names no server`);
+      throw configError(
+        `${key}.url`,
+        `cluster '${name}' has no url and its kubeconfig context names no server`,
+      );
     }
     url ??= server!.replace(/\/+$/, '');
   } else {
@@ -123,22 +152,33 @@ function readCluster(c: Config, key: string, defaultTimeoutMs: number): KubeVirt
 
   const namespace = c.getOptionalString('namespace') ?? 'workspaces';
   if (!DNS1123_LABEL.test(namespace)) {
-    throw configError(`${key}.namespace`, `'${namespace}' is not a namespace name`);
+    throw configError(
+      `${key}.namespace`,
+      `'${namespace}' is not a namespace name`,
+    );
   }
-  const os = (c.getOptionalStringArray('os') ?? OPERATING_SYSTEMS) as WorkspaceOs[];
+  const os = (c.getOptionalStringArray('os') ??
+    OPERATING_SYSTEMS) as WorkspaceOs[];
   const unknown = os.filter(o => !OPERATING_SYSTEMS.includes(o));
   if (unknown.length > 0 || os.length === 0) {
-    throw configError(`${key}.os`, `list linux and/or windows, got [${os.join(', ')}]`);
+    throw configError(
+      `${key}.os`,
+      `list linux and/or windows, got [${os.join(', ')}]`,
+    );
   }
   const timeoutMs = c.getOptionalNumber('timeoutMs') ?? defaultTimeoutMs;
   if (!(timeoutMs > 0)) {
-    throw configError(`${key}.timeoutMs`, 'must be a positive number of milliseconds');
+    throw configError(
+      `${key}.timeoutMs`,
+      'must be a positive number of milliseconds',
+    );
   }
   return {
     name,
     url,
     namespace,
-    storageClassName: c.getOptionalString('storageClassName') ?? 'longhorn-desktop',
+    storageClassName:
+      c.getOptionalString('storageClassName') ?? 'longhorn-desktop',
     os,
     timeoutMs,
     kubeConfig,
@@ -150,24 +190,38 @@ function readCluster(c: Config, key: string, defaultTimeoutMs: number): KubeVirt
  * clusters the Kubernetes plugin uses, so adopters configure them once.
  * Throws naming the key of the first mistake.
  */
-export function readKubeVirtClusters(config: Config, logger?: LoggerService): KubeVirtCluster[] {
-  const defaultTimeoutMs = config.getOptionalNumber('workspaces.kubevirt.timeoutMs') ?? DEFAULT_TIMEOUT_MS;
+export function readKubeVirtClusters(
+  config: Config,
+  logger?: LoggerService,
+): KubeVirtCluster[] {
+  const defaultTimeoutMs =
+    config.getOptionalNumber('workspaces.kubevirt.timeoutMs') ??
+    DEFAULT_TIMEOUT_MS;
   let clusters: KubeVirtCluster[];
   const own = config.getOptionalConfigArray('workspaces.kubevirt.clusters');
   if (own) {
-    clusters = own.map((c, i) => readCluster(c, `workspaces.kubevirt.clusters[${i}]`, defaultTimeoutMs));
+    clusters = own.map((c, i) =>
+      readCluster(c, `workspaces.kubevirt.clusters[${i}]`, defaultTimeoutMs),
+    );
   } else {
     clusters = [];
-    const methods = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+    const methods =
+      config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
     methods.forEach((method, m) => {
       if (method.getOptionalString('type') !== 'config') return;
       (method.getOptionalConfigArray('clusters') ?? []).forEach((c, i) => {
         const key = `kubernetes.clusterLocatorMethods[${m}].clusters[${i}]`;
-        const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
+        const authProvider =
+          c.getOptionalString('authProvider') ?? 'serviceAccount';
         // The Kubernetes plugin knows cloud auth providers this module does not; those clusters stay its own.
-        if (authProvider !== 'serviceAccount' && authProvider !== 'kubeconfig') {
+        if (
+          authProvider !== 'serviceAccount' &&
+          authProvider !== 'kubeconfig'
+        ) {
           logger?.warn(
-            `Skipping ${key} (${c.getString('name')}) for desktops: authProvider '${authProvider}' is not supported; list it under workspaces.kubevirt.clusters with serviceAccount or kubeconfig`,
+            `Skipping ${key} (${c.getString(
+              'name',
+            )}) for desktops: authProvider '${authProvider}' is not supported; list it under workspaces.kubevirt.clusters with serviceAccount or kubeconfig`,
           );
           return;
         }
@@ -177,7 +231,10 @@ export function readKubeVirtClusters(config: Config, logger?: LoggerService): Ku
   }
   const seen = new Set<string>();
   for (const c of clusters) {
-    if (seen.has(c.name)) throw new Error(`Invalid config: the cluster name '${c.name}' is used twice`);
+    if (seen.has(c.name))
+      throw new Error(
+        `Invalid config: the cluster name '${c.name}' is used twice`,
+      );
     seen.add(c.name);
   }
   return clusters;

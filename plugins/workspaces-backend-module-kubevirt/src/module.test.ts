@@ -1,8 +1,15 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
-import { WorkspaceProvider, workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
+import {
+  WorkspaceProvider,
+  workspaceProvidersExtensionPoint,
+} from '@desktop-mania/plugin-workspaces-node';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
@@ -14,11 +21,18 @@ import { statusPayload, vmiPayload, vmPayload } from './__testUtils__/payloads';
 const API = 'https://rke2.test:6443';
 const NS = `${API}/apis/kubevirt.io/v1/namespaces/workspaces`;
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: ({ url }, print) => (url.startsWith(API) ? print.error() : undefined) }));
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: ({ url }, print) =>
+      url.startsWith(API) ? print.error() : undefined,
+  }),
+);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const ALICE = { Authorization: mockCredentials.user.header('user:default/alice') };
+const ALICE = {
+  Authorization: mockCredentials.user.header('user:default/alice'),
+};
 
 async function start() {
   return startTestBackend({
@@ -30,9 +44,31 @@ async function start() {
         data: {
           app: { baseUrl: 'http://localhost:3000' },
           workspaces: {
-            images: [{ name: 'ubuntu-desktop', title: 'Ubuntu', os: 'linux', dataSource: { name: 'ubuntu-desktop', namespace: 'desktop-images' }, preference: 'ubuntu' }],
-            sizes: [{ name: 'medium', title: 'Medium', instancetype: 'u1.medium' }],
-            kubevirt: { clusters: [{ name: 'rke2-prod', url: API, serviceAccountToken: 'sa-token', timeoutMs: 300 }] },
+            images: [
+              {
+                name: 'ubuntu-desktop',
+                title: 'Ubuntu',
+                os: 'linux',
+                dataSource: {
+                  name: 'ubuntu-desktop',
+                  namespace: 'desktop-images',
+                },
+                preference: 'ubuntu',
+              },
+            ],
+            sizes: [
+              { name: 'medium', title: 'Medium', instancetype: 'u1.medium' },
+            ],
+            kubevirt: {
+              clusters: [
+                {
+                  name: 'rke2-prod',
+                  url: API,
+                  serviceAccountToken: 'sa-token',
+                  timeoutMs: 300,
+                },
+              ],
+            },
           },
         },
       }),
@@ -45,25 +81,44 @@ describe('the workspaces backend on KubeVirt', () => {
     const calls: string[] = [];
     let vm: any;
     server.use(
-      http.post(`${API}/api/v1/namespaces/workspaces/secrets`, async ({ request: r }) => {
-        calls.push(`POST secret ${r.headers.get('authorization')}`);
-        return HttpResponse.json(await r.json(), { status: 201 });
-      }),
+      http.post(
+        `${API}/api/v1/namespaces/workspaces/secrets`,
+        async ({ request: r }) => {
+          calls.push(`POST secret ${r.headers.get('authorization')}`);
+          return HttpResponse.json(await r.json(), { status: 201 });
+        },
+      ),
       http.post(`${NS}/virtualmachines`, async ({ request: r }) => {
         calls.push('POST vm');
         vm = await r.json();
-        return HttpResponse.json({ ...vm, metadata: { ...vm.metadata, uid: 'u1' }, status: { printableStatus: 'Provisioning' } }, { status: 201 });
+        return HttpResponse.json(
+          {
+            ...vm,
+            metadata: { ...vm.metadata, uid: 'u1' },
+            status: { printableStatus: 'Provisioning' },
+          },
+          { status: 201 },
+        );
       }),
       http.patch(`${API}/api/v1/namespaces/workspaces/secrets/:name`, () => {
         calls.push('PATCH secret');
         return HttpResponse.json({});
       }),
-      http.get(`${NS}/virtualmachines`, () => HttpResponse.json({ items: [vmPayload('alice-dev', 'Running')] })),
-      http.get(`${NS}/virtualmachineinstances`, () => HttpResponse.json({ items: [vmiPayload('alice-dev', 'rke2-worker-1', '10.42.0.8')] })),
-      http.put(`${API}/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachines/alice-dev/stop`, () => {
-        calls.push('PUT stop');
-        return new HttpResponse(null, { status: 202 });
-      }),
+      http.get(`${NS}/virtualmachines`, () =>
+        HttpResponse.json({ items: [vmPayload('alice-dev', 'Running')] }),
+      ),
+      http.get(`${NS}/virtualmachineinstances`, () =>
+        HttpResponse.json({
+          items: [vmiPayload('alice-dev', 'rke2-worker-1', '10.42.0.8')],
+        }),
+      ),
+      http.put(
+        `${API}/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachines/alice-dev/stop`,
+        () => {
+          calls.push('PUT stop');
+          return new HttpResponse(null, { status: 202 });
+        },
+      ),
       http.delete(`${NS}/virtualmachines/alice-dev`, () => {
         calls.push('DELETE vm');
         return HttpResponse.json(vmPayload('alice-dev', 'Terminating'));
@@ -73,31 +128,82 @@ describe('the workspaces backend on KubeVirt', () => {
     const created = await request(backend.server)
       .post('/api/workspaces/workspaces')
       .set(ALICE)
-      .send({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'medium', diskGi: 30 })
+      .send({
+        name: 'alice-dev',
+        image: 'ubuntu-desktop',
+        size: 'medium',
+        diskGi: 30,
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ provider: 'kubevirt', cluster: 'rke2-prod', namespace: 'workspaces', status: { phase: 'Provisioning' } });
-    expect(vm.spec.dataVolumeTemplates[0].spec.storage.resources.requests.storage).toBe('30Gi');
-    const got = await request(backend.server).get('/api/workspaces/workspaces/alice-dev').set(ALICE).expect(200);
-    expect(got.body.status).toEqual({ phase: 'Running', ready: true, message: 'Running', ip: '10.42.0.8', node: 'rke2-worker-1' });
-    await request(backend.server).post('/api/workspaces/workspaces/alice-dev/stop').set(ALICE).expect(200);
-    await request(backend.server).delete('/api/workspaces/workspaces/alice-dev').set(ALICE).expect(204);
-    expect(calls).toEqual(['POST secret Bearer sa-token', 'POST vm', 'PATCH secret', 'PUT stop', 'DELETE vm']);
+    expect(created.body).toMatchObject({
+      provider: 'kubevirt',
+      cluster: 'rke2-prod',
+      namespace: 'workspaces',
+      status: { phase: 'Provisioning' },
+    });
+    expect(
+      vm.spec.dataVolumeTemplates[0].spec.storage.resources.requests.storage,
+    ).toBe('30Gi');
+    const got = await request(backend.server)
+      .get('/api/workspaces/workspaces/alice-dev')
+      .set(ALICE)
+      .expect(200);
+    expect(got.body.status).toEqual({
+      phase: 'Running',
+      ready: true,
+      message: 'Running',
+      ip: '10.42.0.8',
+      node: 'rke2-worker-1',
+    });
+    await request(backend.server)
+      .post('/api/workspaces/workspaces/alice-dev/stop')
+      .set(ALICE)
+      .expect(200);
+    await request(backend.server)
+      .delete('/api/workspaces/workspaces/alice-dev')
+      .set(ALICE)
+      .expect(204);
+    expect(calls).toEqual([
+      'POST secret Bearer sa-token',
+      'POST vm',
+      'PATCH secret',
+      'PUT stop',
+      'DELETE vm',
+    ]);
     await backend.stop();
   });
 
   it('answers 409 for a VM name already taken on the cluster, and keeps no record', async () => {
     server.use(
-      http.post(`${API}/api/v1/namespaces/workspaces/secrets`, () => HttpResponse.json({}, { status: 201 })),
-      http.post(`${NS}/virtualmachines`, () => HttpResponse.json(statusPayload(409, 'AlreadyExists', 'already exists'), { status: 409 })),
-      http.delete(`${API}/api/v1/namespaces/workspaces/secrets/:name`, () => HttpResponse.json({})),
+      http.post(`${API}/api/v1/namespaces/workspaces/secrets`, () =>
+        HttpResponse.json({}, { status: 201 }),
+      ),
+      http.post(`${NS}/virtualmachines`, () =>
+        HttpResponse.json(
+          statusPayload(409, 'AlreadyExists', 'already exists'),
+          { status: 409 },
+        ),
+      ),
+      http.delete(`${API}/api/v1/namespaces/workspaces/secrets/:name`, () =>
+        HttpResponse.json({}),
+      ),
     );
     const backend = await start();
-    await request(backend.server).post('/api/workspaces/workspaces').set(ALICE).send({ name: 'taken', image: 'ubuntu-desktop', size: 'medium' }).expect(409);
+    await request(backend.server)
+      .post('/api/workspaces/workspaces')
+      .set(ALICE)
+      .send({ name: 'taken', image: 'ubuntu-desktop', size: 'medium' })
+      .expect(409);
     server.use(
       http.get(`${NS}/virtualmachines`, () => HttpResponse.json({ items: [] })),
-      http.get(`${NS}/virtualmachineinstances`, () => HttpResponse.json({ items: [] })),
+      http.get(`${NS}/virtualmachineinstances`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
     );
-    const list = await request(backend.server).get('/api/workspaces/workspaces').set(ALICE).expect(200);
+    const list = await request(backend.server)
+      .get('/api/workspaces/workspaces')
+      .set(ALICE)
+      .expect(200);
     expect(list.body).toEqual([]);
     await backend.stop();
   });
@@ -105,23 +211,39 @@ describe('the workspaces backend on KubeVirt', () => {
   it('answers 503 when the cluster times out, and leaves nothing behind', async () => {
     const cleanups: string[] = [];
     server.use(
-      http.delete(`${API}/api/v1/namespaces/workspaces/secrets/:name`, ({ params }) => {
-        cleanups.push(`secret ${params.name}`);
-        return HttpResponse.json(statusPayload(404, 'NotFound', 'nf'), { status: 404 });
-      }),
+      http.delete(
+        `${API}/api/v1/namespaces/workspaces/secrets/:name`,
+        ({ params }) => {
+          cleanups.push(`secret ${params.name}`);
+          return HttpResponse.json(statusPayload(404, 'NotFound', 'nf'), {
+            status: 404,
+          });
+        },
+      ),
       http.post(`${API}/api/v1/namespaces/workspaces/secrets`, async () => {
         await delay(2000);
         return HttpResponse.json({}, { status: 201 });
       }),
       http.delete(`${NS}/virtualmachines/slow`, () => {
         cleanups.push('vm slow');
-        return HttpResponse.json(statusPayload(404, 'NotFound', 'nf'), { status: 404 });
+        return HttpResponse.json(statusPayload(404, 'NotFound', 'nf'), {
+          status: 404,
+        });
       }),
     );
     const backend = await start();
-    const res = await request(backend.server).post('/api/workspaces/workspaces').set(ALICE).send({ name: 'slow', image: 'ubuntu-desktop', size: 'medium' }).expect(503);
-    expect(res.body.error.message).toBe("Cluster 'rke2-prod' did not answer within 300 ms");
-    await request(backend.server).get('/api/workspaces/workspaces/slow').set(ALICE).expect(404);
+    const res = await request(backend.server)
+      .post('/api/workspaces/workspaces')
+      .set(ALICE)
+      .send({ name: 'slow', image: 'ubuntu-desktop', size: 'medium' })
+      .expect(503);
+    expect(res.body.error.message).toBe(
+      "Cluster 'rke2-prod' did not answer within 300 ms",
+    );
+    await request(backend.server)
+      .get('/api/workspaces/workspaces/slow')
+      .set(ALICE)
+      .expect(404);
     // The provider removes the Secret that may have been made; the backend removes the VM that may have been.
     expect(cleanups).toEqual(['secret slow-cloudinit', 'vm slow']);
     await backend.stop();
@@ -134,7 +256,9 @@ describe('the module on its own', () => {
     return createBackendPlugin({
       pluginId: 'workspaces',
       register(env) {
-        env.registerExtensionPoint(workspaceProvidersExtensionPoint, { addProvider: p => into.push(p) });
+        env.registerExtensionPoint(workspaceProvidersExtensionPoint, {
+          addProvider: p => into.push(p),
+        });
         env.registerInit({ deps: {}, async init() {} });
       },
     });
@@ -147,11 +271,26 @@ describe('the module on its own', () => {
         collector(providers),
         workspacesModuleKubevirt,
         mockServices.rootConfig.factory({
-          data: { workspaces: { kubevirt: { clusters: [{ name: 'a', url: API, serviceAccountToken: 't', os: ['windows'] }] } } },
+          data: {
+            workspaces: {
+              kubevirt: {
+                clusters: [
+                  {
+                    name: 'a',
+                    url: API,
+                    serviceAccountToken: 't',
+                    os: ['windows'],
+                  },
+                ],
+              },
+            },
+          },
         }),
       ],
     });
-    expect(providers.map(p => [p.id, p.getClusters()])).toEqual([['kubevirt', [{ name: 'a', os: ['windows'] }]]]);
+    expect(providers.map(p => [p.id, p.getClusters()])).toEqual([
+      ['kubevirt', [{ name: 'a', os: ['windows'] }]],
+    ]);
     await backend.stop();
   });
 
@@ -159,10 +298,17 @@ describe('the module on its own', () => {
     const providers: WorkspaceProvider[] = [];
     const logger = mockServices.logger.mock();
     const backend = await startTestBackend({
-      features: [collector(providers), workspacesModuleKubevirt, mockServices.rootConfig.factory({ data: {} }), logger.factory],
+      features: [
+        collector(providers),
+        workspacesModuleKubevirt,
+        mockServices.rootConfig.factory({ data: {} }),
+        logger.factory,
+      ],
     });
     expect(providers).toEqual([]);
-    expect(logger.info).toHaveBeenCalledWith(expect.stringContaining('KubeVirt desktops are off'));
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringContaining('KubeVirt desktops are off'),
+    );
     await backend.stop();
   });
 
@@ -172,9 +318,19 @@ describe('the module on its own', () => {
         features: [
           collector([]),
           workspacesModuleKubevirt,
-          mockServices.rootConfig.factory({ data: { workspaces: { kubevirt: { clusters: [{ name: 'a', serviceAccountToken: 't' }] } } } }),
+          mockServices.rootConfig.factory({
+            data: {
+              workspaces: {
+                kubevirt: {
+                  clusters: [{ name: 'a', serviceAccountToken: 't' }],
+                },
+              },
+            },
+          }),
         ],
       }),
-    ).rejects.toThrow("Invalid config at 'workspaces.kubevirt.clusters[0].url'");
+    ).rejects.toThrow(
+      "Invalid config at 'workspaces.kubevirt.clusters[0].url'",
+    );
   });
 });

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
 import { readKubeVirtClusters } from './clusters';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
@@ -28,7 +31,9 @@ export const workspacesModuleKubevirt = createBackendModule({
         }
         providers.addProvider(new KubeVirtWorkspaceProvider(clusters, logger));
         logger.info(
-          `KubeVirt desktops on ${clusters.map(c => `${c.name} (${c.url}, namespace ${c.namespace})`).join(', ')}`,
+          `KubeVirt desktops on ${clusters
+            .map(c => `${c.name} (${c.url}, namespace ${c.namespace})`)
+            .join(', ')}`,
         );
       },
     });

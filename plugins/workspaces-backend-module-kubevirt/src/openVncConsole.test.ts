@@ -15,14 +15,21 @@ type Refusal = { status: number; type?: string; body: string };
  * first) and echoes what it receives, or refuses the upgrade.
  */
 async function startVncEndpoint(
-  options: { tls?: boolean; hang?: boolean; refuse?: (req: http.IncomingMessage) => Refusal | undefined } = {},
+  options: {
+    tls?: boolean;
+    hang?: boolean;
+    refuse?: (req: http.IncomingMessage) => Refusal | undefined;
+  } = {},
 ) {
   const seen: http.IncomingMessage[] = [];
   const received: Buffer[] = [];
-  const server = options.tls ? https.createServer({ cert: TEST_CERT, key: TEST_KEY }) : http.createServer();
+  const server = options.tls
+    ? https.createServer({ cert: TEST_CERT, key: TEST_KEY })
+    : http.createServer();
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: protocols => (protocols.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false),
+    handleProtocols: protocols =>
+      protocols.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false,
   });
   server.on('upgrade', (req, socket, head) => {
     seen.push(req);
@@ -30,7 +37,11 @@ async function startVncEndpoint(
     const refusal = options.refuse?.(req);
     if (refusal) {
       socket.end(
-        `HTTP/1.1 ${refusal.status} Refused\r\nContent-Type: ${refusal.type ?? 'application/json'}\r\nContent-Length: ${Buffer.byteLength(refusal.body)}\r\nConnection: close\r\n\r\n${refusal.body}`,
+        `HTTP/1.1 ${refusal.status} Refused\r\nContent-Type: ${
+          refusal.type ?? 'application/json'
+        }\r\nContent-Length: ${Buffer.byteLength(
+          refusal.body,
+        )}\r\nConnection: close\r\n\r\n${refusal.body}`,
       );
       return;
     }
@@ -58,7 +69,8 @@ async function startVncEndpoint(
 }
 
 const ref = { name: 'alice-dev', cluster: 'rke2-test' };
-const nextData = (stream: Duplex) => new Promise<Buffer>(r => stream.once('data', r));
+const nextData = (stream: Duplex) =>
+  new Promise<Buffer>(r => stream.once('data', r));
 let endpoint: Awaited<ReturnType<typeof startVncEndpoint>> | undefined;
 afterEach(async () => {
   await endpoint?.close();
@@ -68,14 +80,27 @@ afterEach(async () => {
 describe('openVncConsole', () => {
   it('opens the VNC subresource with the cluster credentials and relays binary RFB both ways', async () => {
     endpoint = await startVncEndpoint();
-    const stream = await openVncConsole(testCluster({ url: endpoint.url }), ref, { preserveSession: true });
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      { preserveSession: true },
+    );
 
     expect((await nextData(stream)).toString()).toBe('RFB 003.008\n');
     stream.write(Buffer.from([0x52, 0x46, 0x42, 0x00, 0xff]));
-    expect([...(await nextData(stream))]).toEqual([...Buffer.from('echo:'), 0x52, 0x46, 0x42, 0x00, 0xff]);
+    expect([...(await nextData(stream))]).toEqual([
+      ...Buffer.from('echo:'),
+      0x52,
+      0x46,
+      0x42,
+      0x00,
+      0xff,
+    ]);
 
     const [req] = endpoint.seen;
-    expect(req.url).toBe('/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachineinstances/alice-dev/vnc?preserveSession=true');
+    expect(req.url).toBe(
+      '/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachineinstances/alice-dev/vnc?preserveSession=true',
+    );
     expect(req.headers.authorization).toBe('Bearer sa-token');
     expect(req.headers['sec-websocket-protocol']).toBe('plain.kubevirt.io');
     stream.destroy();
@@ -83,60 +108,91 @@ describe('openVncConsole', () => {
 
   it('takes the seat over unless asked to preserve the session', async () => {
     endpoint = await startVncEndpoint();
-    const stream = await openVncConsole(testCluster({ url: endpoint.url }), ref);
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+    );
     expect(endpoint.seen[0].url).toMatch(/\/vnc\?preserveSession=false$/);
     stream.destroy();
   });
 
   it('keeps a path in the cluster URL, as behind Rancher', async () => {
     endpoint = await startVncEndpoint();
-    const stream = await openVncConsole(testCluster({ url: `${endpoint.url}/k8s/clusters/c-m-1` }), ref);
-    expect(endpoint.seen[0].url).toMatch(/^\/k8s\/clusters\/c-m-1\/apis\/subresources\.kubevirt\.io\/v1\//);
+    const stream = await openVncConsole(
+      testCluster({ url: `${endpoint.url}/k8s/clusters/c-m-1` }),
+      ref,
+    );
+    expect(endpoint.seen[0].url).toMatch(
+      /^\/k8s\/clusters\/c-m-1\/apis\/subresources\.kubevirt\.io\/v1\//,
+    );
     stream.destroy();
   });
 
   it('trusts the cluster CA and nothing else over TLS', async () => {
     endpoint = await startVncEndpoint({ tls: true });
     const caData = Buffer.from(TEST_CERT).toString('base64');
-    const stream = await openVncConsole(testCluster({ url: endpoint.url, caData }), ref);
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url, caData }),
+      ref,
+    );
     expect((await nextData(stream)).toString()).toBe('RFB 003.008\n');
     expect(endpoint.seen[0].headers.authorization).toBe('Bearer sa-token');
     stream.destroy();
 
-    await expect(openVncConsole(testCluster({ url: endpoint.url }), ref)).rejects.toMatchObject({
+    await expect(
+      openVncConsole(testCluster({ url: endpoint.url }), ref),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
-      message: expect.stringMatching(/could not be reached for the console of 'alice-dev': .*certificate/i),
+      message: expect.stringMatching(
+        /could not be reached for the console of 'alice-dev': .*certificate/i,
+      ),
     });
   });
 
   it.each([
     [
       'a seat in use, in plain text',
-      { status: 503, type: 'text/plain', body: 'Active VNC connection. Request denied.' },
+      {
+        status: 503,
+        type: 'text/plain',
+        body: 'Active VNC connection. Request denied.',
+      },
       'ConsoleInUseError',
       "Someone else is connected to the desktop 'alice-dev' (Active VNC connection. Request denied.)",
     ],
     [
       'a seat in use, as a Status',
-      { status: 409, body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Active VNC connection. Request denied.","reason":"Conflict","code":409}' },
+      {
+        status: 409,
+        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Active VNC connection. Request denied.","reason":"Conflict","code":409}',
+      },
       'ConsoleInUseError',
       "Someone else is connected to the desktop 'alice-dev' (Active VNC connection. Request denied.)",
     ],
     [
       'a VMI that is not running',
-      { status: 400, body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unable to connect to VM because phase is Scheduling instead of Running","reason":"BadRequest","code":400}' },
+      {
+        status: 400,
+        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unable to connect to VM because phase is Scheduling instead of Running","reason":"BadRequest","code":400}',
+      },
       'ConflictError',
       "The desktop 'alice-dev' is not running (Unable to connect to VM because phase is Scheduling instead of Running)",
     ],
     [
       'a stopped VM, which has no VMI',
-      { status: 404, body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstance.kubevirt.io \\"alice-dev\\" not found","reason":"NotFound","code":404}' },
+      {
+        status: 404,
+        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstance.kubevirt.io \\"alice-dev\\" not found","reason":"NotFound","code":404}',
+      },
       'ConflictError',
-      "The desktop 'alice-dev' is not running (virtualmachineinstance.kubevirt.io \"alice-dev\" not found)",
+      'The desktop \'alice-dev\' is not running (virtualmachineinstance.kubevirt.io "alice-dev" not found)',
     ],
     [
       'a service account without the vnc permission',
-      { status: 403, body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstances.subresources.kubevirt.io \\"alice-dev\\" is forbidden","reason":"Forbidden","code":403}' },
+      {
+        status: 403,
+        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstances.subresources.kubevirt.io \\"alice-dev\\" is forbidden","reason":"Forbidden","code":403}',
+      },
       'NotAllowedError',
       expect.stringContaining('it needs get on virtualmachineinstances/vnc'),
     ],
@@ -148,7 +204,11 @@ describe('openVncConsole', () => {
     ],
   ])('maps %s to %s', async (_label, refusal, name, message) => {
     endpoint = await startVncEndpoint({ refuse: () => refusal });
-    await expect(openVncConsole(testCluster({ url: endpoint.url }), ref, { preserveSession: true })).rejects.toMatchObject({ name, message });
+    await expect(
+      openVncConsole(testCluster({ url: endpoint.url }), ref, {
+        preserveSession: true,
+      }),
+    ).rejects.toMatchObject({ name, message });
   });
 
   it('reports a cluster that cannot be reached', async () => {
@@ -156,7 +216,9 @@ describe('openVncConsole', () => {
     const url = endpoint.url;
     await endpoint.close();
     endpoint = undefined;
-    await expect(openVncConsole(testCluster({ url }), ref)).rejects.toMatchObject({
+    await expect(
+      openVncConsole(testCluster({ url }), ref),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringContaining('ECONNREFUSED'),
     });
@@ -166,14 +228,22 @@ describe('openVncConsole', () => {
     endpoint = await startVncEndpoint({ refuse: () => undefined });
     const controller = new AbortController();
     controller.abort(new Error('the browser went away'));
-    await expect(openVncConsole(testCluster({ url: endpoint.url }), ref, { signal: controller.signal })).rejects.toThrow('the browser went away');
+    await expect(
+      openVncConsole(testCluster({ url: endpoint.url }), ref, {
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('the browser went away');
     expect(endpoint.seen).toHaveLength(0);
   });
 
   it('gives up when the caller aborts while the API server is still answering', async () => {
     endpoint = await startVncEndpoint({ hang: true });
     const controller = new AbortController();
-    const opening = openVncConsole(testCluster({ url: endpoint.url, timeoutMs: 5000 }), ref, { signal: controller.signal });
+    const opening = openVncConsole(
+      testCluster({ url: endpoint.url, timeoutMs: 5000 }),
+      ref,
+      { signal: controller.signal },
+    );
     await new Promise(r => setTimeout(r, 100));
     controller.abort(new Error('the browser went away'));
     await expect(opening).rejects.toThrow('the browser went away');
@@ -182,7 +252,9 @@ describe('openVncConsole', () => {
 
   it('gives up on an API server that does not answer the upgrade in time', async () => {
     endpoint = await startVncEndpoint({ hang: true });
-    await expect(openVncConsole(testCluster({ url: endpoint.url, timeoutMs: 150 }), ref)).rejects.toMatchObject({
+    await expect(
+      openVncConsole(testCluster({ url: endpoint.url, timeoutMs: 150 }), ref),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringContaining('Opening handshake has timed out'),
     });

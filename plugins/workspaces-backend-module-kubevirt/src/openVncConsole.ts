@@ -7,7 +7,10 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ConsoleInUseError } from '@desktop-mania/plugin-workspaces-common';
-import type { ConsoleOptions, WorkspaceRef } from '@desktop-mania/plugin-workspaces-node';
+import type {
+  ConsoleOptions,
+  WorkspaceRef,
+} from '@desktop-mania/plugin-workspaces-node';
 import type { KubeVirtCluster } from './clusters';
 
 /** The only subprotocol of KubeVirt's VNC websocket: raw RFB in binary messages. */
@@ -24,7 +27,9 @@ function refusal(status: number, body: string, ref: WorkspaceRef): Error {
     // KubeVirt answers some refusals in plain text.
   }
   if (SEAT_TAKEN.test(message)) {
-    return new ConsoleInUseError(`Someone else is connected to the desktop '${ref.name}' (${message})`);
+    return new ConsoleInUseError(
+      `Someone else is connected to the desktop '${ref.name}' (${message})`,
+    );
   }
   switch (status) {
     case 400:
@@ -32,7 +37,9 @@ function refusal(status: number, body: string, ref: WorkspaceRef): Error {
     case 409:
       // 400: the VMI is not running; 404: a stopped VM has no VMI at all.
       return new ConflictError(
-        `The desktop '${ref.name}' is not running${message ? ` (${message})` : ''}`,
+        `The desktop '${ref.name}' is not running${
+          message ? ` (${message})` : ''
+        }`,
       );
     case 401:
     case 403:
@@ -69,7 +76,14 @@ export async function openVncConsole(
   ref: WorkspaceRef,
   options: ConsoleOptions = {},
 ): Promise<Duplex> {
-  const url = `${cluster.url.replace(/^http/, 'ws')}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(cluster.namespace)}/virtualmachineinstances/${encodeURIComponent(ref.name)}/vnc?preserveSession=${options.preserveSession ? 'true' : 'false'}`;
+  const url = `${cluster.url.replace(
+    /^http/,
+    'ws',
+  )}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
+    cluster.namespace,
+  )}/virtualmachineinstances/${encodeURIComponent(
+    ref.name,
+  )}/vnc?preserveSession=${options.preserveSession ? 'true' : 'false'}`;
   const wsOptions: WebSocket.ClientOptions = {
     handshakeTimeout: cluster.timeoutMs,
     perMessageDeflate: false,

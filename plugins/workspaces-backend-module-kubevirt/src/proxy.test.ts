@@ -1,10 +1,14 @@
 import http from 'http';
 import { AddressInfo } from 'net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { websocketTransport } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { websocketTransport } from '@internal/test-support';
 import request from 'supertest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { workspacesModuleKubevirt } from './module';
@@ -22,21 +26,34 @@ async function startApiServer() {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && req.url?.includes('/virtualmachineinstances')) return json(200, { items: [] });
-    if (req.method === 'GET' && req.url?.includes('/virtualmachines')) return json(200, { items: [vmPayload('alice-dev', 'Running')] });
-    if (req.method === 'POST' && req.url?.endsWith('/virtualmachines')) return json(201, vmPayload('alice-dev', 'Provisioning'));
+    if (req.method === 'GET' && req.url?.includes('/virtualmachineinstances'))
+      return json(200, { items: [] });
+    if (req.method === 'GET' && req.url?.includes('/virtualmachines'))
+      return json(200, { items: [vmPayload('alice-dev', 'Running')] });
+    if (req.method === 'POST' && req.url?.endsWith('/virtualmachines'))
+      return json(201, vmPayload('alice-dev', 'Provisioning'));
     return json(201, {});
   });
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: p => (p.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: p =>
+      p.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false,
+  });
   server.on('upgrade', (req, socket, head) => {
     vncRequests.push(req);
     wss.handleUpgrade(req, socket, head, ws => {
       ws.send(Buffer.from('RFB 003.008\n'));
-      ws.on('message', data => ws.send(Buffer.concat([Buffer.from('vm:'), data as Buffer])));
+      ws.on('message', data =>
+        ws.send(Buffer.concat([Buffer.from('vm:'), data as Buffer])),
+      );
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vncRequests, close: () => new Promise(r => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    vncRequests,
+    close: () => new Promise(r => server.close(r)),
+  };
 }
 
 it('relays the console of a KubeVirt desktop from the VNC subresource to the browser', async () => {
@@ -50,22 +67,52 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
         data: {
           app: { baseUrl: 'http://localhost:3000' },
           workspaces: {
-            images: [{ name: 'ubuntu-desktop', title: 'Ubuntu', os: 'linux', dataSource: { name: 'ubuntu' }, preference: 'ubuntu' }],
-            sizes: [{ name: 'medium', title: 'Medium', instancetype: 'u1.medium' }],
+            images: [
+              {
+                name: 'ubuntu-desktop',
+                title: 'Ubuntu',
+                os: 'linux',
+                dataSource: { name: 'ubuntu' },
+                preference: 'ubuntu',
+              },
+            ],
+            sizes: [
+              { name: 'medium', title: 'Medium', instancetype: 'u1.medium' },
+            ],
             // Plain HTTP is only for this loopback stand-in.
-            kubevirt: { clusters: [{ name: 'rke2-prod', url: api.url, serviceAccountToken: 'sa-token', skipTLSVerify: true }] },
+            kubevirt: {
+              clusters: [
+                {
+                  name: 'rke2-prod',
+                  url: api.url,
+                  serviceAccountToken: 'sa-token',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
           },
         },
       }),
     ],
   });
-  const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
+  const alice = {
+    Authorization: mockCredentials.user.header('user:default/alice'),
+  };
   try {
-    await request(backend.server).post('/api/workspaces/workspaces').set(alice).send({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'medium' }).expect(201);
+    await request(backend.server)
+      .post('/api/workspaces/workspaces')
+      .set(alice)
+      .send({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'medium' })
+      .expect(201);
     const { port } = backend.server.address() as AddressInfo;
     const ws = new WebSocket(
       `ws://localhost:${port}/api/workspaces/workspaces/alice-dev/console?takeover=true`,
-      ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token('user:default/alice'))],
+      [
+        'binary',
+        encodeConsoleTokenProtocol(
+          mockCredentials.user.token('user:default/alice'),
+        ),
+      ],
       { origin: 'http://localhost:3000' },
     );
     const transport = websocketTransport(ws);
@@ -78,9 +125,13 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
     await new Promise(r => setTimeout(r, 200));
     transport.send(Buffer.from('RFB 003.008\n'));
     await new Promise(r => setTimeout(r, 200));
-    expect(Buffer.concat(received).toString()).toBe('RFB 003.008\nvm:RFB 003.008\n');
+    expect(Buffer.concat(received).toString()).toBe(
+      'RFB 003.008\nvm:RFB 003.008\n',
+    );
     const vnc = api.vncRequests[0];
-    expect(vnc.url).toBe('/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachineinstances/alice-dev/vnc?preserveSession=false');
+    expect(vnc.url).toBe(
+      '/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachineinstances/alice-dev/vnc?preserveSession=false',
+    );
     expect(vnc.headers.authorization).toBe('Bearer sa-token');
     // The browser side never sees the cluster's credentials.
     expect(ws.protocol).toBe('binary');

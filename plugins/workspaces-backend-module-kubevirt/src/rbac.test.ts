@@ -10,18 +10,37 @@ import { vmiPayload, vmPayload } from './__testUtils__/payloads';
 /** The RBAC triple (group|resource|verb) an API server checks for one request. */
 function rbacTriple(method: string, url: string): string {
   const path = url.split('?')[0];
-  const core = path.match(/^\/api\/v1\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/);
-  const named = path.match(/^\/apis\/([^/]+)\/[^/]+\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/);
+  const core = path.match(
+    /^\/api\/v1\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/,
+  );
+  const named = path.match(
+    /^\/apis\/([^/]+)\/[^/]+\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/,
+  );
   if (!core && !named) throw new Error(`not a namespaced API path: ${path}`);
-  const [group, resource, name, sub] = core ? ['', core[1], core[2], core[3]] : [named![1], named![2], named![3], named![4]];
-  const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+  const [group, resource, name, sub] = core
+    ? ['', core[1], core[2], core[3]]
+    : [named![1], named![2], named![3], named![4]];
+  const verbs: Record<string, string> = {
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: 'delete',
+  };
   const readVerb = name ? 'get' : 'list';
   const verb = method === 'GET' ? readVerb : verbs[method];
   return `${group}|${sub ? `${resource}/${sub}` : resource}|${verb}`;
 }
 
 const triples = (rules: RbacRule[]) =>
-  [...new Set(rules.flatMap(r => r.apiGroups.flatMap(g => r.resources.flatMap(res => r.verbs.map(v => `${g}|${res}|${v}`)))))].sort();
+  [
+    ...new Set(
+      rules.flatMap(r =>
+        r.apiGroups.flatMap(g =>
+          r.resources.flatMap(res => r.verbs.map(v => `${g}|${res}|${v}`)),
+        ),
+      ),
+    ),
+  ].sort();
 
 /** A loopback API server that says yes to everything and remembers what it was asked. */
 async function startPermissiveApiServer() {
@@ -36,19 +55,40 @@ async function startPermissiveApiServer() {
         res.end(JSON.stringify(value));
       };
       const url = req.url!.split('?')[0];
-      if (req.method === 'POST' && JSON.parse(body).metadata.name === 'taken') return json(409, { kind: 'Status', code: 409, reason: 'AlreadyExists', message: 'already exists' });
-      if (req.method === 'POST') return json(201, { ...JSON.parse(body), metadata: { ...JSON.parse(body).metadata, uid: 'u' } });
-      if (req.method === 'GET' && url.endsWith('/virtualmachines')) return json(200, { items: [vmPayload('linux-desk', 'Running')] });
-      if (req.method === 'GET' && url.endsWith('/virtualmachineinstances')) return json(200, { items: [vmiPayload('linux-desk', 'w1', '10.0.0.1')] });
-      if (req.method === 'GET' && url.includes('/virtualmachineinstances/')) return json(200, vmiPayload('linux-desk', 'w1', '10.0.0.1'));
-      if (req.method === 'GET') return json(200, vmPayload('linux-desk', 'Running'));
+      if (req.method === 'POST' && JSON.parse(body).metadata.name === 'taken')
+        return json(409, {
+          kind: 'Status',
+          code: 409,
+          reason: 'AlreadyExists',
+          message: 'already exists',
+        });
+      if (req.method === 'POST')
+        return json(201, {
+          ...JSON.parse(body),
+          metadata: { ...JSON.parse(body).metadata, uid: 'u' },
+        });
+      if (req.method === 'GET' && url.endsWith('/virtualmachines'))
+        return json(200, { items: [vmPayload('linux-desk', 'Running')] });
+      if (req.method === 'GET' && url.endsWith('/virtualmachineinstances'))
+        return json(200, {
+          items: [vmiPayload('linux-desk', 'w1', '10.0.0.1')],
+        });
+      if (req.method === 'GET' && url.includes('/virtualmachineinstances/'))
+        return json(200, vmiPayload('linux-desk', 'w1', '10.0.0.1'));
+      if (req.method === 'GET')
+        return json(200, vmPayload('linux-desk', 'Running'));
       return json(200, {});
     });
   });
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: () => 'plain.kubevirt.io' });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: () => 'plain.kubevirt.io',
+  });
   server.on('upgrade', (req, socket, head) => {
     requests.push(rbacTriple('GET', req.url!));
-    wss.handleUpgrade(req, socket, head, ws => ws.send(Buffer.from('RFB 003.008\n')));
+    wss.handleUpgrade(req, socket, head, ws =>
+      ws.send(Buffer.from('RFB 003.008\n')),
+    );
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   return {
@@ -65,7 +105,10 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
   it('grants exactly what a desktop lifecycle asks of the API server: nothing missing, nothing unused', async () => {
     const api = await startPermissiveApiServer();
     try {
-      const provider = new KubeVirtWorkspaceProvider([testCluster({ url: api.url })], mockServices.logger.mock());
+      const provider = new KubeVirtWorkspaceProvider(
+        [testCluster({ url: api.url })],
+        mockServices.logger.mock(),
+      );
       const ref = { name: 'linux-desk', cluster: 'rke2-test' };
       await provider.create(spec('linux'));
       await provider.get(ref);
@@ -77,9 +120,13 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
       stream.destroy();
       await provider.delete(ref);
       // A failed order undoes its Secret.
-      await expect(provider.create(spec('linux', 'taken'))).rejects.toMatchObject({ name: 'ConflictError' });
+      await expect(
+        provider.create(spec('linux', 'taken')),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
 
-      expect([...new Set(api.requests)].sort()).toEqual(triples(KUBEVIRT_PROVIDER_RBAC_RULES));
+      expect([...new Set(api.requests)].sort()).toEqual(
+        triples(KUBEVIRT_PROVIDER_RBAC_RULES),
+      );
     } finally {
       await api.close();
     }

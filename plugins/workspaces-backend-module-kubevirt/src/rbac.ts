@@ -24,7 +24,11 @@ export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
   },
   {
     apiGroups: ['subresources.kubevirt.io'],
-    resources: ['virtualmachines/start', 'virtualmachines/stop', 'virtualmachines/restart'],
+    resources: [
+      'virtualmachines/start',
+      'virtualmachines/stop',
+      'virtualmachines/restart',
+    ],
     verbs: ['update'],
   },
   {

@@ -1,5 +1,11 @@
-import type { WorkspacePhase, WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
-import type { VirtualMachineInstanceObject, VirtualMachineObject } from './KubeVirtApi';
+import type {
+  WorkspacePhase,
+  WorkspaceStatus,
+} from '@desktop-mania/plugin-workspaces-common';
+import type {
+  VirtualMachineInstanceObject,
+  VirtualMachineObject,
+} from './KubeVirtApi';
 
 /** KubeVirt's `status.printableStatus` values, as the portal groups them. */
 const PRINTABLE: Record<string, WorkspacePhase> = {
@@ -42,7 +48,9 @@ const FAILURE_CONDITIONS: Array<{ type: string; status: string }> = [
   { type: 'Ready', status: 'False' },
 ];
 
-function failureMessage(vm: Pick<VirtualMachineObject, 'status'>): string | undefined {
+function failureMessage(
+  vm: Pick<VirtualMachineObject, 'status'>,
+): string | undefined {
   const conditions = vm.status?.conditions ?? [];
   for (const wanted of FAILURE_CONDITIONS) {
     const found = conditions.find(

@@ -4,10 +4,7 @@ import os from 'os';
 import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
-import {
-  RfbClient,
-  socketTransport,
-} from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { RfbClient, socketTransport } from '@internal/test-support';
 import { DEFAULT_BINARIES, missingBinaries } from './binaries';
 import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
 import { isAlive, ProcessRef, processRef } from './processes';
@@ -204,9 +201,13 @@ describeIfInstalled(
       const matching = new Map<string, string>();
       for (const pid of fs.readdirSync('/proc').filter(e => /^\d+$/.test(e))) {
         try {
-          if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(socket)) continue;
+          if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(socket))
+            continue;
           const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-          matching.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          matching.set(
+            pid,
+            stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1],
+          );
         } catch {
           // exited meanwhile
         }

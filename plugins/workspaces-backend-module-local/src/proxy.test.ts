@@ -11,10 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the module is tested inside the plugin it extends
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import {
-  RfbClient,
-  websocketTransport,
-} from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { RfbClient, websocketTransport } from '@internal/test-support';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { DEFAULT_BINARIES, missingBinaries } from './binaries';

@@ -18,7 +18,9 @@ exports.up = async function up(knex) {
     table
       .string('state', 16)
       .notNullable()
-      .comment('creating while the provider builds it, active after, deleting while it is removed');
+      .comment(
+        'creating while the provider builds it, active after, deleting while it is removed',
+      );
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('expires_at', { useTz: true }).nullable();
     table.timestamp('last_activity_at', { useTz: true }).notNullable();

@@ -13,13 +13,19 @@ import {
 } from '@desktop-mania/plugin-workspaces-node';
 import { WorkspaceStore } from './database/WorkspaceStore';
 import { ConsoleProxy } from './console/ConsoleProxy';
-import { workspacePermissionRules, workspaceResourceRef } from './permissions/rules';
+import {
+  workspacePermissionRules,
+  workspaceResourceRef,
+} from './permissions/rules';
 import { createRouter } from './service/router';
 import { Housekeeping } from './service/Housekeeping';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { WorkspaceMetrics } from './service/WorkspaceMetrics';
 import { readWorkspacesConfig } from './service/WorkspacesConfig';
-import { WorkspaceService, type WorkspaceChange } from './service/WorkspaceService';
+import {
+  WorkspaceService,
+  type WorkspaceChange,
+} from './service/WorkspaceService';
 
 /** The event topic other plugins subscribe to for desktop changes. @public */
 export const WORKSPACES_EVENT_TOPIC = 'workspaces';
@@ -58,7 +64,10 @@ export const workspacesPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, httpRouter, events } = deps;
         const settings = readWorkspacesConfig(config);
-        const registry = new ProviderRegistry(providers, settings.defaultCluster);
+        const registry = new ProviderRegistry(
+          providers,
+          settings.defaultCluster,
+        );
         if (providers.length === 0) {
           logger.warn(
             'No desktop provider module is installed; add @desktop-mania/plugin-workspaces-backend-module-local or -kubevirt',
@@ -91,7 +100,8 @@ export const workspacesPlugin = createBackendPlugin({
           onChange: publish,
         });
 
-        const basePath = new URL(await deps.discovery.getBaseUrl('workspaces')).pathname;
+        const basePath = new URL(await deps.discovery.getBaseUrl('workspaces'))
+          .pathname;
         const proxy = new ConsoleProxy({
           basePath,
           service,
@@ -112,7 +122,9 @@ export const workspacesPlugin = createBackendPlugin({
           metrics,
           logger,
           async onChanged(name) {
-            const [workspace] = (await service.listAll()).filter(w => w.name === name);
+            const [workspace] = (await service.listAll()).filter(
+              w => w.name === name,
+            );
             if (workspace) await publish('changed', workspace);
           },
         });
@@ -134,7 +146,10 @@ export const workspacesPlugin = createBackendPlugin({
           }),
         );
         // The console authenticates itself (token subprotocol) on upgrade.
-        httpRouter.addAuthPolicy({ path: '/workspaces/:name/console', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/workspaces/:name/console',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -21,7 +21,11 @@ describe('Workspace entity', () => {
   });
 
   it('ignores other kinds', () => {
-    const component = { ...valid(), apiVersion: 'backstage.io/v1alpha1', kind: 'Component' };
+    const component = {
+      ...valid(),
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+    };
     expect(validateWorkspaceEntity(component)).toBe(false);
     expect(isWorkspaceEntity(component)).toBe(false);
   });

@@ -17,7 +17,10 @@ describe('WorkspacesClient', () => {
     const seen: any[] = [];
     server.use(
       http.get(`${base}/workspaces`, ({ request }) => {
-        seen.push([request.headers.get('authorization'), new URL(request.url).searchParams.getAll('owner')]);
+        seen.push([
+          request.headers.get('authorization'),
+          new URL(request.url).searchParams.getAll('owner'),
+        ]);
         return HttpResponse.json([]);
       }),
       http.post(`${base}/workspaces`, async ({ request }) => {
@@ -25,8 +28,14 @@ describe('WorkspacesClient', () => {
         return HttpResponse.json({ name: 'x' }, { status: 201 });
       }),
     );
-    await client.listWorkspaces({ owner: ['user:default/a', 'group:default/b'] }, { token: 't1' });
-    await client.createWorkspace({ name: 'x', image: 'i', size: 's' }, { dryRun: true });
+    await client.listWorkspaces(
+      { owner: ['user:default/a', 'group:default/b'] },
+      { token: 't1' },
+    );
+    await client.createWorkspace(
+      { name: 'x', image: 'i', size: 's' },
+      { dryRun: true },
+    );
     expect(seen).toEqual([
       ['Bearer t1', ['user:default/a', 'group:default/b']],
       ['?dryRun=true', { name: 'x', image: 'i', size: 's' }],
@@ -37,7 +46,13 @@ describe('WorkspacesClient', () => {
     server.use(
       http.post(`${base}/workspaces/x/start`, () =>
         HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'You may not lifecycle the desktop' }, response: { statusCode: 403 } },
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'You may not lifecycle the desktop',
+            },
+            response: { statusCode: 403 },
+          },
           { status: 403 },
         ),
       ),
@@ -50,7 +65,12 @@ describe('WorkspacesClient', () => {
   });
 
   it('answers nothing for a delete', async () => {
-    server.use(http.delete(`${base}/workspaces/x`, () => new HttpResponse(null, { status: 204 })));
+    server.use(
+      http.delete(
+        `${base}/workspaces/x`,
+        () => new HttpResponse(null, { status: 204 }),
+      ),
+    );
     await expect(client.deleteWorkspace('x')).resolves.toBeUndefined();
   });
 });

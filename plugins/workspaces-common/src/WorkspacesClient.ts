@@ -48,7 +48,9 @@ export interface WorkspacesApi {
  * @public
  */
 export class WorkspacesClient implements WorkspacesApi {
-  private readonly discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  private readonly discoveryApi: {
+    getBaseUrl(pluginId: string): Promise<string>;
+  };
   private readonly fetchApi: { fetch: typeof fetch };
 
   constructor(options: {

@@ -33,7 +33,10 @@ export const CONSOLE_TOKEN_PROTOCOL_PREFIX = 'desktopmania.token.';
  * @public
  */
 export function encodeConsoleTokenProtocol(token: string): string {
-  const b64 = btoa(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const b64 = btoa(token)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   return `${CONSOLE_TOKEN_PROTOCOL_PREFIX}${b64}`;
 }
 
@@ -41,9 +44,14 @@ export function encodeConsoleTokenProtocol(token: string): string {
  * The token inside a console subprotocol, or undefined if it is not one.
  * @public
  */
-export function decodeConsoleTokenProtocol(protocol: string): string | undefined {
+export function decodeConsoleTokenProtocol(
+  protocol: string,
+): string | undefined {
   if (!protocol.startsWith(CONSOLE_TOKEN_PROTOCOL_PREFIX)) return undefined;
-  const b64 = protocol.slice(CONSOLE_TOKEN_PROTOCOL_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+  const b64 = protocol
+    .slice(CONSOLE_TOKEN_PROTOCOL_PREFIX.length)
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
   try {
     return atob(b64);
   } catch {

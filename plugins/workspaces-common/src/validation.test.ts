@@ -25,11 +25,15 @@ describe('createWorkspaceRequestSchema', () => {
   });
 
   it('names unknown fields', () => {
-    expect(parse({ name: 'dev', image: 'u', size: 's', gpu: true })).toMatch(/unknown field\(s\): gpu/);
+    expect(parse({ name: 'dev', image: 'u', size: 's', gpu: true })).toMatch(
+      /unknown field\(s\): gpu/,
+    );
   });
 
   it('refuses fractional disk sizes', () => {
-    expect(parse({ name: 'dev', image: 'u', size: 's', diskGi: 1.5 })).toMatch(/diskGi: diskGi must be a whole number/);
+    expect(parse({ name: 'dev', image: 'u', size: 's', diskGi: 1.5 })).toMatch(
+      /diskGi: diskGi must be a whole number/,
+    );
   });
 });
 

@@ -1,4 +1,7 @@
-import { createBackendModule, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { workspaceProvidersExtensionPoint } from './extensions';
 import type { WorkspaceProvider } from './WorkspaceProvider';
@@ -15,7 +18,10 @@ describe('workspaceProvidersExtensionPoint', () => {
         env.registerInit({ deps: {}, async init() {} });
       },
     });
-    const provider = { id: 'x', getClusters: () => [{ name: 'c', os: ['linux' as const] }] } as unknown as WorkspaceProvider;
+    const provider = {
+      id: 'x',
+      getClusters: () => [{ name: 'c', os: ['linux' as const] }],
+    } as unknown as WorkspaceProvider;
     const module = createBackendModule({
       pluginId: 'workspaces',
       moduleId: 'x',

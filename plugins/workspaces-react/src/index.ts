@@ -7,4 +7,8 @@
 export { workspacesApiRef } from './api';
 export { useWorkspace } from './hooks/useWorkspace';
 export { WorkspaceStatusBadge } from './components/WorkspaceStatusBadge';
-export { DesktopConsole, keysymFor, type ConsoleState } from './components/DesktopConsole';
+export {
+  DesktopConsole,
+  keysymFor,
+  type ConsoleState,
+} from './components/DesktopConsole';

@@ -4,7 +4,11 @@ declare module '@novnc/novnc' {
     constructor(
       target: HTMLElement,
       urlOrChannel: string | WebSocket,
-      options?: { shared?: boolean; credentials?: Record<string, string>; wsProtocols?: string[] },
+      options?: {
+        shared?: boolean;
+        credentials?: Record<string, string>;
+        wsProtocols?: string[];
+      },
     );
     viewOnly: boolean;
     scaleViewport: boolean;

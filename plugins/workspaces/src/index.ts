@@ -6,5 +6,3 @@
 export { default } from './plugin';
 export { WorkspaceOverviewCard } from './components/WorkspaceOverviewCard';
 export { MyWorkspacesPage } from './components/MyWorkspacesPage';
-export { workspacesCatalogModule } from './catalog/catalogModule';
-export { workspaceCatalogColumns } from './catalog/workspaceColumns';

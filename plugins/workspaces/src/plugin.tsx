@@ -9,9 +9,15 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import DesktopWindowsIcon from '@material-ui/icons/DesktopWindows';
-import { isWorkspaceEntity, WorkspacesClient } from '@desktop-mania/plugin-workspaces-common';
+import {
+  isWorkspaceEntity,
+  WorkspacesClient,
+} from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 import { consoleRouteRef, rootRouteRef } from './routes';
 
@@ -20,7 +26,8 @@ const workspacesApi = ApiBlueprint.make({
     defineParams({
       api: workspacesApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new WorkspacesClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new WorkspacesClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -30,7 +37,8 @@ const myWorkspacesPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     title: 'My workspaces',
     icon: <DesktopWindowsIcon fontSize="inherit" />,
-    loader: () => import('./components/MyWorkspacesPage').then(m => <m.MyWorkspacesPage />),
+    loader: () =>
+      import('./components/MyWorkspacesPage').then(m => <m.MyWorkspacesPage />),
   },
 });
 
@@ -39,7 +47,8 @@ const consolePage = PageBlueprint.make({
   params: {
     path: '/workspaces/:name/console',
     routeRef: consoleRouteRef,
-    loader: () => import('./components/ConsolePage').then(m => <m.ConsolePage />),
+    loader: () =>
+      import('./components/ConsolePage').then(m => <m.ConsolePage />),
   },
 });
 
@@ -47,7 +56,10 @@ const overviewCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
     filter: isWorkspaceEntity,
-    loader: () => import('./components/WorkspaceOverviewCard').then(m => <m.WorkspaceOverviewCard />),
+    loader: () =>
+      import('./components/WorkspaceOverviewCard').then(m => (
+        <m.WorkspaceOverviewCard />
+      )),
   },
 });
 
@@ -66,7 +78,10 @@ const flavorPicker = FormFieldBlueprint.make({
   params: {
     field: () =>
       import('./components/fields/WorkspaceFlavorPickers').then(m =>
-        createFormField({ name: 'WorkspaceFlavorPicker', component: m.WorkspaceFlavorPicker as any }),
+        createFormField({
+          name: 'WorkspaceFlavorPicker',
+          component: m.WorkspaceFlavorPicker as any,
+        }),
       ),
   },
 });
@@ -76,7 +91,10 @@ const sizePicker = FormFieldBlueprint.make({
   params: {
     field: () =>
       import('./components/fields/WorkspaceFlavorPickers').then(m =>
-        createFormField({ name: 'WorkspaceSizePicker', component: m.WorkspaceSizePicker as any }),
+        createFormField({
+          name: 'WorkspaceSizePicker',
+          component: m.WorkspaceSizePicker as any,
+        }),
       ),
   },
 });

@@ -14,7 +14,11 @@ const policy = new DesktopManiaPermissionPolicy({
 });
 
 const user = (ref: string, groups: string[] = []) => ({
-  identity: { type: 'user' as const, userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+  identity: {
+    type: 'user' as const,
+    userEntityRef: ref,
+    ownershipEntityRefs: [ref, ...groups],
+  },
   info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
   token: 't',
   credentials: {} as any,
@@ -24,14 +28,22 @@ const user = (ref: string, groups: string[] = []) => ({
 describe('DesktopManiaPermissionPolicy', () => {
   it('lets admins do everything to every desktop', async () => {
     const admin = user('user:default/root', ['group:default/Admins']);
-    for (const permission of [workspaceConnectPermission, workspaceDeletePermission]) {
-      expect(await policy.handle({ permission }, admin as any)).toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      workspaceConnectPermission,
+      workspaceDeletePermission,
+    ]) {
+      expect(await policy.handle({ permission }, admin as any)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
     }
   });
 
   it('scopes people to the desktops they or their groups own', async () => {
     const alice = user('user:default/alice', ['group:default/team-a']);
-    const decision = await policy.handle({ permission: workspaceConnectPermission }, alice as any);
+    const decision = await policy.handle(
+      { permission: workspaceConnectPermission },
+      alice as any,
+    );
     expect(decision).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'workspaces',
@@ -45,23 +57,53 @@ describe('DesktopManiaPermissionPolicy', () => {
   });
 
   it('lets signed-in people order desktops, nobody else', async () => {
-    expect(await policy.handle({ permission: workspaceCreatePermission }, user('user:default/a') as any)).toEqual({
+    expect(
+      await policy.handle(
+        { permission: workspaceCreatePermission },
+        user('user:default/a') as any,
+      ),
+    ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
-    expect(await policy.handle({ permission: workspaceCreatePermission })).toEqual({ result: AuthorizeResult.DENY });
-    expect(await policy.handle({ permission: workspaceDeletePermission })).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle({ permission: workspaceCreatePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle({ permission: workspaceDeletePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('shows cluster health to platform owners and admins only', async () => {
     const read = { permission: clusterHealthReadPermission };
-    expect((await policy.handle(read, user('user:default/p', ['group:default/platform-owners']) as any)).result).toBe(AuthorizeResult.ALLOW);
-    expect((await policy.handle(read, user('user:default/r', ['group:default/admins']) as any)).result).toBe(AuthorizeResult.ALLOW);
-    expect((await policy.handle(read, user('user:default/dev') as any)).result).toBe(AuthorizeResult.DENY);
+    expect(
+      (
+        await policy.handle(
+          read,
+          user('user:default/p', ['group:default/platform-owners']) as any,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(
+      (
+        await policy.handle(
+          read,
+          user('user:default/r', ['group:default/admins']) as any,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(
+      (await policy.handle(read, user('user:default/dev') as any)).result,
+    ).toBe(AuthorizeResult.DENY);
   });
 
   it("leaves other plugins' permissions open, as a stock portal has them", async () => {
     expect(
-      (await policy.handle({ permission: catalogEntityReadPermission }, user('user:default/dev') as any)).result,
+      (
+        await policy.handle(
+          { permission: catalogEntityReadPermission },
+          user('user:default/dev') as any,
+        )
+      ).result,
     ).toBe(AuthorizeResult.ALLOW);
   });
 });

@@ -48,7 +48,8 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
   }
 
   constructor(options: { admins: string[]; platformOwners: string[] }) {
-    const norm = (refs: string[]) => refs.map(r => r.toLocaleLowerCase('en-US'));
+    const norm = (refs: string[]) =>
+      refs.map(r => r.toLocaleLowerCase('en-US'));
     this.admins = norm(options.admins);
     this.platformOwners = norm(options.platformOwners);
   }

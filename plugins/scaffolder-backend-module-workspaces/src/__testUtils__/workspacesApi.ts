@@ -55,7 +55,8 @@ export function playWorkspacesBackend(
     const url = new URL(request.url);
     requests.push({
       method: request.method,
-      path: url.pathname.replace(new URL(WORKSPACES_URL).pathname, '') + url.search,
+      path:
+        url.pathname.replace(new URL(WORKSPACES_URL).pathname, '') + url.search,
       authorization: request.headers.get('authorization'),
       ...(body === undefined ? {} : { body }),
     });
@@ -65,7 +66,11 @@ export function playWorkspacesBackend(
       const order = (await request.json()) as CreateWorkspaceRequest;
       await record(request, order);
       if (workspaces.has(order.name)) {
-        return backstageError(409, 'ConflictError', `A desktop named '${order.name}' already exists`);
+        return backstageError(
+          409,
+          'ConflictError',
+          `A desktop named '${order.name}' already exists`,
+        );
       }
       const workspace: Workspace = {
         name: order.name,
@@ -87,19 +92,26 @@ export function playWorkspacesBackend(
       if (!dryRun) workspaces.set(order.name, workspace);
       return HttpResponse.json(workspace, { status: dryRun ? 200 : 201 });
     }),
-    http.get(`${WORKSPACES_URL}/workspaces/:name`, async ({ request, params }) => {
-      await record(request);
-      const workspace = workspaces.get(String(params.name));
-      if (!workspace) {
-        return backstageError(404, 'NotFoundError', `No desktop named '${params.name}'`);
-      }
-      const read = reads.get(workspace.name) ?? 0;
-      reads.set(workspace.name, read + 1);
-      return HttpResponse.json({
-        ...workspace,
-        status: phases[Math.min(read, phases.length - 1)],
-      });
-    }),
+    http.get(
+      `${WORKSPACES_URL}/workspaces/:name`,
+      async ({ request, params }) => {
+        await record(request);
+        const workspace = workspaces.get(String(params.name));
+        if (!workspace) {
+          return backstageError(
+            404,
+            'NotFoundError',
+            `No desktop named '${params.name}'`,
+          );
+        }
+        const read = reads.get(workspace.name) ?? 0;
+        reads.set(workspace.name, read + 1);
+        return HttpResponse.json({
+          ...workspace,
+          status: phases[Math.min(read, phases.length - 1)],
+        });
+      },
+    ),
   );
   return { requests, workspaces };
 }
@@ -125,6 +137,11 @@ export function actionContext<T extends JsonObject>(
 }
 
 /** The messages an action logged at a level, in order. */
-export function logged(ctx: { logger: object }, level: 'info' | 'warn' = 'info'): string[] {
-  return ((ctx.logger as Record<string, jest.Mock>)[level]).mock.calls.map(c => c[0]);
+export function logged(
+  ctx: { logger: object },
+  level: 'info' | 'warn' = 'info',
+): string[] {
+  return (ctx.logger as Record<string, jest.Mock>)[level].mock.calls.map(
+    c => c[0],
+  );
 }

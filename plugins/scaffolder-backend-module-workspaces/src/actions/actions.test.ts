@@ -1,9 +1,16 @@
 import { AddressInfo } from 'net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
-import { FakeProvider, providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import {
+  FakeProvider,
+  providerModule,
+} from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { createWorkspaceAction } from './createWorkspace';
 import { waitForWorkspaceAction } from './waitForWorkspace';
 
@@ -31,8 +38,10 @@ async function startWorkspaces(provider: FakeProvider) {
   });
   const { port } = backend.server.address() as AddressInfo;
   const discovery = {
-    getBaseUrl: async (pluginId: string) => `http://localhost:${port}/api/${pluginId}`,
-    getExternalBaseUrl: async (pluginId: string) => `http://localhost:${port}/api/${pluginId}`,
+    getBaseUrl: async (pluginId: string) =>
+      `http://localhost:${port}/api/${pluginId}`,
+    getExternalBaseUrl: async (pluginId: string) =>
+      `http://localhost:${port}/api/${pluginId}`,
   };
   return { backend, discovery };
 }
@@ -62,49 +71,114 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
 
   it('orders a desktop as the person running the template', async () => {
     const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    const ctx = context({ name: 'alice-dev', image: 'debian-desktop', size: 'small', diskGi: 30 });
-    await action.handler(ctx);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'workspace:default/alice-dev');
-    expect(ctx.output).toHaveBeenCalledWith('entityUrl', '/catalog/default/workspace/alice-dev');
-    expect(ctx.output).toHaveBeenCalledWith('consoleUrl', '/catalog/default/workspace/alice-dev/desktop');
-    expect(provider.calls).toEqual([{ op: 'create', name: 'alice-dev' }]);
-    const res = await fetch(`${await env.discovery.getBaseUrl('workspaces')}/workspaces/alice-dev`, {
-      headers: { Authorization: mockCredentials.user.header(ALICE) },
+    const ctx = context({
+      name: 'alice-dev',
+      image: 'debian-desktop',
+      size: 'small',
+      diskGi: 30,
     });
-    expect(await res.json()).toMatchObject({ owner: ALICE, createdBy: ALICE, diskGi: 30, template: 'template:default/linux-desktop' });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'workspace:default/alice-dev',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityUrl',
+      '/catalog/default/workspace/alice-dev',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'consoleUrl',
+      '/catalog/default/workspace/alice-dev/desktop',
+    );
+    expect(provider.calls).toEqual([{ op: 'create', name: 'alice-dev' }]);
+    const res = await fetch(
+      `${await env.discovery.getBaseUrl('workspaces')}/workspaces/alice-dev`,
+      {
+        headers: { Authorization: mockCredentials.user.header(ALICE) },
+      },
+    );
+    expect(await res.json()).toMatchObject({
+      owner: ALICE,
+      createdBy: ALICE,
+      diskGi: 30,
+      template: 'template:default/linux-desktop',
+    });
   });
 
   it('validates a dry run without creating anything', async () => {
     const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    const ctx = context({ name: 'alice-dev', image: 'debian-desktop', size: 'small' }, { isDryRun: true });
+    const ctx = context(
+      { name: 'alice-dev', image: 'debian-desktop', size: 'small' },
+      { isDryRun: true },
+    );
     await action.handler(ctx);
     expect(provider.calls).toEqual([]);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'workspace:default/alice-dev');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'workspace:default/alice-dev',
+    );
   });
 
   it.each([
-    ['an unknown image', { name: 'x1', image: 'gentoo', size: 'small' }, /\(400\): image: 'gentoo' is not offered/],
-    ['a bad name', { name: 'Not_OK', image: 'debian-desktop', size: 'small' }, /\(400\).*name must be lowercase/],
-    ['an owner the person may not act for', { name: 'x2', image: 'debian-desktop', size: 'small', owner: 'group:default/strangers' }, /\(403\): owner: you may only order/],
-  ])('refuses %s with the backend reason, and creates nothing', async (_l, input, message) => {
-    const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    await expect(action.handler(context(input))).rejects.toThrow(message);
-    expect(provider.calls).toEqual([]);
-  });
+    [
+      'an unknown image',
+      { name: 'x1', image: 'gentoo', size: 'small' },
+      /\(400\): image: 'gentoo' is not offered/,
+    ],
+    [
+      'a bad name',
+      { name: 'Not_OK', image: 'debian-desktop', size: 'small' },
+      /\(400\).*name must be lowercase/,
+    ],
+    [
+      'an owner the person may not act for',
+      {
+        name: 'x2',
+        image: 'debian-desktop',
+        size: 'small',
+        owner: 'group:default/strangers',
+      },
+      /\(403\): owner: you may only order/,
+    ],
+  ])(
+    'refuses %s with the backend reason, and creates nothing',
+    async (_l, input, message) => {
+      const action = createWorkspaceAction({ auth, discovery: env.discovery });
+      await expect(action.handler(context(input))).rejects.toThrow(message);
+      expect(provider.calls).toEqual([]);
+    },
+  );
 
   it('refuses a full quota, also in a dry run', async () => {
     const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    await action.handler(context({ name: 'first', image: 'debian-desktop', size: 'small' }));
-    await expect(action.handler(context({ name: 'second', image: 'debian-desktop', size: 'small' }))).rejects.toThrow(/\(403\): Quota reached/);
+    await action.handler(
+      context({ name: 'first', image: 'debian-desktop', size: 'small' }),
+    );
     await expect(
-      action.handler(context({ name: 'third', image: 'debian-desktop', size: 'small' }, { isDryRun: true })),
+      action.handler(
+        context({ name: 'second', image: 'debian-desktop', size: 'small' }),
+      ),
+    ).rejects.toThrow(/\(403\): Quota reached/);
+    await expect(
+      action.handler(
+        context(
+          { name: 'third', image: 'debian-desktop', size: 'small' },
+          { isDryRun: true },
+        ),
+      ),
     ).rejects.toThrow(/Quota reached/);
   });
 
   it('waits until the desktop runs, logging each phase', async () => {
     const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(context({ name: 'slow', image: 'debian-desktop', size: 'small' }));
-    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, pollIntervalMs: 20 });
+    await create.handler(
+      context({ name: 'slow', image: 'debian-desktop', size: 'small' }),
+    );
+    const wait = waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      pollIntervalMs: 20,
+    });
     const ctx = context({ name: 'slow', timeoutMinutes: 1 });
     setTimeout(() => {
       provider.machines.get('slow')!.status = { phase: 'Running', ready: true };
@@ -117,7 +191,9 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
 
   it('also waits for the catalog entity, so the links it outputs work', async () => {
     const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(context({ name: 'listed', image: 'debian-desktop', size: 'small' }));
+    await create.handler(
+      context({ name: 'listed', image: 'debian-desktop', size: 'small' }),
+    );
     provider.machines.get('listed')!.status = { phase: 'Running', ready: true };
     const asked: string[] = [];
     const catalog = {
@@ -126,30 +202,67 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
         return asked.length < 3 ? undefined : ({ kind: 'Workspace' } as any);
       },
     };
-    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, catalog, pollIntervalMs: 20 });
+    const wait = waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      catalog,
+      pollIntervalMs: 20,
+    });
     const ctx = context({ name: 'listed' });
     await wait.handler(ctx);
-    expect(asked).toEqual(['workspace:default/listed', 'workspace:default/listed', 'workspace:default/listed']);
-    expect((ctx.logger.info as jest.Mock).mock.calls.map(c => c[0])).toContain('listed runs; waiting for it to appear in the catalog');
+    expect(asked).toEqual([
+      'workspace:default/listed',
+      'workspace:default/listed',
+      'workspace:default/listed',
+    ]);
+    expect((ctx.logger.info as jest.Mock).mock.calls.map(c => c[0])).toContain(
+      'listed runs; waiting for it to appear in the catalog',
+    );
   });
 
   it('fails with the reason when the desktop fails', async () => {
     const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(context({ name: 'broken', image: 'debian-desktop', size: 'small' }));
-    provider.machines.get('broken')!.status = { phase: 'Failed', ready: false, message: 'Xvnc exited' };
-    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, pollIntervalMs: 20 });
-    await expect(wait.handler(context({ name: 'broken' }))).rejects.toThrow('The desktop broken failed: Xvnc exited');
+    await create.handler(
+      context({ name: 'broken', image: 'debian-desktop', size: 'small' }),
+    );
+    provider.machines.get('broken')!.status = {
+      phase: 'Failed',
+      ready: false,
+      message: 'Xvnc exited',
+    };
+    const wait = waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      pollIntervalMs: 20,
+    });
+    await expect(wait.handler(context({ name: 'broken' }))).rejects.toThrow(
+      'The desktop broken failed: Xvnc exited',
+    );
   });
 
   it('times out when the desktop does not come up', async () => {
     const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(context({ name: 'stuck', image: 'debian-desktop', size: 'small' }));
-    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, pollIntervalMs: 50 });
-    await expect(wait.handler(context({ name: 'stuck', timeoutMinutes: 0.01 }))).rejects.toThrow(/still Starting when the wait timed out/);
+    await create.handler(
+      context({ name: 'stuck', image: 'debian-desktop', size: 'small' }),
+    );
+    const wait = waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      pollIntervalMs: 50,
+    });
+    await expect(
+      wait.handler(context({ name: 'stuck', timeoutMinutes: 0.01 })),
+    ).rejects.toThrow(/still Starting when the wait timed out/);
   });
 
   it('refuses to wait for a desktop the person cannot see', async () => {
-    const wait = waitForWorkspaceAction({ auth, discovery: env.discovery, pollIntervalMs: 20 });
-    await expect(wait.handler(context({ name: 'nobodys' }))).rejects.toThrow(/\(404\): No desktop named 'nobodys'/);
+    const wait = waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      pollIntervalMs: 20,
+    });
+    await expect(wait.handler(context({ name: 'nobodys' }))).rejects.toThrow(
+      /\(404\): No desktop named 'nobodys'/,
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import {
   AuthenticationError,
   ConflictError,
@@ -15,10 +19,18 @@ import { WorkspacesClient } from '@desktop-mania/plugin-workspaces-common';
  * A client that calls the workspaces backend as the person who runs the
  * template, so their permissions and quota apply, not the scaffolder's.
  */
-export function clientFor(options: { auth: AuthService; discovery: DiscoveryService }) {
+export function clientFor(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
   const client = new WorkspacesClient({ discoveryApi: options.discovery });
   const tokenFor = async (onBehalfOf: BackstageCredentials) =>
-    (await options.auth.getPluginRequestToken({ onBehalfOf, targetPluginId: 'workspaces' })).token;
+    (
+      await options.auth.getPluginRequestToken({
+        onBehalfOf,
+        targetPluginId: 'workspaces',
+      })
+    ).token;
   return { client, tokenFor };
 }
 
@@ -55,14 +67,18 @@ export function refusal(error: unknown, subject: string): Error {
     const advice = ADVICE[statusCode];
     const ErrorType = ERROR_TYPES[statusCode] ?? Error;
     return new ErrorType(
-      `${subject} ${statusCode >= 500 ? 'failed' : 'was refused'} (${statusCode}): ${reason}${advice ? ` (${advice})` : ''}`,
+      `${subject} ${
+        statusCode >= 500 ? 'failed' : 'was refused'
+      } (${statusCode}): ${reason}${advice ? ` (${advice})` : ''}`,
     );
   }
   if (isError(error) && error.name === 'TypeError') {
     // fetch() rejects with a TypeError when the backend cannot be reached at all.
     const cause = (error as { cause?: unknown }).cause;
     return new ServiceUnavailableError(
-      `${subject} failed: the workspaces backend could not be reached (${isError(cause) ? cause.message : error.message})`,
+      `${subject} failed: the workspaces backend could not be reached (${
+        isError(cause) ? cause.message : error.message
+      })`,
     );
   }
   return error as Error;
@@ -71,6 +87,7 @@ export function refusal(error: unknown, subject: string): Error {
 /** Whether a failed call may succeed when tried again: the backend or the network was down. */
 export function isTransient(error: unknown): boolean {
   if (!isError(error)) return false;
-  if (error.name === 'ResponseError') return (error as unknown as ResponseError).statusCode >= 500;
+  if (error.name === 'ResponseError')
+    return (error as unknown as ResponseError).statusCode >= 500;
   return error.name === 'TypeError';
 }

@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { validate } from 'jsonschema';
 import { setupServer } from 'msw/node';
 import yaml from 'yaml';
@@ -16,24 +19,30 @@ registerMswTestHooks(server);
 const action = createWorkspaceAction({ auth: mockServices.auth(), discovery });
 
 describe('workspace:create examples', () => {
-  it.each(action.examples!.map(e => [e.description, e.example]))('%s', async (_d, example) => {
-    const [step, ...rest] = yaml.parse(example).steps;
-    expect(rest).toEqual([]);
-    expect(step.action).toBe('workspace:create');
-    // The scaffolder validates step input with jsonschema before it runs the action.
-    expect(validate(step.input, action.schema!.input!).errors).toEqual([]);
+  it.each(action.examples!.map(e => [e.description, e.example]))(
+    '%s',
+    async (_d, example) => {
+      const [step, ...rest] = yaml.parse(example).steps;
+      expect(rest).toEqual([]);
+      expect(step.action).toBe('workspace:create');
+      // The scaffolder validates step input with jsonschema before it runs the action.
+      expect(validate(step.input, action.schema!.input!).errors).toEqual([]);
 
-    const backend = playWorkspacesBackend(server);
-    const ctx = actionContext(step.input);
-    await action.handler(ctx);
-    expect(backend.requests).toEqual([
-      {
-        method: 'POST',
-        path: '/workspaces',
-        authorization: ALICE_AUTHORIZATION,
-        body: { ...step.input, template: 'template:default/linux-desktop' },
-      },
-    ]);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', `workspace:default/${step.input.name}`);
-  });
+      const backend = playWorkspacesBackend(server);
+      const ctx = actionContext(step.input);
+      await action.handler(ctx);
+      expect(backend.requests).toEqual([
+        {
+          method: 'POST',
+          path: '/workspaces',
+          authorization: ALICE_AUTHORIZATION,
+          body: { ...step.input, template: 'template:default/linux-desktop' },
+        },
+      ]);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'entityRef',
+        `workspace:default/${step.input.name}`,
+      );
+    },
+  );
 });

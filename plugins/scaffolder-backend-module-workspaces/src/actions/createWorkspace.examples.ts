@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Order a small Linux desktop for the person running the template',
+    description:
+      'Order a small Linux desktop for the person running the template',
     example: yaml.stringify({
       steps: [
         {
@@ -16,7 +17,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Order a Windows desktop for a team, with a bigger disk and a one-week lifetime',
+    description:
+      'Order a Windows desktop for a team, with a bigger disk and a one-week lifetime',
     example: yaml.stringify({
       steps: [
         {

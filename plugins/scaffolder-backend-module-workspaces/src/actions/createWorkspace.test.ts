@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -48,9 +51,18 @@ describe('workspace:create', () => {
         },
       },
     ]);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'workspace:default/alice-dev');
-    expect(ctx.output).toHaveBeenCalledWith('entityUrl', '/catalog/default/workspace/alice-dev');
-    expect(ctx.output).toHaveBeenCalledWith('consoleUrl', '/catalog/default/workspace/alice-dev/desktop');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'workspace:default/alice-dev',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityUrl',
+      '/catalog/default/workspace/alice-dev',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'consoleUrl',
+      '/catalog/default/workspace/alice-dev/desktop',
+    );
     expect(logged(ctx)).toEqual([
       'Ordered desktop alice-dev (ubuntu-desktop, small) on rke2-prod for group:default/team-a',
     ]);
@@ -59,19 +71,27 @@ describe('workspace:create', () => {
   it('leaves out what the template left empty, so the backend applies its defaults', async () => {
     const backend = playWorkspacesBackend(server);
     await action.handler(actionContext({ ...order, owner: '', cluster: '' }));
-    expect(backend.requests[0].body).toEqual({ ...order, template: 'template:default/linux-desktop' });
+    expect(backend.requests[0].body).toEqual({
+      ...order,
+      template: 'template:default/linux-desktop',
+    });
   });
 
   it('asks the backend to validate a dry run, which creates nothing', async () => {
     const backend = playWorkspacesBackend(server);
     const ctx = actionContext(order, { isDryRun: true });
     await action.handler(ctx);
-    expect(backend.requests.map(r => [r.method, r.path, r.authorization])).toEqual([
-      ['POST', '/workspaces?dryRun=true', ALICE_AUTHORIZATION],
-    ]);
+    expect(
+      backend.requests.map(r => [r.method, r.path, r.authorization]),
+    ).toEqual([['POST', '/workspaces?dryRun=true', ALICE_AUTHORIZATION]]);
     expect(backend.workspaces.size).toBe(0);
-    expect(ctx.output).toHaveBeenCalledWith('consoleUrl', '/catalog/default/workspace/alice-dev/desktop');
-    expect(logged(ctx)).toEqual(['Dry run: the order for alice-dev is valid; nothing was created']);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'consoleUrl',
+      '/catalog/default/workspace/alice-dev/desktop',
+    );
+    expect(logged(ctx)).toEqual([
+      'Dry run: the order for alice-dev is valid; nothing was created',
+    ]);
   });
 
   it('does not order twice when a resumed task replays the step', async () => {
@@ -89,27 +109,72 @@ describe('workspace:create', () => {
     const replay = resumable();
     await action.handler(replay);
     expect(backend.requests).toHaveLength(1);
-    expect(replay.output).toHaveBeenCalledWith('entityRef', 'workspace:default/alice-dev');
+    expect(replay.output).toHaveBeenCalledWith(
+      'entityRef',
+      'workspace:default/alice-dev',
+    );
   });
 
   it.each([
-    [400, 'InputError', "image: 'gentoo' is not offered", "The desktop order was refused (400): image: 'gentoo' is not offered (correct the field it names)"],
-    [403, 'NotAllowedError', "owner: you may only order for yourself or your groups", 'The desktop order was refused (403): owner: you may only order for yourself or your groups (ask for access, pick an owner you belong to, or delete a desktop you no longer need)'],
-    [403, 'NotAllowedError', "Quota reached: 'user:default/alice' holds 2 of 2 desktops", "The desktop order was refused (403): Quota reached: 'user:default/alice' holds 2 of 2 desktops"],
-    [409, 'ConflictError', "A desktop named 'alice-dev' already exists", "The desktop order was refused (409): A desktop named 'alice-dev' already exists (choose another name"],
-    [429, 'Error', 'Too many desktops ordered in the last hour', 'The desktop order was refused (429): Too many desktops ordered in the last hour (too many desktops or requests; delete a desktop or try again later)'],
-    [503, 'ServiceUnavailableError', "Cluster 'rke2-prod' could not be reached", "The desktop order failed (503): Cluster 'rke2-prod' could not be reached (the desktop service or its cluster cannot be reached; try again later)"],
-  ])('refuses with the backend reason when it answers %i %s', async (status, name, message, expected) => {
-    server.use(http.post(`${WORKSPACES_URL}/workspaces`, () => backstageError(status, name, message)));
-    const error = await action.handler(actionContext(order)).catch(e => e);
-    expect(error.message).toContain(expected);
-    expect(error.name).toBe(status === 429 ? 'Error' : name);
-  });
+    [
+      400,
+      'InputError',
+      "image: 'gentoo' is not offered",
+      "The desktop order was refused (400): image: 'gentoo' is not offered (correct the field it names)",
+    ],
+    [
+      403,
+      'NotAllowedError',
+      'owner: you may only order for yourself or your groups',
+      'The desktop order was refused (403): owner: you may only order for yourself or your groups (ask for access, pick an owner you belong to, or delete a desktop you no longer need)',
+    ],
+    [
+      403,
+      'NotAllowedError',
+      "Quota reached: 'user:default/alice' holds 2 of 2 desktops",
+      "The desktop order was refused (403): Quota reached: 'user:default/alice' holds 2 of 2 desktops",
+    ],
+    [
+      409,
+      'ConflictError',
+      "A desktop named 'alice-dev' already exists",
+      "The desktop order was refused (409): A desktop named 'alice-dev' already exists (choose another name",
+    ],
+    [
+      429,
+      'Error',
+      'Too many desktops ordered in the last hour',
+      'The desktop order was refused (429): Too many desktops ordered in the last hour (too many desktops or requests; delete a desktop or try again later)',
+    ],
+    [
+      503,
+      'ServiceUnavailableError',
+      "Cluster 'rke2-prod' could not be reached",
+      "The desktop order failed (503): Cluster 'rke2-prod' could not be reached (the desktop service or its cluster cannot be reached; try again later)",
+    ],
+  ])(
+    'refuses with the backend reason when it answers %i %s',
+    async (status, name, message, expected) => {
+      server.use(
+        http.post(`${WORKSPACES_URL}/workspaces`, () =>
+          backstageError(status, name, message),
+        ),
+      );
+      const error = await action.handler(actionContext(order)).catch(e => e);
+      expect(error.message).toContain(expected);
+      expect(error.name).toBe(status === 429 ? 'Error' : name);
+    },
+  );
 
   it('says so when the backend answers something that is not a Backstage error', async () => {
     server.use(
-      http.post(`${WORKSPACES_URL}/workspaces`, () =>
-        new HttpResponse('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
+      http.post(
+        `${WORKSPACES_URL}/workspaces`,
+        () =>
+          new HttpResponse('<html>Bad Gateway</html>', {
+            status: 502,
+            statusText: 'Bad Gateway',
+          }),
       ),
     );
     await expect(action.handler(actionContext(order))).rejects.toThrow(
@@ -118,7 +183,9 @@ describe('workspace:create', () => {
   });
 
   it('says so when the backend cannot be reached at all', async () => {
-    server.use(http.post(`${WORKSPACES_URL}/workspaces`, () => HttpResponse.error()));
+    server.use(
+      http.post(`${WORKSPACES_URL}/workspaces`, () => HttpResponse.error()),
+    );
     await expect(action.handler(actionContext(order))).rejects.toThrow(
       /^The desktop order failed: the workspaces backend could not be reached/,
     );
@@ -129,7 +196,13 @@ describe('workspace:create', () => {
     expect(name).toMatchObject({ type: 'string', maxLength: 40 });
     const pattern = new RegExp(name.pattern);
     expect(['alice-dev', 'a', 'x1'].every(n => pattern.test(n))).toBe(true);
-    expect(['Alice', '-a', 'a-', 'a_b', ''].some(n => pattern.test(n))).toBe(false);
-    expect((action.schema!.input as any).required).toEqual(['name', 'image', 'size']);
+    expect(['Alice', '-a', 'a-', 'a_b', ''].some(n => pattern.test(n))).toBe(
+      false,
+    );
+    expect((action.schema!.input as any).required).toEqual([
+      'name',
+      'image',
+      'size',
+    ]);
   });
 });

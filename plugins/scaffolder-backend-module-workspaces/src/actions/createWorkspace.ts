@@ -13,11 +13,15 @@ import { examples } from './createWorkspace.examples';
  * `workspace:create` orders a desktop on behalf of the person running the
  * template. In a dry run the backend validates the order and creates nothing.
  */
-export function createWorkspaceAction(options: { auth: AuthService; discovery: DiscoveryService }) {
+export function createWorkspaceAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
   const { client, tokenFor } = clientFor(options);
   return createTemplateAction({
     id: 'workspace:create',
-    description: 'Orders a desktop (a Workspace) on behalf of the person running the template',
+    description:
+      'Orders a desktop (a Workspace) on behalf of the person running the template',
     examples,
     supportsDryRun: true,
     schema: {
@@ -29,25 +33,55 @@ export function createWorkspaceAction(options: { auth: AuthService; discovery: D
             .string()
             .max(40)
             .regex(DNS1123_LABEL)
-            .describe('Name of the desktop: lowercase letters, digits and dashes, at most 40'),
-        image: z => z.string().min(1).describe('The image to order, one the backend offers'),
-        size: z => z.string().min(1).describe('The size to order, one the backend offers'),
-        diskGi: z => z.number().int().positive().optional().describe('Root disk size in GiB'),
+            .describe(
+              'Name of the desktop: lowercase letters, digits and dashes, at most 40',
+            ),
+        image: z =>
+          z
+            .string()
+            .min(1)
+            .describe('The image to order, one the backend offers'),
+        size: z =>
+          z
+            .string()
+            .min(1)
+            .describe('The size to order, one the backend offers'),
+        diskGi: z =>
+          z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe('Root disk size in GiB'),
         lifetimeHours: z =>
-          z.number().int().positive().optional().describe('Hours until the desktop expires'),
+          z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe('Hours until the desktop expires'),
         owner: z =>
           z
             .string()
             .optional()
-            .describe('Owner entity ref: the person or one of their groups. Defaults to the person'),
+            .describe(
+              'Owner entity ref: the person or one of their groups. Defaults to the person',
+            ),
         cluster: z =>
-          z.string().optional().describe('The cluster to run on. Defaults to the backend default'),
+          z
+            .string()
+            .optional()
+            .describe('The cluster to run on. Defaults to the backend default'),
         system: z =>
-          z.string().optional().describe('Entity ref of the system the desktop belongs to'),
+          z
+            .string()
+            .optional()
+            .describe('Entity ref of the system the desktop belongs to'),
       },
       output: {
         entityRef: z => z.string().describe('Entity ref of the new Workspace'),
-        entityUrl: z => z.string().describe('Path of the Workspace entity page'),
+        entityUrl: z =>
+          z.string().describe('Path of the Workspace entity page'),
         consoleUrl: z => z.string().describe('Path of the Desktop tab'),
       },
     },
@@ -58,16 +92,23 @@ export function createWorkspaceAction(options: { auth: AuthService; discovery: D
         image: input.image,
         size: input.size,
         ...(input.diskGi !== undefined ? { diskGi: input.diskGi } : {}),
-        ...(input.lifetimeHours !== undefined ? { lifetimeHours: input.lifetimeHours } : {}),
+        ...(input.lifetimeHours !== undefined
+          ? { lifetimeHours: input.lifetimeHours }
+          : {}),
         ...(input.owner ? { owner: input.owner } : {}),
         ...(input.cluster ? { cluster: input.cluster } : {}),
         ...(input.system ? { system: input.system } : {}),
-        ...(ctx.templateInfo?.entityRef ? { template: ctx.templateInfo.entityRef } : {}),
+        ...(ctx.templateInfo?.entityRef
+          ? { template: ctx.templateInfo.entityRef }
+          : {}),
       };
       const order = async () => {
         const token = await tokenFor(await ctx.getInitiatorCredentials());
         try {
-          return await client.createWorkspace(request, { token, dryRun: ctx.isDryRun });
+          return await client.createWorkspace(request, {
+            token,
+            dryRun: ctx.isDryRun,
+          });
         } catch (error) {
           throw refusal(error, 'The desktop order');
         }

@@ -1,5 +1,9 @@
 import { AddressInfo } from 'net';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
@@ -16,14 +20,23 @@ jest.setTimeout(30_000);
 const API = 'https://rke2.test:6443';
 const NS = `${API}/apis/kubevirt.io/v1/namespaces/workspaces`;
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: ({ url }, print) => (url.startsWith(API) ? print.error() : undefined) }));
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: ({ url }, print) =>
+      url.startsWith(API) ? print.error() : undefined,
+  }),
+);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const vm = (name: string, printableStatus: string) => ({
   apiVersion: 'kubevirt.io/v1',
   kind: 'VirtualMachine',
-  metadata: { name, namespace: 'workspaces', annotations: { 'desktopmania.io/owner': 'user:default/alice' } },
+  metadata: {
+    name,
+    namespace: 'workspaces',
+    annotations: { 'desktopmania.io/owner': 'user:default/alice' },
+  },
   spec: { template: { spec: { domain: { devices: {} } } } },
   status: { printableStatus, ready: printableStatus === 'Running' },
 });
@@ -32,11 +45,17 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
   let polls = 0;
   const created: any[] = [];
   server.use(
-    http.post(`${API}/api/v1/namespaces/workspaces/secrets`, () => HttpResponse.json({}, { status: 201 })),
-    http.patch(`${API}/api/v1/namespaces/workspaces/secrets/:name`, () => HttpResponse.json({})),
+    http.post(`${API}/api/v1/namespaces/workspaces/secrets`, () =>
+      HttpResponse.json({}, { status: 201 }),
+    ),
+    http.patch(`${API}/api/v1/namespaces/workspaces/secrets/:name`, () =>
+      HttpResponse.json({}),
+    ),
     http.post(`${NS}/virtualmachines`, async ({ request }) => {
       created.push(await request.json());
-      return HttpResponse.json(vm('team-desk', 'Provisioning'), { status: 201 });
+      return HttpResponse.json(vm('team-desk', 'Provisioning'), {
+        status: 201,
+      });
     }),
     // The VM provisions, starts, then runs.
     http.get(`${NS}/virtualmachines`, () => {
@@ -44,7 +63,9 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
       const phase = phases[Math.min(polls++, phases.length - 1)];
       return HttpResponse.json({ items: [vm('team-desk', phase)] });
     }),
-    http.get(`${NS}/virtualmachineinstances`, () => HttpResponse.json({ items: [] })),
+    http.get(`${NS}/virtualmachineinstances`, () =>
+      HttpResponse.json({ items: [] }),
+    ),
   );
   const backend = await startTestBackend({
     features: [
@@ -54,31 +75,76 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
       mockServices.rootConfig.factory({
         data: {
           workspaces: {
-            images: [{ name: 'windows-11', title: 'Windows 11', os: 'windows', dataSource: { name: 'windows-11-desktop', namespace: 'desktop-images' }, preference: 'windows.11.virtio' }],
-            sizes: [{ name: 'large', title: 'Large', instancetype: 'u1.large' }],
-            kubevirt: { clusters: [{ name: 'rke2-prod', url: API, serviceAccountToken: 'sa-token' }] },
+            images: [
+              {
+                name: 'windows-11',
+                title: 'Windows 11',
+                os: 'windows',
+                dataSource: {
+                  name: 'windows-11-desktop',
+                  namespace: 'desktop-images',
+                },
+                preference: 'windows.11.virtio',
+              },
+            ],
+            sizes: [
+              { name: 'large', title: 'Large', instancetype: 'u1.large' },
+            ],
+            kubevirt: {
+              clusters: [
+                {
+                  name: 'rke2-prod',
+                  url: API,
+                  serviceAccountToken: 'sa-token',
+                },
+              ],
+            },
           },
         },
       }),
     ],
   });
   const { port } = backend.server.address() as AddressInfo;
-  const discovery = { getBaseUrl: async (id: string) => `http://localhost:${port}/api/${id}`, getExternalBaseUrl: async (id: string) => `http://localhost:${port}/api/${id}` };
+  const discovery = {
+    getBaseUrl: async (id: string) => `http://localhost:${port}/api/${id}`,
+    getExternalBaseUrl: async (id: string) =>
+      `http://localhost:${port}/api/${id}`,
+  };
   const auth = mockServices.auth();
   const context = (input: object) => {
-    const ctx = createMockActionContext({ input: input as any, templateInfo: { entityRef: 'template:default/windows-desktop' } as any });
+    const ctx = createMockActionContext({
+      input: input as any,
+      templateInfo: { entityRef: 'template:default/windows-desktop' } as any,
+    });
     jest.spyOn(ctx.logger, 'info');
-    return Object.assign(ctx, { getInitiatorCredentials: async () => mockCredentials.user('user:default/alice') });
+    return Object.assign(ctx, {
+      getInitiatorCredentials: async () =>
+        mockCredentials.user('user:default/alice'),
+    });
   };
   try {
-    const order = context({ name: 'team-desk', image: 'windows-11', size: 'large', diskGi: 80 });
+    const order = context({
+      name: 'team-desk',
+      image: 'windows-11',
+      size: 'large',
+      diskGi: 80,
+    });
     await createWorkspaceAction({ auth, discovery }).handler(order);
-    expect(order.output).toHaveBeenCalledWith('entityRef', 'workspace:default/team-desk');
+    expect(order.output).toHaveBeenCalledWith(
+      'entityRef',
+      'workspace:default/team-desk',
+    );
     expect(created[0].spec.preference.name).toBe('windows.11.virtio');
-    expect(created[0].spec.template.spec.volumes[1].sysprep.secret.name).toBe('team-desk-sysprep');
+    expect(created[0].spec.template.spec.volumes[1].sysprep.secret.name).toBe(
+      'team-desk-sysprep',
+    );
 
     const wait = context({ name: 'team-desk' });
-    await waitForWorkspaceAction({ auth, discovery, pollIntervalMs: 10 }).handler(wait);
+    await waitForWorkspaceAction({
+      auth,
+      discovery,
+      pollIntervalMs: 10,
+    }).handler(wait);
     expect((wait.logger.info as jest.Mock).mock.calls.map(c => c[0])).toEqual([
       'team-desk is Provisioning: Provisioning',
       'team-desk is Starting: Starting',

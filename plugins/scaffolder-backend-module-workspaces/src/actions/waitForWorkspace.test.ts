@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
@@ -24,7 +27,11 @@ const wait = (extra: { pollIntervalMs?: number; catalog?: any } = {}) =>
 async function ordered(phases: WorkspaceStatus[]) {
   const backend = playWorkspacesBackend(server, { phases });
   await createWorkspaceAction({ auth, discovery }).handler(
-    actionContext({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'small' }),
+    actionContext({
+      name: 'alice-dev',
+      image: 'ubuntu-desktop',
+      size: 'small',
+    }),
   );
   backend.requests.length = 0;
   return backend;
@@ -48,17 +55,25 @@ describe('workspace:wait', () => {
     ]);
     expect(ctx.output).toHaveBeenCalledWith('phase', 'Running');
     expect(backend.requests).toHaveLength(5);
-    expect(new Set(backend.requests.map(r => `${r.method} ${r.path} ${r.authorization}`))).toEqual(
-      new Set([`GET /workspaces/alice-dev ${ALICE_AUTHORIZATION}`]),
-    );
+    expect(
+      new Set(
+        backend.requests.map(r => `${r.method} ${r.path} ${r.authorization}`),
+      ),
+    ).toEqual(new Set([`GET /workspaces/alice-dev ${ALICE_AUTHORIZATION}`]));
   });
 
   it('fails with the reason when the desktop fails', async () => {
     await ordered([
       { phase: 'Starting', ready: false },
-      { phase: 'Failed', ready: false, message: 'ErrImagePull: windows-11 not found' },
+      {
+        phase: 'Failed',
+        ready: false,
+        message: 'ErrImagePull: windows-11 not found',
+      },
     ]);
-    await expect(wait().handler(actionContext({ name: 'alice-dev' }))).rejects.toThrow(
+    await expect(
+      wait().handler(actionContext({ name: 'alice-dev' })),
+    ).rejects.toThrow(
       'The desktop alice-dev failed: ErrImagePull: windows-11 not found',
     );
   });
@@ -67,13 +82,19 @@ describe('workspace:wait', () => {
     await ordered([{ phase: 'Starting', ready: false }]);
     const started = Date.now();
     await expect(
-      wait({ pollIntervalMs: 50 }).handler(actionContext({ name: 'alice-dev', timeoutMinutes: 0.005 })),
-    ).rejects.toThrow('The desktop alice-dev was still Starting when the wait timed out after 0.005 minutes');
+      wait({ pollIntervalMs: 50 }).handler(
+        actionContext({ name: 'alice-dev', timeoutMinutes: 0.005 }),
+      ),
+    ).rejects.toThrow(
+      'The desktop alice-dev was still Starting when the wait timed out after 0.005 minutes',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('waits ten minutes unless told otherwise', async () => {
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    jest.useFakeTimers({
+      doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'],
+    });
     try {
       await ordered([{ phase: 'Starting', ready: false }]);
       const outcome = wait({ pollIntervalMs: 60_000 })
@@ -82,7 +103,9 @@ describe('workspace:wait', () => {
       for (let minute = 0; minute < 9; minute++) {
         await jest.advanceTimersByTimeAsync(60_000);
       }
-      expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toBe('still waiting');
+      expect(
+        await Promise.race([outcome, Promise.resolve('still waiting')]),
+      ).toBe('still waiting');
       await jest.advanceTimersByTimeAsync(60_000);
       expect((await outcome).message).toBe(
         'The desktop alice-dev was still Starting when the wait timed out after 10 minutes',
@@ -110,22 +133,30 @@ describe('workspace:wait', () => {
       http.get(`${WORKSPACES_URL}/workspaces/alice-dev`, () => {
         reads++;
         if (reads === 1) return HttpResponse.error();
-        if (reads <= 3) return backstageError(503, 'ServiceUnavailableError', 'Restarting');
-        return HttpResponse.json({ name: 'alice-dev', status: { phase: 'Running', ready: true } });
+        if (reads <= 3)
+          return backstageError(503, 'ServiceUnavailableError', 'Restarting');
+        return HttpResponse.json({
+          name: 'alice-dev',
+          status: { phase: 'Running', ready: true },
+        });
       }),
     );
     const ctx = actionContext({ name: 'alice-dev' });
     await wait().handler(ctx);
     expect(reads).toBe(4);
     expect(logged(ctx, 'warn')).toEqual([
-      expect.stringMatching(/^Reading the desktop alice-dev failed: the workspaces backend could not be reached .*; still waiting$/),
+      expect.stringMatching(
+        /^Reading the desktop alice-dev failed: the workspaces backend could not be reached .*; still waiting$/,
+      ),
     ]);
     expect(ctx.output).toHaveBeenCalledWith('phase', 'Running');
   });
 
   it('refuses to wait for a desktop the person cannot see', async () => {
     playWorkspacesBackend(server);
-    await expect(wait().handler(actionContext({ name: 'bobs-desk' }))).rejects.toThrow(
+    await expect(
+      wait().handler(actionContext({ name: 'bobs-desk' })),
+    ).rejects.toThrow(
       "Reading the desktop bobs-desk was refused (404): No desktop named 'bobs-desk' (check the name)",
     );
   });
@@ -142,8 +173,13 @@ describe('workspace:wait', () => {
     const ctx = actionContext({ name: 'alice-dev' });
     await wait({ catalog }).handler(ctx);
     expect(asked).toEqual(Array(3).fill('workspace:default/alice-dev'));
-    expect(catalog.getEntityByRef.mock.calls[0][1]).toEqual({ credentials: await ctx.getInitiatorCredentials() });
-    expect(logged(ctx)).toEqual(['alice-dev is Running', 'alice-dev runs; waiting for it to appear in the catalog']);
+    expect(catalog.getEntityByRef.mock.calls[0][1]).toEqual({
+      credentials: await ctx.getInitiatorCredentials(),
+    });
+    expect(logged(ctx)).toEqual([
+      'alice-dev is Running',
+      'alice-dev runs; waiting for it to appear in the catalog',
+    ]);
   });
 
   it('returns at once in a dry run, without asking anything', async () => {

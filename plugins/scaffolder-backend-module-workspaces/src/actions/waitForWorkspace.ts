@@ -1,4 +1,8 @@
-import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
@@ -57,7 +61,9 @@ export function waitForWorkspaceAction(options: {
         logged = true;
       }
       if (Date.now() + pollMs > deadline) {
-        throw new Error(`The desktop ${name} runs, but its catalog entity did not appear before the wait timed out`);
+        throw new Error(
+          `The desktop ${name} runs, but its catalog entity did not appear before the wait timed out`,
+        );
       }
       await sleep(Math.min(pollMs, 1000), signal);
     }
@@ -65,19 +71,23 @@ export function waitForWorkspaceAction(options: {
 
   return createTemplateAction({
     id: 'workspace:wait',
-    description: 'Waits until a desktop is running, or fails when it fails or takes too long',
+    description:
+      'Waits until a desktop is running, or fails when it fails or takes too long',
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        name: z => z.string().min(1).describe('Name of the desktop to wait for'),
+        name: z =>
+          z.string().min(1).describe('Name of the desktop to wait for'),
         timeoutMinutes: z =>
           z
             .number()
             .positive()
             .max(MAX_TIMEOUT_MINUTES)
             .optional()
-            .describe(`How long to wait at most, in minutes (default ${DEFAULT_TIMEOUT_MINUTES}, at most ${MAX_TIMEOUT_MINUTES})`),
+            .describe(
+              `How long to wait at most, in minutes (default ${DEFAULT_TIMEOUT_MINUTES}, at most ${MAX_TIMEOUT_MINUTES})`,
+            ),
       },
       output: {
         phase: z => z.string().describe('The phase the desktop reached'),
@@ -90,7 +100,10 @@ export function waitForWorkspaceAction(options: {
         ctx.output('phase', 'Running');
         return;
       }
-      const timeoutMinutes = Math.min(ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES);
+      const timeoutMinutes = Math.min(
+        ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
+        MAX_TIMEOUT_MINUTES,
+      );
       const deadline = Date.now() + timeoutMinutes * 60_000;
       const credentials = await ctx.getInitiatorCredentials();
       let last = '';
@@ -99,32 +112,52 @@ export function waitForWorkspaceAction(options: {
         if (ctx.signal?.aborted) throw new Error('The task was cancelled');
         let workspace: Workspace | undefined;
         try {
-          workspace = await client.getWorkspace(name, { token: await tokenFor(credentials) });
+          workspace = await client.getWorkspace(name, {
+            token: await tokenFor(credentials),
+          });
           unreachable = false;
         } catch (error) {
-          if (!isTransient(error)) throw refusal(error, `Reading the desktop ${name}`);
+          if (!isTransient(error))
+            throw refusal(error, `Reading the desktop ${name}`);
           // A backend restart or a network blip is no reason to fail a desktop that is coming up.
-          if (!unreachable) ctx.logger.warn(`${refusal(error, `Reading the desktop ${name}`).message}; still waiting`);
+          if (!unreachable)
+            ctx.logger.warn(
+              `${
+                refusal(error, `Reading the desktop ${name}`).message
+              }; still waiting`,
+            );
           unreachable = true;
         }
         if (workspace) {
           const { phase, ready, message } = workspace.status;
           if (phase !== last) {
-            ctx.logger.info(`${name} is ${phase}${message ? `: ${message}` : ''}`);
+            ctx.logger.info(
+              `${name} is ${phase}${message ? `: ${message}` : ''}`,
+            );
             last = phase;
           }
           if (phase === 'Running' && ready) {
-            await waitForEntity(name, deadline, credentials, ctx.logger, ctx.signal);
+            await waitForEntity(
+              name,
+              deadline,
+              credentials,
+              ctx.logger,
+              ctx.signal,
+            );
             ctx.output('phase', phase);
             return;
           }
           if (phase === 'Failed') {
-            throw new Error(`The desktop ${name} failed: ${message ?? 'no reason given'}`);
+            throw new Error(
+              `The desktop ${name} failed: ${message ?? 'no reason given'}`,
+            );
           }
         }
         if (Date.now() + pollMs > deadline) {
           throw new Error(
-            `The desktop ${name} was still ${last || 'unknown'} when the wait timed out after ${timeoutMinutes} minutes`,
+            `The desktop ${name} was still ${
+              last || 'unknown'
+            } when the wait timed out after ${timeoutMinutes} minutes`,
           );
         }
         await sleep(pollMs, ctx.signal);

@@ -10,10 +10,12 @@ import {
   isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { DefaultEventsService, eventsServiceRef, EventParams } from '@backstage/plugin-events-node';
 import {
-  workspaceCreatePermission,
-} from '@desktop-mania/plugin-workspaces-common';
+  DefaultEventsService,
+  eventsServiceRef,
+  EventParams,
+} from '@backstage/plugin-events-node';
+import { workspaceCreatePermission } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
 import { providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import type { Knex } from 'knex';
@@ -39,14 +41,22 @@ function claimsOf(credentials: BackstageCredentials): string[] | undefined {
 
 // The same decisions the portal's policy makes: admins everything, people
 // their own and their groups' desktops, services (other plugins) everything.
-function decide(permission: any, credentials: BackstageCredentials): PolicyDecision {
+function decide(
+  permission: any,
+  credentials: BackstageCredentials,
+): PolicyDecision {
   const claims = claimsOf(credentials);
-  if (credentials.principal && (credentials.principal as any).type === 'service') {
+  if (
+    credentials.principal &&
+    (credentials.principal as any).type === 'service'
+  ) {
     return { result: AuthorizeResult.ALLOW };
   }
   if (!claims) return { result: AuthorizeResult.DENY };
-  if (claims.includes('group:default/admins')) return { result: AuthorizeResult.ALLOW };
-  if (isPermission(permission, workspaceCreatePermission)) return { result: AuthorizeResult.ALLOW };
+  if (claims.includes('group:default/admins'))
+    return { result: AuthorizeResult.ALLOW };
+  if (isPermission(permission, workspaceCreatePermission))
+    return { result: AuthorizeResult.ALLOW };
   return createWorkspaceConditionalDecision(
     permission,
     workspaceConditions.isWorkspaceOwner({ claims }),
@@ -57,7 +67,12 @@ const testPermissions: PermissionsService = {
   async authorize(requests, { credentials }) {
     return requests.map(r => {
       const d = decide(r.permission, credentials);
-      return { result: d.result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      return {
+        result:
+          d.result === AuthorizeResult.ALLOW
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
     }) as any;
   },
   async authorizeConditional(requests, { credentials }) {
@@ -70,11 +85,27 @@ export const WORKSPACES_TEST_CONFIG = {
   workspaces: {
     defaultCluster: 'test',
     images: [
-      { name: 'ubuntu-desktop', title: 'Ubuntu', os: 'linux', dataSource: { name: 'ubuntu', namespace: 'images' }, preference: 'ubuntu' },
-      { name: 'windows-11', title: 'Windows 11', os: 'windows', preference: 'windows.11.virtio' },
+      {
+        name: 'ubuntu-desktop',
+        title: 'Ubuntu',
+        os: 'linux',
+        dataSource: { name: 'ubuntu', namespace: 'images' },
+        preference: 'ubuntu',
+      },
+      {
+        name: 'windows-11',
+        title: 'Windows 11',
+        os: 'windows',
+        preference: 'windows.11.virtio',
+      },
     ],
     sizes: [
-      { name: 'small', title: 'Small', instancetype: 'u1.medium', geometry: '1024x768' },
+      {
+        name: 'small',
+        title: 'Small',
+        instancetype: 'u1.medium',
+        geometry: '1024x768',
+      },
       { name: 'large', title: 'Large', instancetype: 'u1.large' },
     ],
     limits: {
@@ -91,7 +122,9 @@ export async function startWorkspacesTestBackend(options: {
   providers: WorkspaceProvider[];
   config?: object;
 }) {
-  const events = DefaultEventsService.create({ logger: mockServices.logger.mock() });
+  const events = DefaultEventsService.create({
+    logger: mockServices.logger.mock(),
+  });
   const published: EventParams[] = [];
   await events.subscribe({
     id: 'test',
@@ -104,8 +137,14 @@ export async function startWorkspacesTestBackend(options: {
     features: [
       workspacesPlugin,
       providerModule('test-providers', ...options.providers),
-      mockServices.rootConfig.factory({ data: options.config ?? WORKSPACES_TEST_CONFIG }),
-      createServiceFactory({ service: coreServices.permissions, deps: {}, factory: () => testPermissions }),
+      mockServices.rootConfig.factory({
+        data: options.config ?? WORKSPACES_TEST_CONFIG,
+      }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => testPermissions,
+      }),
       createServiceFactory({
         service: coreServices.userInfo,
         deps: {},
@@ -117,9 +156,15 @@ export async function startWorkspacesTestBackend(options: {
           },
         }),
       }),
-      createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events }),
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: {},
+        factory: () => events,
+      }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
     ],
   });
   return Object.assign(backend, { published });

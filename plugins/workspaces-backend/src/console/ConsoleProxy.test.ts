@@ -3,7 +3,10 @@ import { AddressInfo } from 'net';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { ConsoleInUseError, encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
+import {
+  ConsoleInUseError,
+  encodeConsoleTokenProtocol,
+} from '@desktop-mania/plugin-workspaces-common';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 import { HIGH_WATER_MARK } from './ConsoleProxy';
@@ -49,18 +52,31 @@ describe('ConsoleProxy', () => {
     await backend.stop();
   });
 
-  function connect(options: {
-    user?: string;
-    token?: string;
-    origin?: string | null;
-    name?: string;
-    query?: string;
-    protocols?: string[];
-  } = {}) {
-    const token = options.token ?? (options.user ? mockCredentials.user.token(options.user) : undefined);
-    const protocols = options.protocols ?? ['binary', ...(token ? [encodeConsoleTokenProtocol(token)] : [])];
-    const url = `ws://localhost:${port}/api/workspaces/workspaces/${options.name ?? 'alice-desk'}/console${options.query ?? ''}`;
-    return new WebSocket(url, protocols, options.origin === null ? {} : { origin: options.origin ?? ORIGIN });
+  function connect(
+    options: {
+      user?: string;
+      token?: string;
+      origin?: string | null;
+      name?: string;
+      query?: string;
+      protocols?: string[];
+    } = {},
+  ) {
+    const token =
+      options.token ??
+      (options.user ? mockCredentials.user.token(options.user) : undefined);
+    const protocols = options.protocols ?? [
+      'binary',
+      ...(token ? [encodeConsoleTokenProtocol(token)] : []),
+    ];
+    const url = `ws://localhost:${port}/api/workspaces/workspaces/${
+      options.name ?? 'alice-desk'
+    }/console${options.query ?? ''}`;
+    return new WebSocket(
+      url,
+      protocols,
+      options.origin === null ? {} : { origin: options.origin ?? ORIGIN },
+    );
   }
 
   function refusal(ws: WebSocket): Promise<{ status: number; body: string }> {
@@ -76,24 +92,42 @@ describe('ConsoleProxy', () => {
 
   function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
     return new Promise(resolve =>
-      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      ws.on('close', (code, reason) =>
+        resolve({ code, reason: reason.toString() }),
+      ),
     );
   }
 
   it.each([
     ['no token', { token: undefined }, 401],
     ['a forged token', { token: mockCredentials.user.invalidToken() }, 401],
-    ['a token that is not base64', { protocols: ['binary', 'desktopmania.token.%%%'] }, 401],
+    [
+      'a token that is not base64',
+      { protocols: ['binary', 'desktopmania.token.%%%'] },
+      401,
+    ],
     ['another person', { user: BOB }, 404],
     ['a foreign Origin', { user: ALICE, origin: 'https://evil.example' }, 403],
     ['no Origin', { user: ALICE, origin: null }, 403],
-    ['no binary subprotocol', { user: ALICE, protocols: [encodeConsoleTokenProtocol(mockCredentials.user.token(ALICE))] }, 400],
+    [
+      'no binary subprotocol',
+      {
+        user: ALICE,
+        protocols: [
+          encodeConsoleTokenProtocol(mockCredentials.user.token(ALICE)),
+        ],
+      },
+      400,
+    ],
     ['an unknown desktop', { user: ALICE, name: 'nope' }, 404],
-  ])('refuses %s before any upstream connection', async (_label, options, status) => {
-    const res = await refusal(connect(options as any));
-    expect(res.status).toBe(status);
-    expect(provider.calls.filter(c => c.op === 'openConsole')).toEqual([]);
-  });
+  ])(
+    'refuses %s before any upstream connection',
+    async (_label, options, status) => {
+      const res = await refusal(connect(options as any));
+      expect(res.status).toBe(status);
+      expect(provider.calls.filter(c => c.op === 'openConsole')).toEqual([]);
+    },
+  );
 
   it('relays binary frames both ways, echoes the subprotocol and audits the session', async () => {
     const { proxySide, toDesktop, fromDesktop } = pipePair();
@@ -104,11 +138,15 @@ describe('ConsoleProxy', () => {
     // The token must not travel in the URL.
     expect(ws.url).not.toMatch(/token/);
 
-    const firstFromDesktop = new Promise<Buffer>(resolve => ws.once('message', d => resolve(d as Buffer)));
+    const firstFromDesktop = new Promise<Buffer>(resolve =>
+      ws.once('message', d => resolve(d as Buffer)),
+    );
     fromDesktop.write(Buffer.from('RFB 003.008\n'));
     expect((await firstFromDesktop).toString()).toBe('RFB 003.008\n');
 
-    const firstToDesktop = new Promise<Buffer>(resolve => toDesktop.once('data', resolve));
+    const firstToDesktop = new Promise<Buffer>(resolve =>
+      toDesktop.once('data', resolve),
+    );
     ws.send(Buffer.from([1, 2, 3, 4]));
     expect([...(await firstToDesktop)]).toEqual([1, 2, 3, 4]);
 
@@ -122,12 +160,16 @@ describe('ConsoleProxy', () => {
       .set({ Authorization: mockCredentials.user.header(ALICE) })
       .expect(200);
     const consoleRow = audit.body.find((a: any) => a.action === 'console');
-    expect(consoleRow.message).toMatch(/4 B to and 12 B from the desktop, closed 1000 bye/);
+    expect(consoleRow.message).toMatch(
+      /4 B to and 12 B from the desktop, closed 1000 bye/,
+    );
     const metrics = await request(backend.server)
       .get('/api/workspaces/metrics')
       .set({ Authorization: mockCredentials.service.header() })
       .expect(200);
-    expect(metrics.text).toMatch(/desktopmania_console_bytes_total\{direction="from_desktop"\} 12/);
+    expect(metrics.text).toMatch(
+      /desktopmania_console_bytes_total\{direction="from_desktop"\} 12/,
+    );
     expect(metrics.text).toMatch(/desktopmania_console_sessions_active 0/);
   });
 
@@ -135,11 +177,17 @@ describe('ConsoleProxy', () => {
     const seen: Array<boolean | undefined> = [];
     provider.console = async (_ref, options) => {
       seen.push(options?.preserveSession);
-      if (options?.preserveSession) throw new ConsoleInUseError('Someone else is connected to this desktop');
+      if (options?.preserveSession)
+        throw new ConsoleInUseError(
+          'Someone else is connected to this desktop',
+        );
       return pipePair().proxySide;
     };
     const first = await closed(connect({ user: ALICE }));
-    expect(first).toEqual({ code: 4409, reason: 'Someone else is connected to this desktop' });
+    expect(first).toEqual({
+      code: 4409,
+      reason: 'Someone else is connected to this desktop',
+    });
 
     const ws = connect({ user: ALICE, query: '?takeover=true' });
     await new Promise(resolve => ws.on('open', resolve));
@@ -153,7 +201,10 @@ describe('ConsoleProxy', () => {
       e.name = 'ConflictError';
       throw e;
     };
-    expect(await closed(connect({ user: ALICE }))).toEqual({ code: 4412, reason: 'The desktop is not running' });
+    expect(await closed(connect({ user: ALICE }))).toEqual({
+      code: 4412,
+      reason: 'The desktop is not running',
+    });
   });
 
   it('refuses text frames, which RFB never sends', async () => {

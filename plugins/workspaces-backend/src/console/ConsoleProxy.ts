@@ -13,7 +13,10 @@ import {
   decodeConsoleTokenProtocol,
   workspaceConnectPermission,
 } from '@desktop-mania/plugin-workspaces-common';
-import type { WorkspaceStore, WorkspaceRecord } from '../database/WorkspaceStore';
+import type {
+  WorkspaceStore,
+  WorkspaceRecord,
+} from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
 import type { ProviderRegistry } from '../service/ProviderRegistry';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
@@ -94,7 +97,10 @@ export class ConsoleProxy {
     });
     const base = options.basePath.replace(/\/$/, '');
     this.consolePath = new RegExp(
-      `^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/workspaces/([^/]+)/console$`,
+      `^${base.replace(
+        /[.*+?^${}()|[\]\\]/g,
+        '\\$&',
+      )}/workspaces/([^/]+)/console$`,
     );
   }
 
@@ -116,13 +122,18 @@ export class ConsoleProxy {
   }
 
   async shutdown() {
-    for (const server of this.servers) server.off('upgrade', this.handleUpgrade);
+    for (const server of this.servers)
+      server.off('upgrade', this.handleUpgrade);
     for (const session of [...this.sessions]) {
       session.close(1001, 'The portal is shutting down');
     }
   }
 
-  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  readonly handleUpgrade = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = this.consolePath.exec(url.pathname);
     // Other plugins listen for upgrades on the same server.
@@ -130,7 +141,8 @@ export class ConsoleProxy {
     socket.on('error', () => socket.destroy());
     this.accept(req, socket, head, decodeURIComponent(match[1]), url).catch(
       error => {
-        const status = error instanceof UpgradeRefusal ? error.status : statusOf(error);
+        const status =
+          error instanceof UpgradeRefusal ? error.status : statusOf(error);
         if (status >= 500) {
           this.options.logger.error('Console upgrade failed', error);
         }
@@ -148,13 +160,19 @@ export class ConsoleProxy {
   ) {
     const origin = req.headers.origin;
     if (!origin || !this.options.config.allowedOrigins.includes(origin)) {
-      throw new UpgradeRefusal(403, `Origin '${origin ?? '(none)'}' may not open consoles`);
+      throw new UpgradeRefusal(
+        403,
+        `Origin '${origin ?? '(none)'}' may not open consoles`,
+      );
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map(p => p.trim());
     if (!offered.includes(CONSOLE_PROTOCOL)) {
-      throw new UpgradeRefusal(400, `The console speaks the '${CONSOLE_PROTOCOL}' subprotocol only`);
+      throw new UpgradeRefusal(
+        400,
+        `The console speaks the '${CONSOLE_PROTOCOL}' subprotocol only`,
+      );
     }
     const token = offered
       .map(decodeConsoleTokenProtocol)
@@ -209,8 +227,14 @@ export class ConsoleProxy {
     let countedTo = 0;
     let countedFrom = 0;
     const flushByteCounts = () => {
-      metrics.bytesRelayed.inc({ direction: 'to_desktop' }, bytesToDesktop - countedTo);
-      metrics.bytesRelayed.inc({ direction: 'from_desktop' }, bytesFromDesktop - countedFrom);
+      metrics.bytesRelayed.inc(
+        { direction: 'to_desktop' },
+        bytesToDesktop - countedTo,
+      );
+      metrics.bytesRelayed.inc(
+        { direction: 'from_desktop' },
+        bytesFromDesktop - countedFrom,
+      );
       countedTo = bytesToDesktop;
       countedFrom = bytesFromDesktop;
     };
@@ -225,11 +249,16 @@ export class ConsoleProxy {
       timers.forEach(t => clearInterval(t));
       this.sessions.delete(session);
       metrics.sessionsActive.dec();
-      metrics.sessionsTotal.inc({ outcome: code === 1000 || code === 1001 ? 'normal' : String(code) });
+      metrics.sessionsTotal.inc({
+        outcome: code === 1000 || code === 1001 ? 'normal' : String(code),
+      });
       metrics.sessionDuration.observe((Date.now() - started) / 1000);
       flushByteCounts();
       upstream?.destroy();
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+      if (
+        ws.readyState === WebSocket.OPEN ||
+        ws.readyState === WebSocket.CONNECTING
+      ) {
         // The closing handshake needs the browser's close frame read.
         ws.resume();
         ws.close(code, reason.slice(0, 120));
@@ -247,23 +276,33 @@ export class ConsoleProxy {
           actor,
           action: 'console',
           outcome: 'succeeded',
-          message: `${Math.round((Date.now() - started) / 1000)} s, ${bytesToDesktop} B to and ${bytesFromDesktop} B from the desktop, closed ${code} ${reason}`,
+          message: `${Math.round(
+            (Date.now() - started) / 1000,
+          )} s, ${bytesToDesktop} B to and ${bytesFromDesktop} B from the desktop, closed ${code} ${reason}`,
         }),
-      ]).catch(error => logger.error('Could not record the end of a console session', error));
+      ]).catch(error =>
+        logger.error('Could not record the end of a console session', error),
+      );
     };
     session.close = finish;
     this.sessions.add(session);
     metrics.sessionsActive.inc();
 
     ws.on('close', (code, reason) =>
-      finish(code === 1005 ? 1000 : code, reason.toString() || 'closed by the browser'),
+      finish(
+        code === 1005 ? 1000 : code,
+        reason.toString() || 'closed by the browser',
+      ),
     );
     ws.on('error', error => finish(1011, error.message));
 
     try {
       upstream = await providers
         .forCluster(record.cluster)
-        .openConsole({ name: record.name, cluster: record.cluster }, { preserveSession: !takeover });
+        .openConsole(
+          { name: record.name, cluster: record.cluster },
+          { preserveSession: !takeover },
+        );
     } catch (error) {
       const e = error as Error;
       const code = closeCodeFor(e);
@@ -299,9 +338,14 @@ export class ConsoleProxy {
     }
     upstream.on('readable', pump);
     upstream.on('end', () => finish(1000, 'The desktop closed the connection'));
-    upstream.on('close', () => finish(1000, 'The desktop closed the connection'));
+    upstream.on('close', () =>
+      finish(1000, 'The desktop closed the connection'),
+    );
     upstream.on('error', error =>
-      finish(CONSOLE_CLOSE_CODES.upstreamFailed, `Desktop connection failed: ${error.message}`),
+      finish(
+        CONSOLE_CLOSE_CODES.upstreamFailed,
+        `Desktop connection failed: ${error.message}`,
+      ),
     );
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -322,7 +366,10 @@ export class ConsoleProxy {
       setInterval(() => {
         flushByteCounts();
         if (Date.now() - lastInput > config.idleTimeoutMs) {
-          finish(CONSOLE_CLOSE_CODES.idle, 'Closed after a period without input');
+          finish(
+            CONSOLE_CLOSE_CODES.idle,
+            'Closed after a period without input',
+          );
         } else if (ws.readyState === WebSocket.OPEN) {
           // Proxies and the API server drop quiet websockets.
           ws.ping();

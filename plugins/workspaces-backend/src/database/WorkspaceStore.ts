@@ -188,7 +188,10 @@ export class WorkspaceStore {
     });
   }
 
-  async auditLog(workspace: string, limit = 200): Promise<WorkspaceAuditEvent[]> {
+  async auditLog(
+    workspace: string,
+    limit = 200,
+  ): Promise<WorkspaceAuditEvent[]> {
     const rows = await this.db('workspace_audit')
       .where({ workspace })
       .orderBy('id', 'desc')
@@ -212,13 +215,15 @@ export class WorkspaceStore {
   }
 
   async endConsoleSession(id: number, end: ConsoleSessionEnd) {
-    await this.db('console_sessions').where({ id }).update({
-      ended_at: new Date(),
-      bytes_to_desktop: end.bytesToDesktop,
-      bytes_from_desktop: end.bytesFromDesktop,
-      close_code: end.closeCode,
-      close_reason: end.closeReason.slice(0, 255),
-    });
+    await this.db('console_sessions')
+      .where({ id })
+      .update({
+        ended_at: new Date(),
+        bytes_to_desktop: end.bytesToDesktop,
+        bytes_from_desktop: end.bytesFromDesktop,
+        close_code: end.closeCode,
+        close_reason: end.closeReason.slice(0, 255),
+      });
   }
 
   async consoleSessions(workspace: string) {

@@ -31,9 +31,9 @@ export const isWorkspaceOwner = createPermissionRule({
       .describe('Entity refs of the caller and their groups'),
   }),
   apply: (resource, { claims }) =>
-    claims.map(c => c.toLocaleLowerCase('en-US')).includes(
-      resource.owner.toLocaleLowerCase('en-US'),
-    ),
+    claims
+      .map(c => c.toLocaleLowerCase('en-US'))
+      .includes(resource.owner.toLocaleLowerCase('en-US')),
   toQuery: ({ claims }) => ({ owners: claims }),
 });
 
@@ -41,8 +41,10 @@ export const isWorkspaceOwner = createPermissionRule({
 export const workspacePermissionRules = { isWorkspaceOwner };
 
 /** @public */
-export const { conditions: workspaceConditions, createConditionalDecision: createWorkspaceConditionalDecision } =
-  createConditionExports({
-    resourceRef: workspaceResourceRef,
-    rules: workspacePermissionRules,
-  });
+export const {
+  conditions: workspaceConditions,
+  createConditionalDecision: createWorkspaceConditionalDecision,
+} = createConditionExports({
+  resourceRef: workspaceResourceRef,
+  rules: workspacePermissionRules,
+});

@@ -14,10 +14,14 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 
 async function setup(lifecycle: object) {
   const knex = await databases.init('SQLITE_3');
-  const store = await WorkspaceStore.create({ database: mockServices.database({ knex }) });
+  const store = await WorkspaceStore.create({
+    database: mockServices.database({ knex }),
+  });
   const provider = new FakeProvider();
   const providers = new ProviderRegistry([provider]);
-  const config = readWorkspacesConfig(new ConfigReader({ workspaces: { lifecycle } }));
+  const config = readWorkspacesConfig(
+    new ConfigReader({ workspaces: { lifecycle } }),
+  );
   const changed: string[] = [];
   const service = new WorkspaceService({
     store,
@@ -43,7 +47,10 @@ async function setup(lifecycle: object) {
       changed.push(`changed:${name}`);
     },
   });
-  async function desktop(name: string, opts: { expiresAt?: Date; lastActivityAt: Date; running: boolean }) {
+  async function desktop(
+    name: string,
+    opts: { expiresAt?: Date; lastActivityAt: Date; running: boolean },
+  ) {
     await store.reserve(
       {
         name,
@@ -62,34 +69,82 @@ async function setup(lifecycle: object) {
       },
       100,
     );
-    provider.machines.set(name, { name, cluster: 'test', status: opts.running ? { phase: 'Running', ready: true } : { phase: 'Stopped', ready: false } });
+    provider.machines.set(name, {
+      name,
+      cluster: 'test',
+      status: opts.running
+        ? { phase: 'Running', ready: true }
+        : { phase: 'Stopped', ready: false },
+    });
   }
   return { store, provider, housekeeping, desktop, changed, metrics };
 }
 
 describe('Housekeeping', () => {
   it('stops desktops idle past the configured time and those past their lifetime, and logs why', async () => {
-    const { store, provider, housekeeping, desktop, changed, metrics } = await setup({ idleStopAfter: { hours: 8 }, expiryAction: 'stop' });
-    await desktop('idle', { lastActivityAt: new Date(NOW.getTime() - 9 * HOUR), running: true });
-    await desktop('busy', { lastActivityAt: new Date(NOW.getTime() - 1 * HOUR), running: true });
-    await desktop('expired', { lastActivityAt: NOW, expiresAt: new Date(NOW.getTime() - HOUR), running: true });
-    await desktop('expired-stopped', { lastActivityAt: NOW, expiresAt: new Date(NOW.getTime() - HOUR), running: false });
+    const { store, provider, housekeeping, desktop, changed, metrics } =
+      await setup({ idleStopAfter: { hours: 8 }, expiryAction: 'stop' });
+    await desktop('idle', {
+      lastActivityAt: new Date(NOW.getTime() - 9 * HOUR),
+      running: true,
+    });
+    await desktop('busy', {
+      lastActivityAt: new Date(NOW.getTime() - 1 * HOUR),
+      running: true,
+    });
+    await desktop('expired', {
+      lastActivityAt: NOW,
+      expiresAt: new Date(NOW.getTime() - HOUR),
+      running: true,
+    });
+    await desktop('expired-stopped', {
+      lastActivityAt: NOW,
+      expiresAt: new Date(NOW.getTime() - HOUR),
+      running: false,
+    });
     provider.calls.length = 0;
 
     await housekeeping.run(NOW);
 
-    expect(provider.calls.filter(c => c.op === 'stop').map(c => c.name).sort()).toEqual(['expired', 'idle']);
+    expect(
+      provider.calls
+        .filter(c => c.op === 'stop')
+        .map(c => c.name)
+        .sort(),
+    ).toEqual(['expired', 'idle']);
     expect(changed.sort()).toEqual(['changed:expired', 'changed:idle']);
-    expect((await store.auditLog('idle'))[0]).toMatchObject({ action: 'stop', outcome: 'succeeded', message: 'idle past the configured time', actor: 'system:workspaces-housekeeping' });
-    expect((await store.auditLog('expired'))[0]).toMatchObject({ action: 'stop', message: 'lifetime ended' });
+    expect((await store.auditLog('idle'))[0]).toMatchObject({
+      action: 'stop',
+      outcome: 'succeeded',
+      message: 'idle past the configured time',
+      actor: 'system:workspaces-housekeeping',
+    });
+    expect((await store.auditLog('expired'))[0]).toMatchObject({
+      action: 'stop',
+      message: 'lifetime ended',
+    });
     expect(await store.auditLog('busy')).toEqual([]);
-    expect(await metrics.registry.getSingleMetricAsString('desktopmania_workspaces')).toMatch(/desktopmania_workspaces\{cluster="test",phase="Running"\} 3\ndesktopmania_workspaces\{cluster="test",phase="Stopped"\} 1/);
+    expect(
+      await metrics.registry.getSingleMetricAsString('desktopmania_workspaces'),
+    ).toMatch(
+      /desktopmania_workspaces\{cluster="test",phase="Running"\} 3\ndesktopmania_workspaces\{cluster="test",phase="Stopped"\} 1/,
+    );
   });
 
   it('deletes expired desktops when told to', async () => {
-    const { store, provider, housekeeping, desktop, changed } = await setup({ expiryAction: 'delete' });
-    await desktop('expired', { lastActivityAt: NOW, expiresAt: new Date(NOW.getTime() - HOUR), running: false });
-    await desktop('fresh', { lastActivityAt: NOW, expiresAt: new Date(NOW.getTime() + HOUR), running: true });
+    const { store, provider, housekeeping, desktop, changed } = await setup({
+      expiryAction: 'delete',
+    });
+    await desktop('expired', {
+      lastActivityAt: NOW,
+      expiresAt: new Date(NOW.getTime() - HOUR),
+      running: false,
+    });
+    await desktop('fresh', {
+      lastActivityAt: NOW,
+      expiresAt: new Date(NOW.getTime() + HOUR),
+      running: true,
+    });
     await housekeeping.run(NOW);
     expect(provider.machines.has('expired')).toBe(false);
     expect(await store.get('expired')).toBeUndefined();
@@ -98,12 +153,25 @@ describe('Housekeeping', () => {
   });
 
   it('records a failure and carries on with the next desktop', async () => {
-    const { store, provider, housekeeping, desktop } = await setup({ idleStopAfter: { hours: 1 } });
-    await desktop('a', { lastActivityAt: new Date(NOW.getTime() - 2 * HOUR), running: true });
-    await desktop('b', { lastActivityAt: new Date(NOW.getTime() - 2 * HOUR), running: true });
+    const { store, provider, housekeeping, desktop } = await setup({
+      idleStopAfter: { hours: 1 },
+    });
+    await desktop('a', {
+      lastActivityAt: new Date(NOW.getTime() - 2 * HOUR),
+      running: true,
+    });
+    await desktop('b', {
+      lastActivityAt: new Date(NOW.getTime() - 2 * HOUR),
+      running: true,
+    });
     provider.failNext.stop = new Error('cluster said no');
     await housekeeping.run(NOW);
-    const outcomes = [...(await store.auditLog('a')), ...(await store.auditLog('b'))].map(e => e.outcome).sort();
+    const outcomes = [
+      ...(await store.auditLog('a')),
+      ...(await store.auditLog('b')),
+    ]
+      .map(e => e.outcome)
+      .sort();
     expect(outcomes).toEqual(['failed', 'succeeded']);
   });
 });

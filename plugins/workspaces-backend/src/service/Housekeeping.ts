@@ -42,7 +42,13 @@ export class Housekeeping {
           }
           if (running) {
             await providers.forCluster(record.cluster).stop(ref);
-            await store.audit({ workspace: record.name, actor: ACTOR, action: 'stop', outcome: 'succeeded', message: 'lifetime ended' });
+            await store.audit({
+              workspace: record.name,
+              actor: ACTOR,
+              action: 'stop',
+              outcome: 'succeeded',
+              message: 'lifetime ended',
+            });
             logger.info(`Stopped desktop ${record.name}: its lifetime ended`);
             await this.options.onChanged(record.name);
           }
@@ -51,15 +57,32 @@ export class Housekeeping {
         if (
           running &&
           config.idleStopAfterMs !== undefined &&
-          now.getTime() - record.lastActivityAt.getTime() > config.idleStopAfterMs
+          now.getTime() - record.lastActivityAt.getTime() >
+            config.idleStopAfterMs
         ) {
           await providers.forCluster(record.cluster).stop(ref);
-          await store.audit({ workspace: record.name, actor: ACTOR, action: 'stop', outcome: 'succeeded', message: 'idle past the configured time' });
-          logger.info(`Stopped desktop ${record.name}: idle since ${record.lastActivityAt.toISOString()}`);
+          await store.audit({
+            workspace: record.name,
+            actor: ACTOR,
+            action: 'stop',
+            outcome: 'succeeded',
+            message: 'idle past the configured time',
+          });
+          logger.info(
+            `Stopped desktop ${
+              record.name
+            }: idle since ${record.lastActivityAt.toISOString()}`,
+          );
           await this.options.onChanged(record.name);
         }
       } catch (error) {
-        await store.audit({ workspace: record.name, actor: ACTOR, action: 'housekeeping', outcome: 'failed', message: (error as Error).message });
+        await store.audit({
+          workspace: record.name,
+          actor: ACTOR,
+          action: 'housekeeping',
+          outcome: 'failed',
+          message: (error as Error).message,
+        });
         logger.warn(`Housekeeping of desktop ${record.name} failed: ${error}`);
       }
     }

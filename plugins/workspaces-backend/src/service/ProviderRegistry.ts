@@ -23,7 +23,9 @@ export class ProviderRegistry {
     }
     if (preferredDefault && !this.byCluster.has(preferredDefault)) {
       throw new InputError(
-        `workspaces.defaultCluster is '${preferredDefault}', but no provider serves it; served: ${[...this.byCluster.keys()].join(', ') || '(none)'}`,
+        `workspaces.defaultCluster is '${preferredDefault}', but no provider serves it; served: ${
+          [...this.byCluster.keys()].join(', ') || '(none)'
+        }`,
       );
     }
   }

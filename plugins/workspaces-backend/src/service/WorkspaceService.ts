@@ -35,7 +35,10 @@ import type {
   ProviderWorkspace,
   WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
-import type { WorkspaceRecord, WorkspaceStore } from '../database/WorkspaceStore';
+import type {
+  WorkspaceRecord,
+  WorkspaceStore,
+} from '../database/WorkspaceStore';
 import { workspacePermissionRules } from '../permissions/rules';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 import type { ProviderRegistry } from './ProviderRegistry';
@@ -70,13 +73,15 @@ export class WorkspaceService {
   getFlavors(): WorkspaceFlavors {
     const { config, providers } = this.options;
     return {
-      images: config.images.map(({ name, title, os, description, defaultUser }) => ({
-        name,
-        title,
-        os,
-        description,
-        defaultUser,
-      })),
+      images: config.images.map(
+        ({ name, title, os, description, defaultUser }) => ({
+          name,
+          title,
+          os,
+          description,
+          defaultUser,
+        }),
+      ),
       sizes: config.sizes.map(({ name, title, description, cpu, memory }) => ({
         name,
         title,
@@ -113,7 +118,10 @@ export class WorkspaceService {
     credentials: BackstageCredentials,
   ): Promise<WorkspaceRecord> {
     const record = await this.options.store.get(name);
-    if (!record || !(await this.isAllowed(workspaceReadPermission, record, credentials))) {
+    if (
+      !record ||
+      !(await this.isAllowed(workspaceReadPermission, record, credentials))
+    ) {
       throw new NotFoundError(`No desktop named '${name}'`);
     }
     if (
@@ -121,7 +129,10 @@ export class WorkspaceService {
       !(await this.isAllowed(permission, record, credentials))
     ) {
       throw new NotAllowedError(
-        `You may not ${permission.name.replace('workspace.', '')} the desktop '${name}'`,
+        `You may not ${permission.name.replace(
+          'workspace.',
+          '',
+        )} the desktop '${name}'`,
       );
     }
     return record;
@@ -136,14 +147,21 @@ export class WorkspaceService {
       { credentials },
     );
     if (decision.result === AuthorizeResult.DENY) return [];
-    const records = (await this.options.store.list({ owners: filter.owners })).filter(
-      r => this.authorizeConditions(decision, r),
-    );
+    const records = (
+      await this.options.store.list({ owners: filter.owners })
+    ).filter(r => this.authorizeConditions(decision, r));
     return this.withLiveStatus(records);
   }
 
-  async get(credentials: BackstageCredentials, name: string): Promise<Workspace> {
-    const record = await this.authorizeRecord(name, workspaceReadPermission, credentials);
+  async get(
+    credentials: BackstageCredentials,
+    name: string,
+  ): Promise<Workspace> {
+    const record = await this.authorizeRecord(
+      name,
+      workspaceReadPermission,
+      credentials,
+    );
     const [workspace] = await this.withLiveStatus([record]);
     return workspace;
   }
@@ -153,7 +171,9 @@ export class WorkspaceService {
     return this.withLiveStatus(await this.options.store.list());
   }
 
-  private async withLiveStatus(records: WorkspaceRecord[]): Promise<Workspace[]> {
+  private async withLiveStatus(
+    records: WorkspaceRecord[],
+  ): Promise<Workspace[]> {
     const clusters = [...new Set(records.map(r => r.cluster))];
     const live = new Map<string, Map<string, ProviderWorkspace> | Error>();
     await Promise.all(
@@ -178,9 +198,17 @@ export class WorkspaceService {
           message: `Cluster '${record.cluster}' could not be reached: ${found.message}`,
         };
       } else if (record.state === 'creating') {
-        status = { phase: 'Provisioning', ready: false, message: 'Being created' };
+        status = {
+          phase: 'Provisioning',
+          ready: false,
+          message: 'Being created',
+        };
       } else if (record.state === 'deleting') {
-        status = { phase: 'Terminating', ready: false, message: 'Being deleted' };
+        status = {
+          phase: 'Terminating',
+          ready: false,
+          message: 'Being deleted',
+        };
       } else {
         const machine = found?.get(record.name);
         namespace = machine?.namespace;
@@ -201,7 +229,9 @@ export class WorkspaceService {
   ): Promise<Workspace> {
     const parsed = createWorkspaceRequestSchema.safeParse(body);
     if (!parsed.success) {
-      throw new InputError(`Invalid desktop order: ${describeZodError(parsed.error)}`);
+      throw new InputError(
+        `Invalid desktop order: ${describeZodError(parsed.error)}`,
+      );
     }
     const request: CreateWorkspaceRequest = parsed.data;
     const { config, providers, store, permissions } = this.options;
@@ -220,26 +250,37 @@ export class WorkspaceService {
     const image = config.images.find(i => i.name === request.image);
     if (!image) {
       throw new InputError(
-        `image: '${request.image}' is not offered; choose one of ${config.images.map(i => i.name).join(', ') || '(none configured)'}`,
+        `image: '${request.image}' is not offered; choose one of ${
+          config.images.map(i => i.name).join(', ') || '(none configured)'
+        }`,
       );
     }
     const size = config.sizes.find(s => s.name === request.size);
     if (!size) {
       throw new InputError(
-        `size: '${request.size}' is not offered; choose one of ${config.sizes.map(s => s.name).join(', ') || '(none configured)'}`,
+        `size: '${request.size}' is not offered; choose one of ${
+          config.sizes.map(s => s.name).join(', ') || '(none configured)'
+        }`,
       );
     }
     const clusterName = request.cluster ?? providers.defaultCluster();
     const cluster = providers.clusters().find(c => c.name === clusterName);
     if (!cluster) {
       throw new InputError(
-        `cluster: '${clusterName}' is not served; choose one of ${providers.clusters().map(c => c.name).join(', ') || '(no provider configured)'}`,
+        `cluster: '${clusterName}' is not served; choose one of ${
+          providers
+            .clusters()
+            .map(c => c.name)
+            .join(', ') || '(no provider configured)'
+        }`,
       );
     }
     if (!cluster.os.includes(image.os)) {
       throw new InputError(
         image.os === 'windows'
-          ? `Windows desktops need the KubeVirt provider; cluster '${cluster.name}' (${cluster.provider}) runs ${cluster.os.join(', ')} only`
+          ? `Windows desktops need the KubeVirt provider; cluster '${
+              cluster.name
+            }' (${cluster.provider}) runs ${cluster.os.join(', ')} only`
           : `cluster '${cluster.name}' does not run ${image.os} desktops`,
       );
     }
@@ -259,7 +300,9 @@ export class WorkspaceService {
 
     const info = await this.options.userInfo.getUserInfo(credentials);
     const owner = normalizeOwner(request.owner ?? info.userEntityRef);
-    const claims = info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
+    const claims = info.ownershipEntityRefs.map(r =>
+      r.toLocaleLowerCase('en-US'),
+    );
     if (!claims.includes(owner.toLocaleLowerCase('en-US'))) {
       throw new NotAllowedError(
         `owner: you may only order desktops for yourself or a group you belong to, not '${owner}'`,
@@ -287,7 +330,9 @@ export class WorkspaceService {
 
     if (options.dryRun) {
       if (await store.get(record.name)) {
-        throw new ConflictError(`A desktop named '${record.name}' already exists`);
+        throw new ConflictError(
+          `A desktop named '${record.name}' already exists`,
+        );
       }
       const held = (await store.list({ owners: [owner] })).length;
       if (held >= config.limits.maxPerOwner) {
@@ -352,7 +397,13 @@ export class WorkspaceService {
       }
     }
     await this.options.store.remove(record.name);
-    await this.record(credentials, record.name, 'create', 'failed', error.message);
+    await this.record(
+      credentials,
+      record.name,
+      'create',
+      'failed',
+      error.message,
+    );
   }
 
   async runAction(
@@ -360,16 +411,30 @@ export class WorkspaceService {
     name: string,
     action: WorkspaceAction,
   ): Promise<Workspace> {
-    const record = await this.authorizeRecord(name, workspaceLifecyclePermission, credentials);
+    const record = await this.authorizeRecord(
+      name,
+      workspaceLifecyclePermission,
+      credentials,
+    );
     if (record.state !== 'active') {
-      throw new ConflictError(`The desktop '${name}' is ${record.state === 'creating' ? 'still being created' : 'being deleted'}`);
+      throw new ConflictError(
+        `The desktop '${name}' is ${
+          record.state === 'creating' ? 'still being created' : 'being deleted'
+        }`,
+      );
     }
     const provider = this.options.providers.forCluster(record.cluster);
     const ref = { name: record.name, cluster: record.cluster };
     try {
       await provider[action](ref);
     } catch (error) {
-      await this.record(credentials, name, action, 'failed', (error as Error).message);
+      await this.record(
+        credentials,
+        name,
+        action,
+        'failed',
+        (error as Error).message,
+      );
       throw error;
     }
     if (action !== 'stop') await this.options.store.touch(name, new Date());
@@ -380,7 +445,11 @@ export class WorkspaceService {
   }
 
   async delete(credentials: BackstageCredentials, name: string): Promise<void> {
-    const record = await this.authorizeRecord(name, workspaceDeletePermission, credentials);
+    const record = await this.authorizeRecord(
+      name,
+      workspaceDeletePermission,
+      credentials,
+    );
     await this.deleteRecord(record, actorOf(credentials));
   }
 
@@ -396,12 +465,23 @@ export class WorkspaceService {
       if ((error as Error).name !== 'NotFoundError') {
         // The record stays, back in service, so the delete can be retried.
         await store.setState(record.name, 'active');
-        await store.audit({ workspace: record.name, actor, action: 'delete', outcome: 'failed', message: (error as Error).message });
+        await store.audit({
+          workspace: record.name,
+          actor,
+          action: 'delete',
+          outcome: 'failed',
+          message: (error as Error).message,
+        });
         throw error;
       }
     }
     await store.remove(record.name);
-    await store.audit({ workspace: record.name, actor, action: 'delete', outcome: 'succeeded' });
+    await store.audit({
+      workspace: record.name,
+      actor,
+      action: 'delete',
+      outcome: 'succeeded',
+    });
     await this.options.onChange(
       'deleted',
       toWorkspace(record, { phase: 'Terminating', ready: false }),
@@ -431,8 +511,14 @@ export class WorkspaceService {
 }
 
 export function actorOf(credentials: BackstageCredentials): string {
-  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  return p.type === 'user' ? p.userEntityRef! : `${p.type}:${p.subject ?? 'unknown'}`;
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.type === 'user'
+    ? p.userEntityRef!
+    : `${p.type}:${p.subject ?? 'unknown'}`;
 }
 
 function quotaError(owner: string, held: number, max: number) {
@@ -443,21 +529,37 @@ function quotaError(owner: string, held: number, max: number) {
 
 function normalizeOwner(owner: string): string {
   try {
-    const ref = parseEntityRef(owner, { defaultKind: 'user', defaultNamespace: 'default' });
-    if (ref.kind.toLocaleLowerCase('en-US') !== 'user' && ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+    const ref = parseEntityRef(owner, {
+      defaultKind: 'user',
+      defaultNamespace: 'default',
+    });
+    if (
+      ref.kind.toLocaleLowerCase('en-US') !== 'user' &&
+      ref.kind.toLocaleLowerCase('en-US') !== 'group'
+    ) {
       throw new Error('must be a user or a group');
     }
     return stringifyEntityRef(ref);
   } catch (error) {
-    throw new InputError(`owner: '${owner}' is not a user or group reference (${(error as Error).message})`);
+    throw new InputError(
+      `owner: '${owner}' is not a user or group reference (${
+        (error as Error).message
+      })`,
+    );
   }
 }
 
 /** A POSIX account name derived from the person, unless the image dictates one. */
-export function accountName(defaultUser: string | undefined, userEntityRef: string): string {
+export function accountName(
+  defaultUser: string | undefined,
+  userEntityRef: string,
+): string {
   if (defaultUser) return defaultUser;
   const { name } = parseEntityRef(userEntityRef);
-  const cleaned = name.toLocaleLowerCase('en-US').replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z_]+/, '');
+  const cleaned = name
+    .toLocaleLowerCase('en-US')
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[^a-z_]+/, '');
   return (cleaned || 'user').slice(0, 32);
 }
 

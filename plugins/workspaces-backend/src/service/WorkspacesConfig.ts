@@ -15,7 +15,11 @@ export interface WorkspacesConfig {
   defaultCluster?: string;
   images: Array<ResolvedWorkspaceImage & { description?: string }>;
   sizes: Array<
-    ResolvedWorkspaceSize & { description?: string; cpu?: number; memory?: string }
+    ResolvedWorkspaceSize & {
+      description?: string;
+      cpu?: number;
+      memory?: string;
+    }
   >;
   limits: WorkspaceLimits;
   idleStopAfterMs?: number;
@@ -43,7 +47,9 @@ function readRange(
     range.default > range.max
   ) {
     throw new InputError(
-      `workspaces.limits.${key} must satisfy min <= default <= max, got ${JSON.stringify(range)}`,
+      `workspaces.limits.${key} must satisfy min <= default <= max, got ${JSON.stringify(
+        range,
+      )}`,
     );
   }
   return range;
@@ -62,7 +68,9 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
     const os = c.getString('os');
     if (os !== 'linux' && os !== 'windows') {
       throw new InputError(
-        `workspaces.images[${c.getString('name')}].os must be 'linux' or 'windows', got '${os}'`,
+        `workspaces.images[${c.getString(
+          'name',
+        )}].os must be 'linux' or 'windows', got '${os}'`,
       );
     }
     const dataSource = c.getOptionalConfig('dataSource');
@@ -143,9 +151,9 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
         30 * 60_000,
       maxSessionsPerUser:
         consoleConfig?.getOptionalNumber('maxSessionsPerUser') ?? 4,
-      allowedOrigins: consoleConfig?.getOptionalStringArray(
-        'allowedOrigins',
-      ) ?? (appBaseUrl ? [new URL(appBaseUrl).origin] : []),
+      allowedOrigins:
+        consoleConfig?.getOptionalStringArray('allowedOrigins') ??
+        (appBaseUrl ? [new URL(appBaseUrl).origin] : []),
     },
   };
 }

@@ -1,7 +1,4 @@
-import {
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -81,7 +78,9 @@ export function createRouter(options: {
   router.get('/metrics', async (req, res) => {
     // Scraped with a static external-access token (backend.auth.externalAccess).
     await httpAuth.credentials(req, { allow: ['service'] });
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res
+      .type(metrics.registry.contentType)
+      .send(await metrics.registry.metrics());
   });
 
   return router;

@@ -20,7 +20,10 @@ export class FakeProvider implements WorkspaceProvider {
   unreachable = false;
   console?: (ref: WorkspaceRef, options?: ConsoleOptions) => Promise<Duplex>;
 
-  constructor(private readonly cluster = 'test', private readonly os: Array<'linux' | 'windows'> = ['linux', 'windows']) {}
+  constructor(
+    private readonly cluster = 'test',
+    private readonly os: Array<'linux' | 'windows'> = ['linux', 'windows'],
+  ) {}
 
   getClusters() {
     return [{ name: this.cluster, os: this.os }];

@@ -1,10 +1,8 @@
 /**
- * Test and benchmark helpers for desktop providers: a minimal RFB client, a
- * synthetic RFB server, an in-memory provider and a module that registers
- * providers.
+ * Helpers for testing code that uses the provider extension point: an
+ * in-memory provider and a backend module that registers providers.
  *
  * @packageDocumentation
  */
-export * from './rfb';
 export * from './FakeProvider';
 export * from './providerModule';

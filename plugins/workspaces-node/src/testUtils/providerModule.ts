@@ -3,7 +3,10 @@ import { workspaceProvidersExtensionPoint } from '../extensions';
 import type { WorkspaceProvider } from '../WorkspaceProvider';
 
 /** A backend module that registers the given providers, for tests and benchmarks. */
-export function providerModule(moduleId: string, ...providers: WorkspaceProvider[]) {
+export function providerModule(
+  moduleId: string,
+  ...providers: WorkspaceProvider[]
+) {
   return createBackendModule({
     pluginId: 'workspaces',
     moduleId,

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { Workspace, WorkspacePhase } from '@desktop-mania/plugin-workspaces-common';
+import type {
+  Workspace,
+  WorkspacePhase,
+} from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '../api';
 
 const SETTLED: WorkspacePhase[] = ['Running', 'Stopped', 'Failed'];
@@ -10,7 +13,10 @@ const SETTLED: WorkspacePhase[] = ['Running', 'Stopped', 'Failed'];
  * changing state and slowly once it has settled.
  * @public
  */
-export function useWorkspace(name: string | undefined, options: { fastMs?: number; slowMs?: number } = {}) {
+export function useWorkspace(
+  name: string | undefined,
+  options: { fastMs?: number; slowMs?: number } = {},
+) {
   const api = useApi(workspacesApiRef);
   const [workspace, setWorkspace] = useState<Workspace>();
   const [error, setError] = useState<Error>();
@@ -26,7 +32,10 @@ export function useWorkspace(name: string | undefined, options: { fastMs?: numbe
       const next = await api.getWorkspace(name);
       setWorkspace(next);
       setError(undefined);
-      timer.current = setTimeout(load, SETTLED.includes(next.status.phase) ? slowMs : fastMs);
+      timer.current = setTimeout(
+        load,
+        SETTLED.includes(next.status.phase) ? slowMs : fastMs,
+      );
     } catch (e) {
       setError(e as Error);
       timer.current = setTimeout(load, slowMs);

@@ -30,8 +30,15 @@ const catalogPage = PageBlueprint.makeWithOverrides({
       icon: <CategoryIcon fontSize="inherit" />,
       loader: async () => {
         const { CatalogPage } = await import('./CatalogPage');
-        const filters = inputs.filters.map(f => f.get(coreExtensionData.reactElement));
-        return <CatalogPage filters={<>{filters}</>} pagination={config.pagination} />;
+        const filters = inputs.filters.map(f =>
+          f.get(coreExtensionData.reactElement),
+        );
+        return (
+          <CatalogPage
+            filters={<>{filters}</>}
+            pagination={config.pagination}
+          />
+        );
       },
     });
   },

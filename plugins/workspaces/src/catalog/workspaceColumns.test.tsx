@@ -13,11 +13,23 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { workspaceCatalogColumns } from './workspaceColumns';
 
-const workspace = (name: string, type: string, size: string, expiresAt?: string): Entity => ({
+const workspace = (
+  name: string,
+  type: string,
+  size: string,
+  expiresAt?: string,
+): Entity => ({
   apiVersion: 'desktopmania.io/v1alpha1',
   kind: 'Workspace',
   metadata: { name, namespace: 'default' },
-  spec: { type, owner: 'user:default/alice', flavor: `${type}-desktop`, size, cluster: 'rke2-prod', expiresAt },
+  spec: {
+    type,
+    owner: 'user:default/alice',
+    flavor: `${type}-desktop`,
+    size,
+    cluster: 'rke2-prod',
+    expiresAt,
+  },
   relations: [{ type: 'ownedBy', targetRef: 'user:default/alice' }],
 });
 
@@ -38,7 +50,11 @@ async function renderTable(kind: string, entities: Entity[]) {
       ]}
     >
       <MockEntityListContextProvider
-        value={{ entities, totalItems: entities.length, filters: { kind: new EntityKindFilter(kind, kind) } }}
+        value={{
+          entities,
+          totalItems: entities.length,
+          filters: { kind: new EntityKindFilter(kind, kind) },
+        }}
       >
         <CatalogTable columns={workspaceCatalogColumns} />
       </MockEntityListContextProvider>
@@ -54,14 +70,28 @@ describe('workspaceCatalogColumns', () => {
       workspace('alice-dev', 'linux', 'medium'),
     ]);
     const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
-    expect(headers).toEqual(expect.arrayContaining(['Name', 'Owner', 'OS', 'Flavor', 'Size', 'Cluster', 'Expires']));
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        'Name',
+        'Owner',
+        'OS',
+        'Flavor',
+        'Size',
+        'Cluster',
+        'Expires',
+      ]),
+    );
     expect(headers).not.toContain('Lifecycle');
 
     const win = screen.getByText('alice-win').closest('tr')!;
     expect(within(win).getByText('Windows')).toBeInTheDocument();
     expect(within(win).getByText('windows-desktop')).toBeInTheDocument();
     expect(within(win).getByText('large')).toBeInTheDocument();
-    expect(within(win).getByText(new Date('2026-12-01T07:00:00.000Z').toLocaleString())).toBeInTheDocument();
+    expect(
+      within(win).getByText(
+        new Date('2026-12-01T07:00:00.000Z').toLocaleString(),
+      ),
+    ).toBeInTheDocument();
     const dev = screen.getByText('alice-dev').closest('tr')!;
     expect(within(dev).getByText('Linux')).toBeInTheDocument();
     expect(within(dev).getByText('never')).toBeInTheDocument();
@@ -73,11 +103,17 @@ describe('workspaceCatalogColumns', () => {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
         metadata: { name: 'portal' },
-        spec: { type: 'website', lifecycle: 'production', owner: 'group:default/platform' },
+        spec: {
+          type: 'website',
+          lifecycle: 'production',
+          owner: 'group:default/platform',
+        },
       },
     ]);
     const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
-    expect(headers).toEqual(expect.arrayContaining(['Name', 'Owner', 'Lifecycle']));
+    expect(headers).toEqual(
+      expect.arrayContaining(['Name', 'Owner', 'Lifecycle']),
+    );
     expect(headers).not.toContain('Flavor');
   });
 });

@@ -1,10 +1,21 @@
 import type { TableColumn } from '@backstage/core-components';
-import { CatalogTable, type CatalogTableColumnsFunc, type CatalogTableRow } from '@backstage/plugin-catalog';
-import { WORKSPACE_KIND, type WorkspaceEntityV1alpha1 } from '@desktop-mania/plugin-workspaces-common';
+import {
+  CatalogTable,
+  type CatalogTableColumnsFunc,
+  type CatalogTableRow,
+} from '@backstage/plugin-catalog';
+import {
+  WORKSPACE_KIND,
+  type WorkspaceEntityV1alpha1,
+} from '@desktop-mania/plugin-workspaces-common';
 
-const specOf = (row: CatalogTableRow) => (row.entity as WorkspaceEntityV1alpha1).spec ?? {};
+const specOf = (row: CatalogTableRow) =>
+  (row.entity as WorkspaceEntityV1alpha1).spec ?? {};
 
-function specColumn(title: string, field: keyof WorkspaceEntityV1alpha1['spec']): TableColumn<CatalogTableRow> {
+function specColumn(
+  title: string,
+  field: keyof WorkspaceEntityV1alpha1['spec'],
+): TableColumn<CatalogTableRow> {
   return {
     title,
     field: `entity.spec.${field}`,
@@ -15,7 +26,10 @@ function specColumn(title: string, field: keyof WorkspaceEntityV1alpha1['spec'])
 const workspaceColumns: TableColumn<CatalogTableRow>[] = [
   CatalogTable.columns.createNameColumn({ defaultKind: WORKSPACE_KIND }),
   CatalogTable.columns.createOwnerColumn(),
-  { ...specColumn('OS', 'type'), render: row => (specOf(row).type === 'windows' ? 'Windows' : 'Linux') },
+  {
+    ...specColumn('OS', 'type'),
+    render: row => (specOf(row).type === 'windows' ? 'Windows' : 'Linux'),
+  },
   specColumn('Flavor', 'flavor'),
   specColumn('Size', 'size'),
   specColumn('Cluster', 'cluster'),
@@ -36,6 +50,7 @@ const workspaceColumns: TableColumn<CatalogTableRow>[] = [
  * @public
  */
 export const workspaceCatalogColumns: CatalogTableColumnsFunc = context =>
-  context.filters.kind?.value?.toLocaleLowerCase('en-US') === WORKSPACE_KIND.toLocaleLowerCase('en-US')
+  context.filters.kind?.value?.toLocaleLowerCase('en-US') ===
+  WORKSPACE_KIND.toLocaleLowerCase('en-US')
     ? workspaceColumns
     : CatalogTable.defaultColumnsFunc(context);

@@ -1,4 +1,9 @@
-import { Link, Progress, ResponseErrorPanel, EmptyState } from '@backstage/core-components';
+import {
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  EmptyState,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Button } from '@material-ui/core';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -15,10 +20,16 @@ import {
 export function DesktopView(props: { name: string; fill?: boolean }) {
   const api = useApi(workspacesApiRef);
   const { workspace, error, loading, setWorkspace } = useWorkspace(props.name);
-  const lifecycle = usePermission({ permission: workspaceLifecyclePermission, resourceRef: props.name });
+  const lifecycle = usePermission({
+    permission: workspaceLifecyclePermission,
+    resourceRef: props.name,
+  });
 
   if (loading) return <Progress />;
-  if (error && !workspace) return <ResponseErrorPanel error={error} title="Could not load the desktop" />;
+  if (error && !workspace)
+    return (
+      <ResponseErrorPanel error={error} title="Could not load the desktop" />
+    );
   if (!workspace) return null;
   if (workspace.status.phase !== 'Running') {
     return (
@@ -32,8 +43,15 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
             <Button
               variant="contained"
               color="primary"
-              disabled={!lifecycle.allowed || ['Starting', 'Provisioning', 'Terminating'].includes(workspace.status.phase)}
-              onClick={async () => setWorkspace(await api.runAction(props.name, 'start'))}
+              disabled={
+                !lifecycle.allowed ||
+                ['Starting', 'Provisioning', 'Terminating'].includes(
+                  workspace.status.phase,
+                )
+              }
+              onClick={async () =>
+                setWorkspace(await api.runAction(props.name, 'start'))
+              }
             >
               Start
             </Button>
@@ -45,7 +63,10 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
   return (
     <>
       <div style={{ textAlign: 'right', marginBottom: 4 }}>
-        <Link to={`/workspaces/${encodeURIComponent(props.name)}/console`} target="_blank">
+        <Link
+          to={`/workspaces/${encodeURIComponent(props.name)}/console`}
+          target="_blank"
+        >
           Open in new window
         </Link>
       </div>

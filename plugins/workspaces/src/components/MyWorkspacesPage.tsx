@@ -14,7 +14,10 @@ import {
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { Button } from '@material-ui/core';
 import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
-import { workspacesApiRef, WorkspaceStatusBadge } from '@desktop-mania/plugin-workspaces-react';
+import {
+  workspacesApiRef,
+  WorkspaceStatusBadge,
+} from '@desktop-mania/plugin-workspaces-react';
 import { WorkspaceActions } from './WorkspaceActions';
 
 const CHANGING = ['Provisioning', 'Starting', 'Stopping', 'Terminating'];
@@ -42,25 +45,43 @@ export function MyWorkspacesPage() {
 
   // Poll while any desktop is changing state.
   useEffect(() => {
-    if (!workspaces?.some(w => CHANGING.includes(w.status.phase))) return undefined;
+    if (!workspaces?.some(w => CHANGING.includes(w.status.phase)))
+      return undefined;
     const t = setTimeout(load, 2000);
     return () => clearTimeout(t);
   }, [workspaces, load]);
 
   const columns: TableColumn<Workspace>[] = [
-    { title: 'Name', field: 'name', render: w => <Link to={`/catalog/default/workspace/${w.name}`}>{w.name}</Link> },
-    { title: 'Status', render: w => <WorkspaceStatusBadge status={w.status} /> },
+    {
+      title: 'Name',
+      field: 'name',
+      render: w => (
+        <Link to={`/catalog/default/workspace/${w.name}`}>{w.name}</Link>
+      ),
+    },
+    {
+      title: 'Status',
+      render: w => <WorkspaceStatusBadge status={w.status} />,
+    },
     { title: 'OS', field: 'os' },
     { title: 'Image', field: 'image' },
     { title: 'Size', field: 'size' },
     { title: 'Owner', field: 'owner' },
     { title: 'Cluster', field: 'cluster' },
-    { title: 'Expires', render: w => (w.expiresAt ? new Date(w.expiresAt).toLocaleString() : '—') },
+    {
+      title: 'Expires',
+      render: w => (w.expiresAt ? new Date(w.expiresAt).toLocaleString() : '—'),
+    },
     {
       title: 'Actions',
       render: w => (
         <>
-          <Button size="small" component={Link as any} to={`/catalog/default/workspace/${w.name}/desktop`} disabled={w.status.phase !== 'Running'}>
+          <Button
+            size="small"
+            component={Link as any}
+            to={`/catalog/default/workspace/${w.name}/desktop`}
+            disabled={w.status.phase !== 'Running'}
+          >
             Open
           </Button>
           <WorkspaceActions workspace={w} onChanged={() => load()} />
@@ -70,7 +91,10 @@ export function MyWorkspacesPage() {
   ];
 
   let body;
-  if (error) body = <ResponseErrorPanel error={error} title="Could not list your desktops" />;
+  if (error)
+    body = (
+      <ResponseErrorPanel error={error} title="Could not list your desktops" />
+    );
   else if (!workspaces) body = <Progress />;
   else if (workspaces.length === 0)
     body = (
@@ -78,17 +102,42 @@ export function MyWorkspacesPage() {
         missing="data"
         title="You have no desktops yet"
         description="Order a Linux or Windows desktop from a Software Template."
-        action={<Button variant="contained" color="primary" component={Link as any} to="/create">Order a desktop</Button>}
+        action={
+          <Button
+            variant="contained"
+            color="primary"
+            component={Link as any}
+            to="/create"
+          >
+            Order a desktop
+          </Button>
+        }
       />
     );
-  else body = <Table<Workspace> title="Desktops" options={{ paging: false, search: true }} columns={columns} data={workspaces} />;
+  else
+    body = (
+      <Table<Workspace>
+        title="Desktops"
+        options={{ paging: false, search: true }}
+        columns={columns}
+        data={workspaces}
+      />
+    );
 
   return (
     <Page themeId="tool">
-      <Header title="My workspaces" subtitle="Desktops you and your groups own" />
+      <Header
+        title="My workspaces"
+        subtitle="Desktops you and your groups own"
+      />
       <Content>
         <ContentHeader title="">
-          <Button variant="contained" color="primary" component={Link as any} to="/create">
+          <Button
+            variant="contained"
+            color="primary"
+            component={Link as any}
+            to="/create"
+          >
             Order a desktop
           </Button>
         </ContentHeader>

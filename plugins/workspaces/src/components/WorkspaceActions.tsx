@@ -18,7 +18,12 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 
-function reasonFor(allowed: boolean, loading: boolean, busy: boolean, phaseBlocks?: string) {
+function reasonFor(
+  allowed: boolean,
+  loading: boolean,
+  busy: boolean,
+  phaseBlocks?: string,
+) {
   if (loading) return 'Checking your permissions…';
   if (!allowed) return 'You do not have permission to do this';
   if (busy) return 'Another action is in progress';
@@ -37,8 +42,14 @@ export function WorkspaceActions(props: {
   const { workspace, onChanged } = props;
   const api = useApi(workspacesApiRef);
   const alertApi = useApi(alertApiRef);
-  const lifecycle = usePermission({ permission: workspaceLifecyclePermission, resourceRef: workspace.name });
-  const remove = usePermission({ permission: workspaceDeletePermission, resourceRef: workspace.name });
+  const lifecycle = usePermission({
+    permission: workspaceLifecyclePermission,
+    resourceRef: workspace.name,
+  });
+  const remove = usePermission({
+    permission: workspaceDeletePermission,
+    resourceRef: workspace.name,
+  });
   const [busy, setBusy] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const phase = workspace.status.phase;
@@ -47,9 +58,18 @@ export function WorkspaceActions(props: {
     setBusy(action);
     try {
       onChanged(await api.runAction(workspace.name, action));
-      alertApi.post({ message: `${workspace.name}: ${action} requested`, severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: `${workspace.name}: ${action} requested`,
+        severity: 'success',
+        display: 'transient',
+      });
     } catch (e) {
-      alertApi.post({ message: `Could not ${action} ${workspace.name}: ${(e as Error).message}`, severity: 'error' });
+      alertApi.post({
+        message: `Could not ${action} ${workspace.name}: ${
+          (e as Error).message
+        }`,
+        severity: 'error',
+      });
     } finally {
       setBusy(undefined);
     }
@@ -60,20 +80,59 @@ export function WorkspaceActions(props: {
     setBusy('delete');
     try {
       await api.deleteWorkspace(workspace.name);
-      alertApi.post({ message: `${workspace.name} was deleted`, severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: `${workspace.name} was deleted`,
+        severity: 'success',
+        display: 'transient',
+      });
       onChanged(undefined);
     } catch (e) {
-      alertApi.post({ message: `Could not delete ${workspace.name}: ${(e as Error).message}`, severity: 'error' });
+      alertApi.post({
+        message: `Could not delete ${workspace.name}: ${(e as Error).message}`,
+        severity: 'error',
+      });
     } finally {
       setBusy(undefined);
     }
   };
 
-  const buttons: Array<{ label: string; action: WorkspaceAction | 'delete'; allowed: boolean; loading: boolean; blocked?: string }> = [
-    { label: 'Start', action: 'start', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase === 'Running' ? 'The desktop is already running' : undefined },
-    { label: 'Stop', action: 'stop', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase === 'Stopped' ? 'The desktop is already stopped' : undefined },
-    { label: 'Restart', action: 'restart', allowed: lifecycle.allowed, loading: lifecycle.loading, blocked: phase !== 'Running' ? 'Only a running desktop can restart' : undefined },
-    { label: 'Delete', action: 'delete', allowed: remove.allowed, loading: remove.loading },
+  const buttons: Array<{
+    label: string;
+    action: WorkspaceAction | 'delete';
+    allowed: boolean;
+    loading: boolean;
+    blocked?: string;
+  }> = [
+    {
+      label: 'Start',
+      action: 'start',
+      allowed: lifecycle.allowed,
+      loading: lifecycle.loading,
+      blocked:
+        phase === 'Running' ? 'The desktop is already running' : undefined,
+    },
+    {
+      label: 'Stop',
+      action: 'stop',
+      allowed: lifecycle.allowed,
+      loading: lifecycle.loading,
+      blocked:
+        phase === 'Stopped' ? 'The desktop is already stopped' : undefined,
+    },
+    {
+      label: 'Restart',
+      action: 'restart',
+      allowed: lifecycle.allowed,
+      loading: lifecycle.loading,
+      blocked:
+        phase !== 'Running' ? 'Only a running desktop can restart' : undefined,
+    },
+    {
+      label: 'Delete',
+      action: 'delete',
+      allowed: remove.allowed,
+      loading: remove.loading,
+    },
   ];
 
   return (
@@ -88,7 +147,9 @@ export function WorkspaceActions(props: {
                 variant={b.action === 'delete' ? 'outlined' : 'contained'}
                 color={b.action === 'delete' ? 'secondary' : 'primary'}
                 disabled={!!reason}
-                onClick={() => (b.action === 'delete' ? setConfirming(true) : run(b.action))}
+                onClick={() =>
+                  b.action === 'delete' ? setConfirming(true) : run(b.action)
+                }
                 style={{ marginRight: 8 }}
               >
                 {busy === b.action ? `${b.label}…` : b.label}
@@ -101,7 +162,8 @@ export function WorkspaceActions(props: {
         <DialogTitle>Delete {workspace.name}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            The desktop and its disk are removed for good. Files on it cannot be recovered.
+            The desktop and its disk are removed for good. Files on it cannot be
+            recovered.
           </DialogContentText>
         </DialogContent>
         <DialogActions>

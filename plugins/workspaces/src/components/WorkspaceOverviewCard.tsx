@@ -1,6 +1,14 @@
-import { InfoCard, Progress, ResponseErrorPanel, StructuredMetadataTable } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { useWorkspace, WorkspaceStatusBadge } from '@desktop-mania/plugin-workspaces-react';
+import {
+  useWorkspace,
+  WorkspaceStatusBadge,
+} from '@desktop-mania/plugin-workspaces-react';
 import { WorkspaceActions } from './WorkspaceActions';
 
 function when(iso?: string) {
@@ -10,16 +18,31 @@ function when(iso?: string) {
 /** What a desktop is and how it is doing, with its lifecycle buttons. */
 export function WorkspaceOverviewCard() {
   const { entity } = useEntity();
-  const { workspace, error, loading, reload, setWorkspace } = useWorkspace(entity.metadata.name);
+  const { workspace, error, loading, reload, setWorkspace } = useWorkspace(
+    entity.metadata.name,
+  );
 
-  if (loading) return <InfoCard title="Desktop"><Progress /></InfoCard>;
-  if (error && !workspace) return <ResponseErrorPanel error={error} title="Could not load the desktop" />;
+  if (loading)
+    return (
+      <InfoCard title="Desktop">
+        <Progress />
+      </InfoCard>
+    );
+  if (error && !workspace)
+    return (
+      <ResponseErrorPanel error={error} title="Could not load the desktop" />
+    );
   if (!workspace) return null;
   return (
-    <InfoCard title="Desktop" subheader={<WorkspaceStatusBadge status={workspace.status} />}>
+    <InfoCard
+      title="Desktop"
+      subheader={<WorkspaceStatusBadge status={workspace.status} />}
+    >
       <StructuredMetadataTable
         metadata={{
-          Status: workspace.status.message ? `${workspace.status.phase} — ${workspace.status.message}` : workspace.status.phase,
+          Status: workspace.status.message
+            ? `${workspace.status.phase} — ${workspace.status.message}`
+            : workspace.status.phase,
           'Operating system': workspace.os === 'windows' ? 'Windows' : 'Linux',
           Image: workspace.image,
           Size: workspace.size,
@@ -33,7 +56,10 @@ export function WorkspaceOverviewCard() {
         }}
       />
       <div style={{ marginTop: 16 }}>
-        <WorkspaceActions workspace={workspace} onChanged={w => (w ? setWorkspace(w) : reload())} />
+        <WorkspaceActions
+          workspace={workspace}
+          onChanged={w => (w ? setWorkspace(w) : reload())}
+        />
       </div>
     </InfoCard>
   );

@@ -17,7 +17,11 @@ jest.mock('@novnc/novnc', () => ({
     pasted: string[] = [];
     ctrlAltDel = 0;
     disconnected = false;
-    constructor(readonly target: HTMLElement, readonly channel: any, readonly options: any) {
+    constructor(
+      readonly target: HTMLElement,
+      readonly channel: any,
+      readonly options: any,
+    ) {
       super();
       rfbInstances.push(this);
     }
@@ -54,11 +58,19 @@ class FakeWebSocket extends EventTarget {
 }
 
 const apis = [
-  [discoveryApiRef, { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' }],
-  [identityApiRef, { getCredentials: async () => ({ token: 'header.payload.signature' }) }],
+  [
+    discoveryApiRef,
+    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
+  ],
+  [
+    identityApiRef,
+    { getCredentials: async () => ({ token: 'header.payload.signature' }) },
+  ],
 ] as const;
 
-async function renderConsole(props: Partial<Parameters<typeof DesktopConsole>[0]> = {}) {
+async function renderConsole(
+  props: Partial<Parameters<typeof DesktopConsole>[0]> = {},
+) {
   await renderInTestApp(
     <TestApiProvider apis={apis as any}>
       <DesktopConsole name="alice-dev" {...props} />
@@ -89,18 +101,26 @@ describe('DesktopConsole', () => {
   it('connects with the token as a subprotocol, never in the URL', async () => {
     const rfb = await renderConsole();
     const socket = FakeWebSocket.instances[0];
-    expect(socket.url).toBe('ws://localhost:7007/api/workspaces/workspaces/alice-dev/console');
+    expect(socket.url).toBe(
+      'ws://localhost:7007/api/workspaces/workspaces/alice-dev/console',
+    );
     expect(socket.url).not.toContain('header.payload');
     expect(socket.protocols[0]).toBe('binary');
-    expect(decodeConsoleTokenProtocol(socket.protocols[1])).toBe('header.payload.signature');
+    expect(decodeConsoleTokenProtocol(socket.protocols[1])).toBe(
+      'header.payload.signature',
+    );
     expect(socket.binaryType).toBe('arraybuffer');
     expect(rfb.channel).toBe(socket);
     expect(rfb.scaleViewport).toBe(true);
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Connecting');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      'Connecting',
+    );
     act(() => {
       rfb.dispatchEvent(new Event('connect'));
     });
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Connected');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      'Connected',
+    );
   });
 
   it('sends Ctrl+Alt+Del, pastes and types text as keystrokes', async () => {
@@ -110,11 +130,15 @@ describe('DesktopConsole', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Send Ctrl+Alt+Del' }));
     expect(rfb.ctrlAltDel).toBe(1);
-    fireEvent.change(screen.getByTestId('desktop-clipboard-local'), { target: { value: 'ls -A\n' } });
+    fireEvent.change(screen.getByTestId('desktop-clipboard-local'), {
+      target: { value: 'ls -A\n' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Paste to desktop' }));
     expect(rfb.pasted).toEqual(['ls -A\n']);
     fireEvent.click(screen.getByRole('button', { name: 'Type into desktop' }));
-    expect(rfb.sent.map(([k]: [number]) => k)).toEqual([0x6c, 0x73, 0x20, 0x2d, 0x41, 0xff0d]);
+    expect(rfb.sent.map(([k]: [number]) => k)).toEqual([
+      0x6c, 0x73, 0x20, 0x2d, 0x41, 0xff0d,
+    ]);
   });
 
   it('shows what the desktop copied', async () => {
@@ -125,13 +149,17 @@ describe('DesktopConsole', () => {
       e.detail = { text: 'copied on the desktop' };
       rfb.dispatchEvent(e);
     });
-    expect(screen.getByTestId('desktop-clipboard-remote')).toHaveValue('copied on the desktop');
+    expect(screen.getByTestId('desktop-clipboard-remote')).toHaveValue(
+      'copied on the desktop',
+    );
   });
 
   it('offers to take over a seat someone else holds', async () => {
     const rfb = await renderConsole();
     drop(rfb, 4409, 'Someone else is connected to this desktop');
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('In use: Someone else is connected');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      'In use: Someone else is connected',
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Take over' }));
     await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
     expect(FakeWebSocket.instances[1].url).toMatch(/\/console\?takeover=true$/);
@@ -142,13 +170,17 @@ describe('DesktopConsole', () => {
     try {
       const rfb = await renderConsole();
       drop(rfb, 1006);
-      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('reconnecting in 1 s');
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'reconnecting in 1 s',
+      );
       await act(async () => {
         jest.advanceTimersByTime(1000);
       });
       await waitFor(() => expect(rfbInstances).toHaveLength(2));
       drop(rfbInstances[1], 1006);
-      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('reconnecting in 2 s');
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'reconnecting in 2 s',
+      );
     } finally {
       jest.useRealTimers();
     }
@@ -157,7 +189,9 @@ describe('DesktopConsole', () => {
   it('does not retry a refusal a retry cannot fix', async () => {
     const rfb = await renderConsole();
     drop(rfb, 4412, 'The desktop is not running');
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent('Disconnected: The desktop is not running');
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      'Disconnected: The desktop is not running',
+    );
     expect(screen.queryByText(/reconnecting/)).not.toBeInTheDocument();
   });
 });

@@ -73,7 +73,10 @@ const FINAL_CODES: number[] = [
 const COMBOS: Array<{ label: string; keys: number[] }> = [
   { label: 'Alt+Tab', keys: [KEYSYM.Alt_L, KEYSYM.Tab] },
   { label: 'Ctrl+Alt+F1', keys: [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.F1] },
-  { label: 'Ctrl+Alt+F7', keys: [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.F1 + 6] },
+  {
+    label: 'Ctrl+Alt+F7',
+    keys: [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.F1 + 6],
+  },
   { label: 'Windows key', keys: [KEYSYM.Super_L] },
   { label: 'Escape', keys: [KEYSYM.Escape] },
 ];
@@ -85,7 +88,9 @@ function describeState(state: ConsoleState): string {
     case 'connecting':
       return 'Connecting…';
     case 'connected':
-      return state.desktopName ? `Connected to ${state.desktopName}` : 'Connected';
+      return state.desktopName
+        ? `Connected to ${state.desktopName}`
+        : 'Connected';
     case 'disconnected':
       return `Disconnected: ${state.reason}`;
     case 'reconnecting':
@@ -144,7 +149,12 @@ export function DesktopConsole(props: {
         identityApi.getCredentials(),
       ]);
       if (!screen.current) return;
-      const url = `${baseUrl.replace(/^http/, 'ws')}/workspaces/${encodeURIComponent(name)}/console${takeover ? '?takeover=true' : ''}`;
+      const url = `${baseUrl.replace(
+        /^http/,
+        'ws',
+      )}/workspaces/${encodeURIComponent(name)}/console${
+        takeover ? '?takeover=true' : ''
+      }`;
       const socket = new WebSocket(url, [
         CONSOLE_PROTOCOL,
         ...(token ? [encodeConsoleTokenProtocol(token)] : []),
@@ -168,14 +178,22 @@ export function DesktopConsole(props: {
         client.focus();
       });
       client.addEventListener('desktopname', (e: any) =>
-        setState(s => (s.kind === 'connected' ? { ...s, desktopName: e.detail.name } : s)),
+        setState(s =>
+          s.kind === 'connected' ? { ...s, desktopName: e.detail.name } : s,
+        ),
       );
-      client.addEventListener('clipboard', (e: any) => setRemoteClipboard(e.detail.text));
+      client.addEventListener('clipboard', (e: any) =>
+        setRemoteClipboard(e.detail.text),
+      );
       client.addEventListener('disconnect', () => {
         if (rfb.current !== client) return;
         rfb.current = undefined;
         const code = closed?.code ?? 1006;
-        const reason = closed?.reason || (code === 1006 ? 'the connection dropped' : `closed with code ${code}`);
+        const reason =
+          closed?.reason ||
+          (code === 1006
+            ? 'the connection dropped'
+            : `closed with code ${code}`);
         if (userClosed.current) {
           setState({ kind: 'disconnected', reason: 'you disconnected' });
         } else if (code === CONSOLE_CLOSE_CODES.inUse) {
@@ -183,7 +201,10 @@ export function DesktopConsole(props: {
         } else if (FINAL_CODES.includes(code) || code === 1000) {
           setState({ kind: 'disconnected', reason });
         } else {
-          const delay = Math.min(maxReconnectDelayMs, 1000 * 2 ** attempts.current);
+          const delay = Math.min(
+            maxReconnectDelayMs,
+            1000 * 2 ** attempts.current,
+          );
           attempts.current += 1;
           let left = Math.ceil(delay / 1000);
           setState({ kind: 'reconnecting', inSeconds: left, reason });
@@ -209,7 +230,10 @@ export function DesktopConsole(props: {
   };
 
   useEffect(() => {
-    if (autoConnect) connect().catch(e => setState({ kind: 'disconnected', reason: String(e) }));
+    if (autoConnect)
+      connect().catch(e =>
+        setState({ kind: 'disconnected', reason: String(e) }),
+      );
     return () => {
       stopRetry();
       userClosed.current = true;
@@ -238,23 +262,46 @@ export function DesktopConsole(props: {
     <Box>
       <div className={classes.toolbar}>
         <ButtonGroup size="small" variant="outlined">
-          <Button onClick={() => connect()} disabled={state.kind === 'connecting' || connected}>
+          <Button
+            onClick={() => connect()}
+            disabled={state.kind === 'connecting' || connected}
+          >
             Connect
           </Button>
-          <Button onClick={disconnect} disabled={!connected && state.kind !== 'reconnecting'}>
+          <Button
+            onClick={disconnect}
+            disabled={!connected && state.kind !== 'reconnecting'}
+          >
             Disconnect
           </Button>
-          <Button onClick={() => screen.current?.requestFullscreen?.()} disabled={!connected}>
+          <Button
+            onClick={() => screen.current?.requestFullscreen?.()}
+            disabled={!connected}
+          >
             Fullscreen
           </Button>
         </ButtonGroup>
-        <ButtonGroup size="small" variant="outlined" disabled={!connected || viewOnly}>
-          <Button onClick={() => rfb.current?.sendCtrlAltDel()}>Send Ctrl+Alt+Del</Button>
-          <Button aria-haspopup="true" onClick={e => setComboAnchor(e.currentTarget)}>
+        <ButtonGroup
+          size="small"
+          variant="outlined"
+          disabled={!connected || viewOnly}
+        >
+          <Button onClick={() => rfb.current?.sendCtrlAltDel()}>
+            Send Ctrl+Alt+Del
+          </Button>
+          <Button
+            aria-haspopup="true"
+            onClick={e => setComboAnchor(e.currentTarget)}
+          >
             Keys
           </Button>
         </ButtonGroup>
-        <Menu anchorEl={comboAnchor} open={!!comboAnchor} onClose={() => setComboAnchor(null)} keepMounted>
+        <Menu
+          anchorEl={comboAnchor}
+          open={!!comboAnchor}
+          onClose={() => setComboAnchor(null)}
+          keepMounted
+        >
           {COMBOS.map(c => (
             <MenuItem key={c.label} onClick={() => sendCombo(c.keys)}>
               {c.label}
@@ -262,19 +309,40 @@ export function DesktopConsole(props: {
           ))}
         </Menu>
         <FormControlLabel
-          control={<Switch size="small" checked={scale} onChange={e => setScale(e.target.checked)} />}
+          control={
+            <Switch
+              size="small"
+              checked={scale}
+              onChange={e => setScale(e.target.checked)}
+            />
+          }
           label={scale ? 'Scale to window' : 'Resize desktop'}
         />
         <FormControlLabel
-          control={<Switch size="small" checked={viewOnly} onChange={e => setViewOnly(e.target.checked)} />}
+          control={
+            <Switch
+              size="small"
+              checked={viewOnly}
+              onChange={e => setViewOnly(e.target.checked)}
+            />
+          }
           label="View only"
         />
         {state.kind === 'inUse' && (
-          <Button size="small" color="secondary" variant="contained" onClick={() => connect(true)}>
+          <Button
+            size="small"
+            color="secondary"
+            variant="contained"
+            onClick={() => connect(true)}
+          >
             Take over
           </Button>
         )}
-        <Typography variant="body2" data-testid="desktop-console-status" role="status">
+        <Typography
+          variant="body2"
+          data-testid="desktop-console-status"
+          role="status"
+        >
           {describeState(state)}
         </Typography>
       </div>
@@ -294,7 +362,11 @@ export function DesktopConsole(props: {
             InputProps={{ readOnly: true }}
             inputProps={{ 'data-testid': 'desktop-clipboard-remote' }}
           />
-          <Button size="small" onClick={() => navigator.clipboard?.writeText(remoteClipboard)} disabled={!remoteClipboard}>
+          <Button
+            size="small"
+            onClick={() => navigator.clipboard?.writeText(remoteClipboard)}
+            disabled={!remoteClipboard}
+          >
             Copy
           </Button>
         </div>
@@ -308,10 +380,18 @@ export function DesktopConsole(props: {
             fullWidth
             inputProps={{ 'data-testid': 'desktop-clipboard-local' }}
           />
-          <Button size="small" disabled={!connected || !localText} onClick={() => rfb.current?.clipboardPasteFrom(localText)}>
+          <Button
+            size="small"
+            disabled={!connected || !localText}
+            onClick={() => rfb.current?.clipboardPasteFrom(localText)}
+          >
             Paste to desktop
           </Button>
-          <Button size="small" disabled={!connected || !localText || viewOnly} onClick={typeText}>
+          <Button
+            size="small"
+            disabled={!connected || !localText || viewOnly}
+            onClick={typeText}
+          >
             Type into desktop
           </Button>
         </div>

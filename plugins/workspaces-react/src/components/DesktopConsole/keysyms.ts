@@ -19,6 +19,7 @@ export function keysymFor(char: string): number {
   if (char === '\n' || char === '\r') return KEYSYM.Return;
   if (char === '\t') return KEYSYM.Tab;
   const code = char.codePointAt(0)!;
-  if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) return code;
+  if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff))
+    return code;
   return 0x01000000 + code;
 }

@@ -110,15 +110,19 @@ export class RfbClient {
   async handshake() {
     const version = await this.reader.read(12);
     if (!version.toString().startsWith('RFB 003.00')) {
-      throw new Error(`not an RFB server: ${JSON.stringify(version.toString())}`);
+      throw new Error(
+        `not an RFB server: ${JSON.stringify(version.toString())}`,
+      );
     }
     this.transport.send(Buffer.from('RFB 003.008\n'));
     const count = (await this.reader.read(1))[0];
     const types = await this.reader.read(count);
-    if (!types.includes(1)) throw new Error(`server offers no security type None: ${[...types]}`);
+    if (!types.includes(1))
+      throw new Error(`server offers no security type None: ${[...types]}`);
     this.transport.send(Buffer.from([1]));
     const result = await this.reader.read(4);
-    if (result.readUInt32BE(0) !== 0) throw new Error('security handshake failed');
+    if (result.readUInt32BE(0) !== 0)
+      throw new Error('security handshake failed');
     this.transport.send(Buffer.from([1])); // shared
     const init = await this.reader.read(24);
     this.width = init.readUInt16BE(0);
@@ -189,7 +193,10 @@ export class RfbClient {
  * region in raw encoding, incremental or not.
  * It stands in for a desktop at rates a real X server cannot produce.
  */
-export function startSyntheticRfbServer(options: { width: number; height: number }) {
+export function startSyntheticRfbServer(options: {
+  width: number;
+  height: number;
+}) {
   const frame = Buffer.alloc(options.width * options.height * 4, 0x5a);
   const server = net.createServer(socket => {
     socket.setNoDelay(true);
@@ -254,5 +261,7 @@ export function startSyntheticRfbServer(options: { width: number; height: number
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
