@@ -15,9 +15,38 @@ export CI=true
 step() { log "$1"; SECONDS=0; }
 done_step() { log "$1 took ${SECONDS}s"; }
 
+# Each check names the command that fixes what it finds.
+fail_with() {
+  log "$1"
+  exit 1
+}
+
+step "formatting"
+prettier --check . >/dev/null 2>&1 || {
+  prettier --list-different . || true
+  fail_with "the files above are not formatted: run 'npx prettier --write .'"
+}
+done_step "formatting"
+
+step "package metadata"
+backstage-cli repo fix --publish --check ||
+  fail_with "package metadata is out of date: run 'npx backstage-cli repo fix --publish'"
+done_step "package metadata"
+
 step "type-check"
-tsc --noEmit -p tsconfig.json
+# Emits declarations to dist-types, which the API reports read.
+tsc -p tsconfig.json
 done_step "type-check"
+
+step "API and dependency reports"
+backstage-repo-tools api-reports --ci "${API_REPORT_OPTIONS[@]}" plugins/* ||
+  fail_with "an API report is out of date: run 'bash scripts/update-reports.sh' and commit the report*.api.md it changes"
+backstage-repo-tools knip-reports --ci "${KNIP_REPORT_PACKAGES[@]}" ||
+  fail_with "a dependency report is out of date: run 'bash scripts/update-reports.sh' and commit the knip-report.md it changes"
+if grep -l '| error' plugins/*/knip-report.md packages/*/knip-report.md; then
+  fail_with "the packages above list dependencies their code does not use: remove them from package.json (see their knip-report.md)"
+fi
+done_step "API and dependency reports"
 
 step "lint"
 backstage-cli repo lint

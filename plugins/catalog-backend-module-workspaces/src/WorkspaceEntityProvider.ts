@@ -26,7 +26,11 @@ export interface WorkspaceChange {
   workspace: Workspace;
 }
 
-/** The outcome of one full sync. */
+/**
+ * The outcome of one full sync.
+ *
+ * @public
+ */
 export interface WorkspaceSyncResult {
   /** Entities the catalog now holds for this provider. */
   count: number;

@@ -7,3 +7,4 @@
 export { catalogModuleWorkspaces as default } from './module';
 export { WorkspaceEntitiesProcessor } from './WorkspaceEntitiesProcessor';
 export { WorkspaceEntityProvider } from './WorkspaceEntityProvider';
+export type { WorkspaceSyncResult } from './WorkspaceEntityProvider';

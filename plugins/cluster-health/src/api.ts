@@ -33,7 +33,11 @@ export const clusterHealthApiRef = createApiRef<ClusterHealthApi>().with({
   pluginId: 'cluster-health',
 });
 
-/** Calls the backend with the signed-in person's credentials; errors become ResponseErrors with the status. */
+/**
+ * Calls the backend with the signed-in person's credentials; errors become ResponseErrors with the status.
+ *
+ * @public
+ */
 export class ClusterHealthClient implements ClusterHealthApi {
   constructor(
     private readonly options: {

@@ -1,9 +1,17 @@
 import type { Entity } from '@backstage/catalog-model';
 
-/** The annotation that names a Resource entity's cluster in clusterHealth.clusters. */
+/**
+ * The annotation that names a Resource entity's cluster in clusterHealth.clusters.
+ *
+ * @public
+ */
 export const CLUSTER_HEALTH_ANNOTATION = 'desktopmania.io/cluster-health';
 
-/** Resource entities annotated with a cluster get the cluster health card. */
+/**
+ * Resource entities annotated with a cluster get the cluster health card.
+ *
+ * @public
+ */
 export function hasClusterHealth(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&

@@ -145,6 +145,8 @@ export function firstBootSecretName(
 /**
  * The Secret with the owner's account for first boot: cloud-init user data
  * for Linux, an answer file for Windows. The password lives only here.
+ *
+ * @alpha
  */
 export function buildFirstBootSecret(
   spec: WorkspaceCreateSpec,

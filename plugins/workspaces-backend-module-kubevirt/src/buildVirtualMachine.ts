@@ -3,7 +3,11 @@ import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node'
 import { checkUsername, firstBootSecretName } from './buildFirstBootSecret';
 import { ANNOTATION_OWNER, workspaceLabels } from './labels';
 
-/** Where on the cluster a desktop goes. */
+/**
+ * Where on the cluster a desktop goes.
+ *
+ * @alpha
+ */
 export interface VirtualMachineTarget {
   namespace: string;
   storageClassName: string;
@@ -13,6 +17,8 @@ export interface VirtualMachineTarget {
  * The `kubevirt.io/v1` VirtualMachine of one desktop: sized by a cluster
  * instancetype, tuned by a cluster preference, booting a root disk cloned
  * from a curated DataSource, with the owner's account made at first boot.
+ *
+ * @alpha
  */
 export function buildVirtualMachine(
   spec: WorkspaceCreateSpec,

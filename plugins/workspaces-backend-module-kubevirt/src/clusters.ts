@@ -7,7 +7,11 @@ import {
   WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
 
-/** One KubeVirt cluster desktops may run on, with its credentials. */
+/**
+ * One KubeVirt cluster desktops may run on, with its credentials.
+ *
+ * @public
+ */
 export interface KubeVirtCluster {
   name: string;
   /** The API server, without a trailing slash; may carry a path (e.g. behind Rancher). */
@@ -189,6 +193,8 @@ function readCluster(
  * Clusters from `workspaces.kubevirt.clusters`, or else the `config`
  * clusters the Kubernetes plugin uses, so adopters configure them once.
  * Throws naming the key of the first mistake.
+ *
+ * @public
  */
 export function readKubeVirtClusters(
   config: Config,

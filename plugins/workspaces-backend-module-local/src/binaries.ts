@@ -1,6 +1,10 @@
 import fs from 'fs';
 
-/** The programs a local desktop is made of. */
+/**
+ * The programs a local desktop is made of.
+ *
+ * @public
+ */
 export interface LocalBinaries {
   xvnc: string;
   bwrap: string;

@@ -11,3 +11,4 @@ export {
   workspaceResourceRef,
   type WorkspaceQuery,
 } from './permissions/rules';
+export type { WorkspaceRecord } from './database/WorkspaceStore';

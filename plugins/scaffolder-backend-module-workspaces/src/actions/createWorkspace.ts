@@ -12,6 +12,8 @@ import { examples } from './createWorkspace.examples';
 /**
  * `workspace:create` orders a desktop on behalf of the person running the
  * template. In a dry run the backend validates the order and creates nothing.
+ *
+ * @public
  */
 export function createWorkspaceAction(options: {
   auth: AuthService;

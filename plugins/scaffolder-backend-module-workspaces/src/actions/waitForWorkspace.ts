@@ -34,6 +34,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * `workspace:wait` waits until a desktop runs, or fails with its reason,
  * writing each phase change to the task log.
+ *
+ * @public
  */
 export function waitForWorkspaceAction(options: {
   auth: AuthService;

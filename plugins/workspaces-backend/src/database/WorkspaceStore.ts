@@ -9,7 +9,11 @@ import type {
   WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
 
-/** A desktop as the backend records it; live status comes from the provider. */
+/**
+ * A desktop as the backend records it; live status comes from the provider.
+ *
+ * @public
+ */
 export interface WorkspaceRecord {
   name: string;
   cluster: string;

@@ -7,7 +7,11 @@ import { RESOURCE_TYPE_WORKSPACE } from '@desktop-mania/plugin-workspaces-common
 import { z } from 'zod';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
 
-/** Conditions on workspaces translate to a filter on the owner column. */
+/**
+ * Conditions on workspaces translate to a filter on the owner column.
+ *
+ * @public
+ */
 export type WorkspaceQuery = { owners: string[] };
 
 /** @public */
@@ -40,11 +44,20 @@ export const isWorkspaceOwner = createPermissionRule({
 /** @public */
 export const workspacePermissionRules = { isWorkspaceOwner };
 
-/** @public */
-export const {
-  conditions: workspaceConditions,
-  createConditionalDecision: createWorkspaceConditionalDecision,
-} = createConditionExports({
+const conditionExports = createConditionExports({
   resourceRef: workspaceResourceRef,
   rules: workspacePermissionRules,
 });
+
+/**
+ * Conditions a permission policy returns for workspace permissions.
+ * @public
+ */
+export const workspaceConditions = conditionExports.conditions;
+
+/**
+ * Builds a conditional decision on workspaces for a permission policy.
+ * @public
+ */
+export const createWorkspaceConditionalDecision =
+  conditionExports.createConditionalDecision;

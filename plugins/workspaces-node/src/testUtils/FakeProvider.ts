@@ -6,11 +6,13 @@ import type {
   WorkspaceCreateSpec,
   WorkspaceProvider,
   WorkspaceRef,
-} from '../WorkspaceProvider';
+} from '@desktop-mania/plugin-workspaces-node';
 
 /**
  * An in-memory provider for tests of the lifecycle rules: it records every
  * call so a test can assert that a refused request never reached a cluster.
+ *
+ * @public
  */
 export class FakeProvider implements WorkspaceProvider {
   readonly id = 'fake';

@@ -1,8 +1,12 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { workspaceProvidersExtensionPoint } from '../extensions';
-import type { WorkspaceProvider } from '../WorkspaceProvider';
+import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
+import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
 
-/** A backend module that registers the given providers, for tests and benchmarks. */
+/**
+ * A backend module that registers the given providers, for tests and benchmarks.
+ *
+ * @public
+ */
 export function providerModule(
   moduleId: string,
   ...providers: WorkspaceProvider[]

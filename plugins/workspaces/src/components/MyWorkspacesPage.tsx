@@ -22,7 +22,11 @@ import { WorkspaceActions } from './WorkspaceActions';
 
 const CHANGING = ['Provisioning', 'Starting', 'Stopping', 'Terminating'];
 
-/** The signed-in person's desktops and their groups'. */
+/**
+ * The signed-in person's desktops and their groups'.
+ *
+ * @public
+ */
 export function MyWorkspacesPage() {
   const api = useApi(workspacesApiRef);
   const identityApi = useApi(identityApiRef);

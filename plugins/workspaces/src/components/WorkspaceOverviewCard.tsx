@@ -15,7 +15,11 @@ function when(iso?: string) {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
-/** What a desktop is and how it is doing, with its lifecycle buttons. */
+/**
+ * What a desktop is and how it is doing, with its lifecycle buttons.
+ *
+ * @public
+ */
 export function WorkspaceOverviewCard() {
   const { entity } = useEntity();
   const { workspace, error, loading, reload, setWorkspace } = useWorkspace(

@@ -14,6 +14,8 @@ export const KEYSYM = {
 /**
  * The keysym that types a character. Latin-1 characters are their own
  * keysyms; other Unicode characters use the 0x01000000 range.
+ *
+ * @public
  */
 export function keysymFor(char: string): number {
   if (char === '\n' || char === '\r') return KEYSYM.Return;
