@@ -10,6 +10,7 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
+import { WORKSPACES_EVENT_TOPIC } from '@desktop-mania/plugin-workspaces-node';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { WorkspaceEntityProvider } from './WorkspaceEntityProvider';
@@ -261,18 +262,18 @@ describe('WorkspaceEntityProvider', () => {
     const { provider, connection, mutations, events, logger } = setup();
     await provider.connect(connection);
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'created', workspace: workspace('new') },
     });
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: {
         type: 'changed',
         workspace: workspace('new', 'rke2-prod', { diskGi: 80 }),
       },
     });
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'deleted', workspace: workspace('old') },
     });
     await events.publish({
@@ -280,11 +281,11 @@ describe('WorkspaceEntityProvider', () => {
       eventPayload: { type: 'created', workspace: workspace('ignored') },
     });
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'created', workspace: { name: 'half' } },
     });
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'exploded', workspace: workspace('x') },
     });
     expect(mutations).toEqual([
@@ -335,7 +336,7 @@ describe('WorkspaceEntityProvider', () => {
     await provider.connect(connection);
     await provider.refresh();
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'deleted', workspace: workspace('b') },
     });
     answer([unreachable(workspace('a'))]);
@@ -360,11 +361,11 @@ describe('WorkspaceEntityProvider', () => {
     const sync = provider.refresh();
     await delay(20);
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'created', workspace: workspace('late') },
     });
     await events.publish({
-      topic: 'workspaces',
+      topic: WORKSPACES_EVENT_TOPIC,
       eventPayload: { type: 'deleted', workspace: workspace('gone') },
     });
     release();

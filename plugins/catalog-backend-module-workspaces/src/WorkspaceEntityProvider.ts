@@ -15,16 +15,12 @@ import {
   Workspace,
   WorkspacesClient,
 } from '@desktop-mania/plugin-workspaces-common';
+import {
+  isWorkspaceChangeEvent,
+  WORKSPACES_EVENT_TOPIC,
+  type WorkspaceChangeEvent,
+} from '@desktop-mania/plugin-workspaces-node';
 import { locationOf, workspaceToEntity } from './workspaceToEntity';
-
-/** The topic the workspaces backend announces changes on. */
-export const WORKSPACES_TOPIC = 'workspaces';
-
-/** A change the workspaces backend announces. */
-export interface WorkspaceChange {
-  type: 'created' | 'changed' | 'deleted';
-  workspace: Workspace;
-}
 
 /**
  * The outcome of one full sync.
@@ -55,7 +51,7 @@ export class WorkspaceEntityProvider implements EntityProvider {
   /** The desktops the catalog holds, by cluster then name. */
   private known = new Map<string, Map<string, Workspace>>();
   /** Changes announced while a listing is in flight, replayed on top of it. */
-  private pending?: WorkspaceChange[];
+  private pending?: WorkspaceChangeEvent[];
   /**
    * Every mutation goes through this chain, so a full sync built from an
    * older listing never lands after a delta that is newer than it.
@@ -82,7 +78,7 @@ export class WorkspaceEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.options.events?.subscribe({
       id: 'catalog-workspaces-provider',
-      topics: [WORKSPACES_TOPIC],
+      topics: [WORKSPACES_EVENT_TOPIC],
       onEvent: event => this.onEvent(event),
     });
     await this.options.taskRunner?.run({
@@ -164,25 +160,18 @@ export class WorkspaceEntityProvider implements EntityProvider {
   }
 
   private async onEvent({ eventPayload }: EventParams) {
-    const change = eventPayload as Partial<WorkspaceChange> | undefined;
-    const workspace = change?.workspace;
-    if (
-      !change ||
-      !['created', 'changed', 'deleted'].includes(change.type as string) ||
-      typeof workspace?.name !== 'string' ||
-      typeof workspace.cluster !== 'string'
-    ) {
+    if (!isWorkspaceChangeEvent(eventPayload)) {
       this.options.logger.warn(
-        `Ignored a malformed event on topic '${WORKSPACES_TOPIC}': ${JSON.stringify(
+        `Ignored a malformed event on topic '${WORKSPACES_EVENT_TOPIC}': ${JSON.stringify(
           eventPayload,
         )?.slice(0, 200)}`,
       );
       return;
     }
-    await this.applyChange(change as WorkspaceChange);
+    await this.applyChange(eventPayload);
   }
 
-  private async applyChange(change: WorkspaceChange) {
+  private async applyChange(change: WorkspaceChangeEvent) {
     const connection = this.connection;
     if (!connection) return;
     this.pending?.push(change);
@@ -220,7 +209,7 @@ export class WorkspaceEntityProvider implements EntityProvider {
 
 function apply(
   known: Map<string, Map<string, Workspace>>,
-  { type, workspace }: WorkspaceChange,
+  { type, workspace }: WorkspaceChangeEvent,
 ) {
   if (type === 'deleted') {
     known.get(workspace.cluster)?.delete(workspace.name);

@@ -96,11 +96,10 @@ async function startPortal() {
 }
 
 /** Task log lines without the logger's colours and level prefix. */
+// eslint-disable-next-line no-control-regex
+const COLOUR = /\u001b\[\d+m/g;
 const messages = (lines: Array<{ body: { message: string } }>) =>
-  // eslint-disable-next-line no-control-regex
-  lines.map(l =>
-    l.body.message.replace(/\u001b\[\d+m/g, '').replace(/^info: /, ''),
-  );
+  lines.map(l => l.body.message.replace(COLOUR, '').replace(/^info: /, ''));
 
 async function poll<T>(
   what: string,

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { workspacesPlugin as default, WORKSPACES_EVENT_TOPIC } from './plugin';
+export { workspacesPlugin as default } from './plugin';
 export {
   workspaceConditions,
   createWorkspaceConditionalDecision,

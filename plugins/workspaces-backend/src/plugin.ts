@@ -9,6 +9,8 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import {
   workspaceProvidersExtensionPoint,
+  WORKSPACES_EVENT_TOPIC,
+  type WorkspaceChangeType,
   type WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
 import { WorkspaceStore } from './database/WorkspaceStore';
@@ -22,13 +24,7 @@ import { Housekeeping } from './service/Housekeeping';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { WorkspaceMetrics } from './service/WorkspaceMetrics';
 import { readWorkspacesConfig } from './service/WorkspacesConfig';
-import {
-  WorkspaceService,
-  type WorkspaceChange,
-} from './service/WorkspaceService';
-
-/** The event topic other plugins subscribe to for desktop changes. @public */
-export const WORKSPACES_EVENT_TOPIC = 'workspaces';
+import { WorkspaceService } from './service/WorkspaceService';
 
 /**
  * Owns the life of every desktop: REST API, permissions, records, console
@@ -83,7 +79,10 @@ export const workspacesPlugin = createBackendPlugin({
           getResources: names => Promise.all(names.map(n => store.get(n))),
         });
 
-        const publish = async (type: WorkspaceChange, workspace: Workspace) => {
+        const publish = async (
+          type: WorkspaceChangeType,
+          workspace: Workspace,
+        ) => {
           await events.publish({
             topic: WORKSPACES_EVENT_TOPIC,
             eventPayload: { type, workspace },
@@ -116,17 +115,9 @@ export const workspacesPlugin = createBackendPlugin({
 
         const housekeeping = new Housekeeping({
           service,
-          store,
-          providers: registry,
           config: settings,
           metrics,
           logger,
-          async onChanged(name) {
-            const [workspace] = (await service.listAll()).filter(
-              w => w.name === name,
-            );
-            if (workspace) await publish('changed', workspace);
-          },
         });
         await deps.scheduler.scheduleTask({
           id: 'workspaces-housekeeping',

@@ -10,3 +10,4 @@ export * from './validation';
 export * from './permissions';
 export * from './errors';
 export * from './WorkspacesClient';
+export * from './phases';

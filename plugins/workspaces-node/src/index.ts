@@ -5,3 +5,4 @@
  */
 export * from './WorkspaceProvider';
 export * from './extensions';
+export * from './events';

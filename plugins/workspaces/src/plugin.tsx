@@ -19,7 +19,12 @@ import {
   WorkspacesClient,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
-import { consoleRouteRef, rootRouteRef } from './routes';
+import {
+  consoleRouteRef,
+  createDesktopRouteRef,
+  DESKTOP_TAB_PATH,
+  rootRouteRef,
+} from './routes';
 
 const workspacesApi = ApiBlueprint.make({
   params: defineParams =>
@@ -66,7 +71,7 @@ const overviewCard = EntityCardBlueprint.make({
 const desktopContent = EntityContentBlueprint.make({
   name: 'desktop',
   params: {
-    path: 'desktop',
+    path: DESKTOP_TAB_PATH,
     title: 'Desktop',
     filter: isWorkspaceEntity,
     loader: () => import('./components/DesktopTab').then(m => <m.DesktopTab />),
@@ -110,6 +115,7 @@ export default createFrontendPlugin({
   title: 'My workspaces',
   icon: <DesktopWindowsIcon fontSize="inherit" />,
   routes: { root: rootRouteRef, console: consoleRouteRef },
+  externalRoutes: { createDesktop: createDesktopRouteRef },
   extensions: [
     workspacesApi,
     myWorkspacesPage,

@@ -1,4 +1,22 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import {
+  createExternalRouteRef,
+  createRouteRef,
+} from '@backstage/frontend-plugin-api';
 
 export const rootRouteRef = createRouteRef();
 export const consoleRouteRef = createRouteRef({ params: ['name'] });
+
+/**
+ * Where desktops are ordered. The scaffolder's create page by default, so
+ * an app with the scaffolder needs no binding.
+ */
+export const createDesktopRouteRef = createExternalRouteRef({
+  defaultTarget: 'scaffolder.root',
+});
+
+/**
+ * The Desktop tab's path under the entity page. A route ref cannot reach it
+ * from outside that page, whose path has parameters, so links from elsewhere
+ * append it to the entity's link.
+ */
+export const DESKTOP_TAB_PATH = 'desktop';

@@ -16,7 +16,10 @@ import {
   EventParams,
 } from '@backstage/plugin-events-node';
 import { workspaceCreatePermission } from '@desktop-mania/plugin-workspaces-common';
-import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+import {
+  WORKSPACES_EVENT_TOPIC,
+  type WorkspaceProvider,
+} from '@desktop-mania/plugin-workspaces-node';
 import { providerModule } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import type { Knex } from 'knex';
 import { workspacesPlugin } from '../plugin';
@@ -128,7 +131,7 @@ export async function startWorkspacesTestBackend(options: {
   const published: EventParams[] = [];
   await events.subscribe({
     id: 'test',
-    topics: ['workspaces'],
+    topics: [WORKSPACES_EVENT_TOPIC],
     onEvent: async e => {
       published.push(e);
     },

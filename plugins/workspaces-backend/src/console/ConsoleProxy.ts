@@ -117,10 +117,6 @@ export class ConsoleProxy {
     next();
   };
 
-  get activeSessions(): number {
-    return this.sessions.size;
-  }
-
   async shutdown() {
     for (const server of this.servers)
       server.off('upgrade', this.handleUpgrade);

@@ -100,10 +100,9 @@ function isUniqueViolation(error: unknown): boolean {
 export class WorkspaceStore {
   static async create(options: {
     database: DatabaseService;
-    skipMigrations?: boolean;
   }): Promise<WorkspaceStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
+    if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
     return new WorkspaceStore(client);
@@ -228,11 +227,5 @@ export class WorkspaceStore {
         close_code: end.closeCode,
         close_reason: end.closeReason.slice(0, 255),
       });
-  }
-
-  async consoleSessions(workspace: string) {
-    return this.db('console_sessions')
-      .where({ workspace })
-      .orderBy('id', 'asc');
   }
 }

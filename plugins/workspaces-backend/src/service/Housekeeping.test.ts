@@ -38,14 +38,9 @@ async function setup(lifecycle: object) {
   const metrics = new WorkspaceMetrics();
   const housekeeping = new Housekeeping({
     service,
-    store,
-    providers,
     config,
     metrics,
     logger: mockServices.logger.mock(),
-    onChanged: async name => {
-      changed.push(`changed:${name}`);
-    },
   });
   async function desktop(
     name: string,
@@ -150,6 +145,29 @@ describe('Housekeeping', () => {
     expect(await store.get('expired')).toBeUndefined();
     expect(await store.get('fresh')).toBeDefined();
     expect(changed).toEqual(['deleted:expired']);
+  });
+
+  it('stops an expired desktop that is still starting, and leaves a failed one alone', async () => {
+    const { provider, housekeeping, desktop, changed } = await setup({
+      expiryAction: 'stop',
+    });
+    const expired = { lastActivityAt: NOW, expiresAt: NOW, running: true };
+    await desktop('stuck', expired);
+    await desktop('broken', expired);
+    provider.machines.get('stuck')!.status = {
+      phase: 'Starting',
+      ready: false,
+      message: '0/2 nodes are available: insufficient memory',
+    };
+    provider.machines.get('broken')!.status = { phase: 'Failed', ready: false };
+    provider.calls.length = 0;
+
+    await housekeeping.run(NOW);
+
+    expect(provider.calls.filter(c => c.op === 'stop')).toEqual([
+      { op: 'stop', name: 'stuck' },
+    ]);
+    expect(changed).toEqual(['changed:stuck']);
   });
 
   it('records a failure and carries on with the next desktop', async () => {

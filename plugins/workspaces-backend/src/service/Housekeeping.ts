@@ -1,6 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { WorkspaceStore } from '../database/WorkspaceStore';
-import type { ProviderRegistry } from './ProviderRegistry';
+import { workspaceHoldsCompute } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceMetrics } from './WorkspaceMetrics';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 import type { WorkspaceService } from './WorkspaceService';
@@ -15,74 +14,48 @@ export class Housekeeping {
   constructor(
     private readonly options: {
       service: WorkspaceService;
-      store: WorkspaceStore;
-      providers: ProviderRegistry;
       config: WorkspacesConfig;
       metrics: WorkspaceMetrics;
       logger: LoggerService;
-      onChanged(name: string): Promise<void>;
     },
   ) {}
 
   async run(now = new Date()) {
-    const { service, store, providers, config, metrics, logger } = this.options;
-    const workspaces = await service.listAll();
-    metrics.setWorkspaces(workspaces);
-    for (const workspace of workspaces) {
-      const record = await store.get(workspace.name);
-      if (!record || record.state !== 'active') continue;
-      const ref = { name: record.name, cluster: record.cluster };
-      const running = ['Running', 'Starting'].includes(workspace.status.phase);
+    const { service, config, metrics, logger } = this.options;
+    metrics.setWorkspaces(await service.listAll());
+    for (const { record, workspace } of await service.listActive()) {
+      // Anything not already halted gives its compute back, including a
+      // desktop stuck starting or on a cluster that did not answer.
+      const holdsCompute = workspaceHoldsCompute(workspace.status.phase);
       try {
         if (record.expiresAt && record.expiresAt <= now) {
           if (config.expiryAction === 'delete') {
             await service.deleteRecord(record, ACTOR);
             logger.info(`Deleted desktop ${record.name}: its lifetime ended`);
-            continue;
-          }
-          if (running) {
-            await providers.forCluster(record.cluster).stop(ref);
-            await store.audit({
-              workspace: record.name,
-              actor: ACTOR,
-              action: 'stop',
-              outcome: 'succeeded',
-              message: 'lifetime ended',
-            });
+          } else if (holdsCompute) {
+            await service.stopBySystem(record, ACTOR, 'lifetime ended');
             logger.info(`Stopped desktop ${record.name}: its lifetime ended`);
-            await this.options.onChanged(record.name);
           }
           continue;
         }
         if (
-          running &&
+          holdsCompute &&
           config.idleStopAfterMs !== undefined &&
           now.getTime() - record.lastActivityAt.getTime() >
             config.idleStopAfterMs
         ) {
-          await providers.forCluster(record.cluster).stop(ref);
-          await store.audit({
-            workspace: record.name,
-            actor: ACTOR,
-            action: 'stop',
-            outcome: 'succeeded',
-            message: 'idle past the configured time',
-          });
+          await service.stopBySystem(
+            record,
+            ACTOR,
+            'idle past the configured time',
+          );
           logger.info(
             `Stopped desktop ${
               record.name
             }: idle since ${record.lastActivityAt.toISOString()}`,
           );
-          await this.options.onChanged(record.name);
         }
       } catch (error) {
-        await store.audit({
-          workspace: record.name,
-          actor: ACTOR,
-          action: 'housekeeping',
-          outcome: 'failed',
-          message: (error as Error).message,
-        });
         logger.warn(`Housekeeping of desktop ${record.name} failed: ${error}`);
       }
     }

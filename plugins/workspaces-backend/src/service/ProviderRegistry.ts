@@ -5,6 +5,11 @@ import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
 /** Which provider runs which cluster. */
 export class ProviderRegistry {
   private readonly byCluster = new Map<string, WorkspaceProvider>();
+  private readonly listed: Array<{
+    name: string;
+    provider: string;
+    os: WorkspaceOs[];
+  }> = [];
 
   constructor(
     providers: WorkspaceProvider[],
@@ -19,6 +24,11 @@ export class ProviderRegistry {
           );
         }
         this.byCluster.set(cluster.name, provider);
+        this.listed.push({
+          name: cluster.name,
+          provider: provider.id,
+          os: cluster.os,
+        });
       }
     }
     if (preferredDefault && !this.byCluster.has(preferredDefault)) {
@@ -30,12 +40,9 @@ export class ProviderRegistry {
     }
   }
 
+  /** Each served cluster once, in the order the providers list them. */
   clusters(): Array<{ name: string; provider: string; os: WorkspaceOs[] }> {
-    return [...this.byCluster.values()].flatMap(provider =>
-      provider
-        .getClusters()
-        .map(c => ({ name: c.name, provider: provider.id, os: c.os })),
-    );
+    return this.listed.map(c => ({ ...c }));
   }
 
   defaultCluster(): string {

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  assertError,
   ConflictError,
   InputError,
   NotAllowedError,
@@ -33,6 +34,7 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ProviderWorkspace,
+  WorkspaceChangeType,
   WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
 import type {
@@ -43,8 +45,6 @@ import { workspacePermissionRules } from '../permissions/rules';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 import type { ProviderRegistry } from './ProviderRegistry';
 
-export type WorkspaceChange = 'created' | 'changed' | 'deleted';
-
 export interface WorkspaceServiceOptions {
   store: WorkspaceStore;
   providers: ProviderRegistry;
@@ -53,7 +53,7 @@ export interface WorkspaceServiceOptions {
   userInfo: UserInfoService;
   auth: AuthService;
   logger: LoggerService;
-  onChange(change: WorkspaceChange, workspace: Workspace): Promise<void>;
+  onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
 }
 
 /**
@@ -169,6 +169,51 @@ export class WorkspaceService {
   /** All records with their live status, for housekeeping and metrics. */
   async listAll(): Promise<Workspace[]> {
     return this.withLiveStatus(await this.options.store.list());
+  }
+
+  /**
+   * Desktops that are neither being created nor deleted, each with the
+   * record housekeeping decides on and the live status it acts on.
+   */
+  async listActive(): Promise<
+    Array<{ record: WorkspaceRecord; workspace: Workspace }>
+  > {
+    const records = (await this.options.store.list()).filter(
+      r => r.state === 'active',
+    );
+    const workspaces = await this.withLiveStatus(records);
+    return records.map((record, i) => ({ record, workspace: workspaces[i] }));
+  }
+
+  /**
+   * Stops a desktop on the system's behalf (its lifetime ended, or it sat
+   * idle), with the reason in the audit log, and announces the change.
+   */
+  async stopBySystem(record: WorkspaceRecord, actor: string, reason: string) {
+    const { store, providers } = this.options;
+    const ref = { name: record.name, cluster: record.cluster };
+    try {
+      await providers.forCluster(record.cluster).stop(ref);
+    } catch (error) {
+      assertError(error);
+      await store.audit({
+        workspace: record.name,
+        actor,
+        action: 'stop',
+        outcome: 'failed',
+        message: `${reason}: ${error.message}`,
+      });
+      throw error;
+    }
+    await store.audit({
+      workspace: record.name,
+      actor,
+      action: 'stop',
+      outcome: 'succeeded',
+      message: reason,
+    });
+    const [workspace] = await this.withLiveStatus([record]);
+    await this.options.onChange('changed', workspace);
   }
 
   private async withLiveStatus(

@@ -6,7 +6,10 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import type { WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
+import {
+  workspacePhaseGroup,
+  type WorkspaceStatus,
+} from '@desktop-mania/plugin-workspaces-common';
 
 /**
  * The live status of a desktop, with its colour and word.
@@ -15,19 +18,20 @@ import type { WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
 export function WorkspaceStatusBadge(props: { status: WorkspaceStatus }) {
   const { phase, message } = props.status;
   const label = <span title={message}>{phase}</span>;
-  switch (phase) {
-    case 'Running':
+  switch (workspacePhaseGroup(phase)) {
+    case 'running':
       return <StatusOK>{label}</StatusOK>;
-    case 'Starting':
-    case 'Provisioning':
-    case 'Stopping':
-      return <StatusRunning>{label}</StatusRunning>;
-    case 'Stopped':
+    case 'transitional':
+      // Being deleted is on its way too, but not towards anything usable.
+      return phase === 'Terminating' ? (
+        <StatusPending>{label}</StatusPending>
+      ) : (
+        <StatusRunning>{label}</StatusRunning>
+      );
+    case 'stopped':
       return <StatusAborted>{label}</StatusAborted>;
-    case 'Failed':
+    case 'failed':
       return <StatusError>{label}</StatusError>;
-    case 'Terminating':
-      return <StatusPending>{label}</StatusPending>;
     default:
       return <StatusWarning>{label}</StatusWarning>;
   }

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { CatalogTable } from '@backstage/plugin-catalog';
 import {
   defaultEntityPresentation,
@@ -34,9 +35,18 @@ const workspace = (
 });
 
 async function renderTable(kind: string, entities: Entity[]) {
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
+  renderInTestApp(
+    <MockEntityListContextProvider
+      value={{
+        entities,
+        totalItems: entities.length,
+        filters: { kind: new EntityKindFilter(kind, kind) },
+      }}
+    >
+      <CatalogTable columns={workspaceCatalogColumns} />
+    </MockEntityListContextProvider>,
+    {
+      apis: [
         [starredEntitiesApiRef, new MockStarredEntitiesApi()],
         [
           entityPresentationApiRef,
@@ -47,20 +57,14 @@ async function renderTable(kind: string, entities: Entity[]) {
             },
           },
         ],
-      ]}
-    >
-      <MockEntityListContextProvider
-        value={{
-          entities,
-          totalItems: entities.length,
-          filters: { kind: new EntityKindFilter(kind, kind) },
-        }}
-      >
-        <CatalogTable columns={workspaceCatalogColumns} />
-      </MockEntityListContextProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+      ],
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name':
+          convertLegacyRouteRef(entityRouteRef),
+      },
+    },
   );
+  await screen.findByText(entities[0].metadata.name);
 }
 
 describe('workspaceCatalogColumns', () => {

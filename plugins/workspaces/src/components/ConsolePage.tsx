@@ -1,10 +1,11 @@
-import { useParams } from 'react-router-dom';
 import { Content, Header, Page } from '@backstage/core-components';
+import { useRouteRefParams } from '@backstage/frontend-plugin-api';
+import { consoleRouteRef } from '../routes';
 import { DesktopView } from './DesktopTab';
 
 /** A desktop in a window of its own. */
 export function ConsolePage() {
-  const { name = '' } = useParams();
+  const { name } = useRouteRefParams(consoleRouteRef);
   return (
     <Page themeId="tool">
       <Header title={name} subtitle="Desktop" />

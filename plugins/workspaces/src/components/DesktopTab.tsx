@@ -5,25 +5,20 @@ import {
   EmptyState,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Button } from '@material-ui/core';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { workspaceLifecyclePermission } from '@desktop-mania/plugin-workspaces-common';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import {
   DesktopConsole,
   useWorkspace,
-  workspacesApiRef,
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
+import { consoleRouteRef } from '../routes';
+import { followChanges, WorkspaceActions } from './WorkspaceActions';
 
-/** The console of a running desktop; a Start button instead of a black screen otherwise. */
+/** The console of a running desktop; its lifecycle buttons instead of a black screen otherwise. */
 export function DesktopView(props: { name: string; fill?: boolean }) {
-  const api = useApi(workspacesApiRef);
-  const { workspace, error, loading, setWorkspace } = useWorkspace(props.name);
-  const lifecycle = usePermission({
-    permission: workspaceLifecyclePermission,
-    resourceRef: props.name,
-  });
+  const live = useWorkspace(props.name);
+  const { workspace, error, loading } = live;
+  const consoleLink = useRouteRef(consoleRouteRef);
 
   if (loading) return <Progress />;
   if (error && !workspace)
@@ -40,21 +35,10 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
         action={
           <>
             <WorkspaceStatusBadge status={workspace.status} />{' '}
-            <Button
-              variant="contained"
-              color="primary"
-              disabled={
-                !lifecycle.allowed ||
-                ['Starting', 'Provisioning', 'Terminating'].includes(
-                  workspace.status.phase,
-                )
-              }
-              onClick={async () =>
-                setWorkspace(await api.runAction(props.name, 'start'))
-              }
-            >
-              Start
-            </Button>
+            <WorkspaceActions
+              workspace={workspace}
+              onChanged={followChanges(live)}
+            />
           </>
         }
       />
@@ -62,14 +46,13 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
   }
   return (
     <>
-      <div style={{ textAlign: 'right', marginBottom: 4 }}>
-        <Link
-          to={`/workspaces/${encodeURIComponent(props.name)}/console`}
-          target="_blank"
-        >
-          Open in new window
-        </Link>
-      </div>
+      {consoleLink && (
+        <div style={{ textAlign: 'right', marginBottom: 4 }}>
+          <Link to={consoleLink({ name: props.name })} target="_blank">
+            Open in new window
+          </Link>
+        </div>
+      )}
       <DesktopConsole name={props.name} fill={props.fill} />
     </>
   );

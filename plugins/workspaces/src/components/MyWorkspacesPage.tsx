@@ -11,16 +11,42 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
+import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { Button } from '@material-ui/core';
-import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
+import {
+  WORKSPACE_KIND,
+  type Workspace,
+} from '@desktop-mania/plugin-workspaces-common';
 import {
   workspacesApiRef,
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
+import { createDesktopRouteRef, DESKTOP_TAB_PATH } from '../routes';
 import { WorkspaceActions } from './WorkspaceActions';
 
 const CHANGING = ['Provisioning', 'Starting', 'Stopping', 'Terminating'];
+
+/** Hidden when the app has no route to order from. */
+function OrderDesktopButton() {
+  const createDesktop = useRouteRef(createDesktopRouteRef);
+  if (!createDesktop) return null;
+  return (
+    <Button
+      variant="contained"
+      color="primary"
+      component={Link as any}
+      to={createDesktop()}
+    >
+      Order a desktop
+    </Button>
+  );
+}
 
 /**
  * The signed-in person's desktops and their groups'.
@@ -32,6 +58,13 @@ export function MyWorkspacesPage() {
   const identityApi = useApi(identityApiRef);
   const [workspaces, setWorkspaces] = useState<Workspace[]>();
   const [error, setError] = useState<Error>();
+  const entityLink = useEntityRefLink();
+  const entityHref = (w: Workspace) =>
+    entityLink({
+      kind: WORKSPACE_KIND,
+      namespace: DEFAULT_NAMESPACE,
+      name: w.name,
+    });
 
   const load = useCallback(async () => {
     try {
@@ -59,9 +92,7 @@ export function MyWorkspacesPage() {
     {
       title: 'Name',
       field: 'name',
-      render: w => (
-        <Link to={`/catalog/default/workspace/${w.name}`}>{w.name}</Link>
-      ),
+      render: w => <Link to={entityHref(w)}>{w.name}</Link>,
     },
     {
       title: 'Status',
@@ -83,7 +114,7 @@ export function MyWorkspacesPage() {
           <Button
             size="small"
             component={Link as any}
-            to={`/catalog/default/workspace/${w.name}/desktop`}
+            to={`${entityHref(w)}/${DESKTOP_TAB_PATH}`}
             disabled={w.status.phase !== 'Running'}
           >
             Open
@@ -106,16 +137,7 @@ export function MyWorkspacesPage() {
         missing="data"
         title="You have no desktops yet"
         description="Order a Linux or Windows desktop from a Software Template."
-        action={
-          <Button
-            variant="contained"
-            color="primary"
-            component={Link as any}
-            to="/create"
-          >
-            Order a desktop
-          </Button>
-        }
+        action={<OrderDesktopButton />}
       />
     );
   else
@@ -136,14 +158,7 @@ export function MyWorkspacesPage() {
       />
       <Content>
         <ContentHeader title="">
-          <Button
-            variant="contained"
-            color="primary"
-            component={Link as any}
-            to="/create"
-          >
-            Order a desktop
-          </Button>
+          <OrderDesktopButton />
         </ContentHeader>
         {body}
       </Content>

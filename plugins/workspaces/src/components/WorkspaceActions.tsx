@@ -15,8 +15,12 @@ import {
   WorkspaceAction,
   workspaceDeletePermission,
   workspaceLifecyclePermission,
+  WorkspacePhase,
 } from '@desktop-mania/plugin-workspaces-common';
-import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import {
+  useWorkspace,
+  workspacesApiRef,
+} from '@desktop-mania/plugin-workspaces-react';
 
 function reasonFor(
   allowed: boolean,
@@ -28,6 +32,31 @@ function reasonFor(
   if (!allowed) return 'You do not have permission to do this';
   if (busy) return 'Another action is in progress';
   return phaseBlocks;
+}
+
+function startBlockedBy(phase: WorkspacePhase) {
+  switch (phase) {
+    case 'Running':
+      return 'The desktop is already running';
+    case 'Provisioning':
+    case 'Starting':
+      return 'The desktop is already starting';
+    case 'Terminating':
+      return 'The desktop is being deleted';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `onChanged` for a desktop loaded with `useWorkspace`: a delete returns no
+ * desktop, so it is loaded again to show what is left of it.
+ */
+export function followChanges(
+  live: Pick<ReturnType<typeof useWorkspace>, 'reload' | 'setWorkspace'>,
+) {
+  return (workspace?: Workspace) =>
+    workspace ? live.setWorkspace(workspace) : live.reload();
 }
 
 /**
@@ -108,8 +137,7 @@ export function WorkspaceActions(props: {
       action: 'start',
       allowed: lifecycle.allowed,
       loading: lifecycle.loading,
-      blocked:
-        phase === 'Running' ? 'The desktop is already running' : undefined,
+      blocked: startBlockedBy(phase),
     },
     {
       label: 'Stop',

@@ -1,36 +1,11 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { alertApiRef } from '@backstage/core-plugin-api';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type {
-  Workspace,
-  WorkspacesApi,
-} from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspacesApi } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import { running, workspacesApi as api } from '../__testUtils__/fixtures';
 import { WorkspaceOverviewCard } from './WorkspaceOverviewCard';
-
-const running: Workspace = {
-  name: 'alice-dev',
-  cluster: 'rke2-prod',
-  provider: 'kubevirt',
-  namespace: 'workspaces',
-  os: 'linux',
-  image: 'ubuntu-desktop',
-  size: 'medium',
-  diskGi: 60,
-  owner: 'user:default/alice',
-  createdBy: 'user:default/alice',
-  createdAt: '2026-11-24T07:00:00.000Z',
-  expiresAt: '2026-12-01T07:00:00.000Z',
-  status: {
-    phase: 'Running',
-    ready: true,
-    ip: '10.42.1.7',
-    node: 'rke2-worker-1',
-  },
-};
 
 const entity = {
   apiVersion: 'desktopmania.io/v1alpha1',
@@ -45,62 +20,39 @@ const entity = {
   },
 };
 
-function api(overrides: Partial<WorkspacesApi> = {}): WorkspacesApi {
-  return {
-    getWorkspace: jest.fn(async () => running),
-    runAction: jest.fn(
-      async (_n, action) =>
-        ({
-          ...running,
-          status: {
-            phase: action === 'stop' ? 'Stopping' : 'Starting',
-            ready: false,
-          },
-        } as Workspace),
-    ),
-    deleteWorkspace: jest.fn(async () => undefined),
-    ...overrides,
-  } as unknown as WorkspacesApi;
-}
-
 // usePermission caches decisions per permission and resource for the whole
 // file, so each permission scenario uses a desktop of its own.
-async function renderCard(
+function renderCard(
   workspacesApi: WorkspacesApi,
   allowed: (name: string) => boolean = () => true,
   name = 'alice-dev',
 ) {
-  const alerts = { post: jest.fn(), alert$: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [workspacesApiRef, workspacesApi],
-        [alertApiRef, alerts],
-        [
-          permissionApiRef,
-          {
-            authorize: async (req: any) => ({
-              result: allowed(req.permission.name)
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-            }),
-          },
-        ],
-      ]}
+  const alerts = mockApis.alert();
+  renderInTestApp(
+    <EntityProvider
+      entity={{ ...entity, metadata: { ...entity.metadata, name } }}
     >
-      <EntityProvider
-        entity={{ ...entity, metadata: { ...entity.metadata, name } }}
-      >
-        <WorkspaceOverviewCard />
-      </EntityProvider>
-    </TestApiProvider>,
+      <WorkspaceOverviewCard />
+    </EntityProvider>,
+    {
+      apis: [
+        [workspacesApiRef, workspacesApi],
+        alerts,
+        mockApis.permission({
+          authorize: req =>
+            allowed(req.permission.name)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        }),
+      ],
+    },
   );
   return alerts;
 }
 
 describe('WorkspaceOverviewCard', () => {
   it('shows the desktop with its live status', async () => {
-    await renderCard(api());
+    renderCard(api());
     expect(await screen.findByText('10.42.1.7')).toBeInTheDocument();
     expect(screen.getByText('rke2-worker-1')).toBeInTheDocument();
     expect(screen.getByText('60 GiB')).toBeInTheDocument();
@@ -110,7 +62,7 @@ describe('WorkspaceOverviewCard', () => {
 
   it('stops the desktop and shows the new status', async () => {
     const workspacesApi = api();
-    await renderCard(workspacesApi);
+    renderCard(workspacesApi);
     const stop = await screen.findByRole('button', { name: 'Stop' });
     await waitFor(() => expect(stop).toBeEnabled());
     fireEvent.click(stop);
@@ -121,7 +73,7 @@ describe('WorkspaceOverviewCard', () => {
   });
 
   it('disables buttons the person may not use and says why', async () => {
-    await renderCard(
+    renderCard(
       api({
         getWorkspace: jest.fn(async () => ({ ...running, name: 'locked-dev' })),
       }),
@@ -141,7 +93,7 @@ describe('WorkspaceOverviewCard', () => {
 
   it('asks before deleting', async () => {
     const workspacesApi = api();
-    await renderCard(workspacesApi);
+    renderCard(workspacesApi);
     const del = await screen.findByRole('button', { name: 'Delete' });
     await waitFor(() => expect(del).toBeEnabled());
     fireEvent.click(del);
@@ -164,14 +116,14 @@ describe('WorkspaceOverviewCard', () => {
     const refused = Object.assign(new Error('Quota reached'), {
       name: 'ResponseError',
     });
-    const alerts = await renderCard(
+    const alerts = renderCard(
       api({ runAction: jest.fn(async () => Promise.reject(refused)) }),
     );
     const restart = await screen.findByRole('button', { name: 'Restart' });
     await waitFor(() => expect(restart).toBeEnabled());
     fireEvent.click(restart);
     await waitFor(() =>
-      expect(alerts.post).toHaveBeenCalledWith(
+      expect(alerts.getAlerts()).toContainEqual(
         expect.objectContaining({
           severity: 'error',
           message: 'Could not restart alice-dev: Quota reached',
@@ -181,7 +133,7 @@ describe('WorkspaceOverviewCard', () => {
   });
 
   it('shows an error when the desktop cannot be loaded', async () => {
-    await renderCard(
+    renderCard(
       api({
         getWorkspace: jest.fn(async () =>
           Promise.reject(new Error('Cluster unreachable')),

@@ -9,7 +9,7 @@ import {
   useWorkspace,
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
-import { WorkspaceActions } from './WorkspaceActions';
+import { followChanges, WorkspaceActions } from './WorkspaceActions';
 
 function when(iso?: string) {
   return iso ? new Date(iso).toLocaleString() : '—';
@@ -22,9 +22,8 @@ function when(iso?: string) {
  */
 export function WorkspaceOverviewCard() {
   const { entity } = useEntity();
-  const { workspace, error, loading, reload, setWorkspace } = useWorkspace(
-    entity.metadata.name,
-  );
+  const live = useWorkspace(entity.metadata.name);
+  const { workspace, error, loading } = live;
 
   if (loading)
     return (
@@ -62,7 +61,7 @@ export function WorkspaceOverviewCard() {
       <div style={{ marginTop: 16 }}>
         <WorkspaceActions
           workspace={workspace}
-          onChanged={w => (w ? setWorkspace(w) : reload())}
+          onChanged={followChanges(live)}
         />
       </div>
     </InfoCard>
