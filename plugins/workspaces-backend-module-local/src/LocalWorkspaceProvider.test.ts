@@ -5,26 +5,18 @@ import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
 import { RfbClient, socketTransport } from '@internal/test-support';
-import { DEFAULT_BINARIES, missingBinaries } from './binaries';
 import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
 import { isAlive, ProcessRef, processRef } from './processes';
+import { absentPrograms } from './__testUtils__/installed';
+import { order } from './__testUtils__/orders';
 
 jest.setTimeout(60_000);
 
-const missing = [
-  ...missingBinaries(DEFAULT_BINARIES),
-  ...['/usr/bin/nsenter', '/usr/bin/xdotool', '/usr/bin/xdpyinfo'].filter(
-    b => !fs.existsSync(b),
-  ),
-];
-if (missing.length) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the local provider tests with real desktops; missing: ${missing.join(
-      '; ',
-    )}`,
-  );
-}
+const missing = absentPrograms('the local provider tests with real desktops', [
+  '/usr/bin/nsenter',
+  '/usr/bin/xdotool',
+  '/usr/bin/xdpyinfo',
+]);
 const describeIfInstalled = missing.length ? describe.skip : describe;
 const asRoot = process.getuid?.() === 0;
 if (!missing.length && !asRoot) {
@@ -38,22 +30,17 @@ const describeAsRoot = asRoot ? describe : describe.skip;
 const spec = (
   name: string,
   extra: Partial<WorkspaceCreateSpec> = {},
-): WorkspaceCreateSpec => ({
-  name,
-  cluster: 'local',
-  image: { name: 'debian-desktop', title: 'Debian', os: 'linux' },
-  size: {
-    name: 'small',
-    title: 'Small',
-    geometry: '1024x768',
-    maxProcesses: 64,
-  },
-  diskGi: 20,
-  owner: 'user:default/alice',
-  createdBy: 'user:default/alice',
-  username: 'alice',
-  ...extra,
-});
+): WorkspaceCreateSpec =>
+  order({
+    name,
+    size: {
+      name: 'small',
+      title: 'Small',
+      geometry: '1024x768',
+      maxProcesses: 64,
+    },
+    ...extra,
+  });
 const ref = (name: string) => ({ name, cluster: 'local' });
 
 async function waitUntil(
@@ -132,7 +119,7 @@ describeIfInstalled(
     const displayBase = 600 + Math.floor(Math.random() * 100);
     const uidBase = 1_910_000_000 + Math.floor(Math.random() * 1_000_000);
     const make = () =>
-      new LocalWorkspaceProvider({
+      LocalWorkspaceProvider.fromOptions({
         dataDir,
         displayBase,
         uidBase,
@@ -235,9 +222,9 @@ describeIfInstalled(
         encoding: 'utf8',
       }).stdout.trim() !== '';
 
-    beforeAll(() => {
+    beforeAll(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-desktops-'));
-      provider = make();
+      provider = await make();
     });
 
     afterAll(async () => {
@@ -456,7 +443,7 @@ describeIfInstalled(
 
     it('finds running desktops again after a backend restart, starting nothing twice', async () => {
       const before = stateOf('one');
-      const again = make();
+      const again = await make();
       expect(
         (await again.list('local')).map(w => [w.name, w.status.phase]),
       ).toEqual([['one', 'Running']]);

@@ -1,5 +1,3 @@
-import fs from 'fs';
-
 /**
  * The programs a local desktop is made of.
  *
@@ -24,58 +22,47 @@ export const DEFAULT_BINARIES: LocalBinaries = {
 /** prlimit applies a size's process limit inside the sandbox. */
 export const PRLIMIT = '/usr/bin/prlimit';
 
-const REQUIREMENTS: Array<{
-  program: (b: LocalBinaries) => string;
-  debianPackage: string;
-  configKey?: string;
-}> = [
-  {
-    program: b => b.xvnc,
-    debianPackage: 'tigervnc-standalone-server',
-    configKey: 'xvncPath',
-  },
-  {
-    program: b => b.bwrap,
-    debianPackage: 'bubblewrap',
-    configKey: 'bwrapPath',
-  },
-  {
-    program: b => b.windowManager,
-    debianPackage: 'openbox',
-    configKey: 'windowManagerPath',
-  },
-  {
-    program: b => b.terminal.trim().split(/\s+/)[0],
-    debianPackage: 'xterm',
-    configKey: 'terminalCommand',
-  },
-  { program: () => PRLIMIT, debianPackage: 'util-linux' },
-];
-
-/** The programs that are missing, each with the Debian package that ships it. */
-export function missingBinaries(binaries: LocalBinaries): string[] {
-  return REQUIREMENTS.flatMap(({ program, debianPackage, configKey }) => {
-    const path = program(binaries);
-    try {
-      fs.accessSync(path, fs.constants.X_OK);
-      return [];
-    } catch {
-      const alternative = configKey
-        ? ` or set workspaces.local.${configKey}`
-        : '';
-      return [
-        `${path} (install the Debian package '${debianPackage}'${alternative})`,
-      ];
-    }
-  });
+/** The defaults, with whatever the configuration names instead. */
+export function resolveBinaries(
+  overrides: Partial<LocalBinaries> = {},
+): LocalBinaries {
+  const binaries = { ...DEFAULT_BINARIES };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value) binaries[key as keyof LocalBinaries] = value;
+  }
+  return binaries;
 }
 
-/** Fails with every missing program and the Debian package to install for it. */
-export function checkBinaries(binaries: LocalBinaries) {
-  const missing = missingBinaries(binaries);
-  if (missing.length) {
-    throw new Error(
-      `The local desktop provider cannot run without ${missing.join('; ')}`,
-    );
-  }
+interface RequiredProgram {
+  path: string;
+  debianPackage: string;
+  /** The `workspaces.local` key that names another program instead, if any. */
+  configKey?: string;
+}
+
+/** Every program a desktop runs, each with the Debian package that ships it. */
+export function requiredPrograms(binaries: LocalBinaries): RequiredProgram[] {
+  return [
+    {
+      path: binaries.xvnc,
+      debianPackage: 'tigervnc-standalone-server',
+      configKey: 'xvncPath',
+    },
+    {
+      path: binaries.bwrap,
+      debianPackage: 'bubblewrap',
+      configKey: 'bwrapPath',
+    },
+    {
+      path: binaries.windowManager,
+      debianPackage: 'openbox',
+      configKey: 'windowManagerPath',
+    },
+    {
+      path: binaries.terminal.trim().split(/\s+/)[0],
+      debianPackage: 'xterm',
+      configKey: 'terminalCommand',
+    },
+    { path: PRLIMIT, debianPackage: 'util-linux' },
+  ];
 }

@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import type { LocalWorkspaceProviderOptions } from './LocalWorkspaceProvider';
 
 function wholeNumber(
@@ -11,7 +12,7 @@ function wholeNumber(
 ) {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(
+    throw new InputError(
       `workspaces.local.${key} must be a whole number from ${min} to ${max}, not ${value}`,
     );
   }

@@ -1,4 +1,5 @@
 import fs from 'fs';
+import { ServiceUnavailableError } from '@backstage/errors';
 
 const lockFile = (display: number) => `/tmp/.X${display}-lock`;
 const socketFile = (display: number) => `/tmp/.X11-unix/X${display}`;
@@ -54,14 +55,15 @@ export function claimDisplay(
   for (let display = base; display < base + span; display++) {
     if (!claimed.has(display) && reclaimDisplay(display)) return display;
   }
-  throw new Error(`No free X display between :${base} and :${base + span - 1}`);
+  throw new ServiceUnavailableError(
+    `No free X display between :${base} and :${base + span - 1}`,
+  );
 }
 
 /** The X server's own folder for sockets; it must exist, world-writable and sticky, before servers of other users start. */
-export function ensureSocketFolder() {
+export async function ensureSocketFolder() {
   const dir = '/tmp/.X11-unix';
-  if (!fs.existsSync(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.chmodSync(dir, 0o1777);
+  if (await fs.promises.mkdir(dir, { recursive: true })) {
+    await fs.promises.chmod(dir, 0o1777);
   }
 }

@@ -7,18 +7,11 @@ import {
   WorkspaceProvider,
   workspaceProvidersExtensionPoint,
 } from '@desktop-mania/plugin-workspaces-node';
-import { DEFAULT_BINARIES, missingBinaries } from './binaries';
 import { workspacesModuleLocal } from './module';
+import { absentPrograms } from './__testUtils__/installed';
+import { order } from './__testUtils__/orders';
 
-const missing = missingBinaries(DEFAULT_BINARIES);
-if (missing.length) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the module tests that start the provider; missing: ${missing.join(
-      '; ',
-    )}`,
-  );
-}
+const missing = absentPrograms('the module tests that start the provider');
 const describeIfInstalled = missing.length ? describe.skip : describe;
 
 describe('workspacesModuleLocal', () => {
@@ -78,16 +71,7 @@ describe('workspacesModuleLocal', () => {
           uidBase: 1_920_000_000 + Math.floor(Math.random() * 1_000_000),
         },
         async ([p]) => {
-          await p.create({
-            name: 'survivor',
-            cluster: 'local',
-            image: { name: 'debian-desktop', title: 'Debian', os: 'linux' },
-            size: { name: 'small', title: 'Small' },
-            diskGi: 20,
-            owner: 'user:default/alice',
-            createdBy: 'user:default/alice',
-            username: 'alice',
-          });
+          await p.create(order({ name: 'survivor' }));
         },
       );
       const ref = { name: 'survivor', cluster: 'local' };

@@ -32,7 +32,7 @@ export const workspacesModuleLocal = createBackendModule({
           return;
         }
         providers.addProvider(
-          new LocalWorkspaceProvider({ ...options, logger }),
+          await LocalWorkspaceProvider.fromOptions({ ...options, logger }),
         );
         logger.info(
           `The local desktop provider runs cluster '${options.clusterName}' with desktops in ${options.dataDir}`,

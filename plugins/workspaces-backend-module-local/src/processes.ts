@@ -1,4 +1,5 @@
 import fs from 'fs';
+import { ServiceUnavailableError } from '@backstage/errors';
 
 /**
  * A process named by pid and start time (clock ticks after boot), so a pid
@@ -22,7 +23,9 @@ function statFields(pid: number): string[] | undefined {
 /** The ref of a running process; throws when it already exited. */
 export function processRef(pid: number): ProcessRef {
   const fields = statFields(pid);
-  if (!fields) throw new Error(`process ${pid} exited at once`);
+  if (!fields) {
+    throw new ServiceUnavailableError(`process ${pid} exited at once`);
+  }
   return { pid, startTime: Number(fields[19]) };
 }
 
@@ -34,8 +37,12 @@ export function isAlive(ref: ProcessRef | undefined): boolean {
 }
 
 /** Tells this boot from the next, so refs saved before a reboot never match. */
-export function bootId(): string {
-  return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+export async function bootId(): Promise<string> {
+  const text = await fs.promises.readFile(
+    '/proc/sys/kernel/random/boot_id',
+    'utf8',
+  );
+  return text.trim();
 }
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

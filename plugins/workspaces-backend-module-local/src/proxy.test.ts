@@ -14,19 +14,13 @@ import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-com
 import { RfbClient, websocketTransport } from '@internal/test-support';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { DEFAULT_BINARIES, missingBinaries } from './binaries';
 import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
 import { workspacesModuleLocal } from './module';
+import { absentPrograms } from './__testUtils__/installed';
 
 jest.setTimeout(60_000);
 
-const missing = missingBinaries(DEFAULT_BINARIES);
-if (missing.length) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the proxy-to-Xvnc test; missing: ${missing.join('; ')}`,
-  );
-}
+const missing = absentPrograms('the proxy-to-Xvnc test');
 const describeIfInstalled = missing.length ? describe.skip : describe;
 
 describeIfInstalled('the console proxy in front of a real Xvnc', () => {
@@ -103,7 +97,7 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
     } finally {
       await backend.stop();
       // Desktops outlive the backend by design, so a failed run's desktop goes here.
-      const cleaner = new LocalWorkspaceProvider({
+      const cleaner = await LocalWorkspaceProvider.fromOptions({
         dataDir,
         displayBase: 800,
         logger: mockServices.logger.mock(),

@@ -1,4 +1,5 @@
 import fs from 'fs';
+import { PRLIMIT } from './binaries';
 
 /** What one desktop's sandbox is made of. */
 export interface SandboxSpec {
@@ -29,25 +30,31 @@ const TOP_LEVEL_SYSTEM_DIRS = [
 ];
 
 /** Read-only views of the host system, the same for every desktop. */
-export function systemMounts(): string[] {
+export async function systemMounts(): Promise<string[]> {
   const args = ['--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc'];
   for (const dir of TOP_LEVEL_SYSTEM_DIRS) {
     const host = `/${dir}`;
     let stat: fs.Stats;
     try {
-      stat = fs.lstatSync(host);
+      stat = await fs.promises.lstat(host);
     } catch {
       continue;
     }
     if (stat.isSymbolicLink()) {
-      args.push('--symlink', fs.readlinkSync(host), host);
+      args.push('--symlink', await fs.promises.readlink(host), host);
     } else if (stat.isDirectory()) {
       args.push('--ro-bind', host, host);
     }
   }
   // Without the system's font cache every terminal would scan all fonts on start.
-  if (fs.existsSync('/var/cache/fontconfig')) {
-    args.push('--ro-bind', '/var/cache/fontconfig', '/var/cache/fontconfig');
+  const fontCache = '/var/cache/fontconfig';
+  if (
+    await fs.promises.stat(fontCache).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    args.push('--ro-bind', fontCache, fontCache);
   }
   return args;
 }
@@ -72,7 +79,7 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
   const home = `/home/${spec.username}`;
   const xSocket = `/tmp/.X11-unix/X${spec.display}`;
   const limit = spec.maxProcesses
-    ? ['/usr/bin/prlimit', `--nproc=${spec.maxProcesses}`, '--']
+    ? [PRLIMIT, `--nproc=${spec.maxProcesses}`, '--']
     : [];
   return [
     ...NAMESPACES,

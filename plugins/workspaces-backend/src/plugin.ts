@@ -55,6 +55,7 @@ export const workspacesPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        auditor: coreServices.auditor,
         events: eventsServiceRef,
       },
       async init(deps) {
@@ -93,8 +94,11 @@ export const workspacesPlugin = createBackendPlugin({
           providers: registry,
           config: settings,
           permissions: deps.permissions,
+          ruleset:
+            deps.permissionsRegistry.getPermissionRuleset(workspaceResourceRef),
           userInfo: deps.userInfo,
           auth: deps.auth,
+          auditor: deps.auditor,
           logger,
           onChange: publish,
         });
@@ -104,8 +108,6 @@ export const workspacesPlugin = createBackendPlugin({
         const proxy = new ConsoleProxy({
           basePath,
           service,
-          store,
-          providers: registry,
           auth: deps.auth,
           metrics,
           logger,

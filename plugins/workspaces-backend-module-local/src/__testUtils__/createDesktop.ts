@@ -5,6 +5,7 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { LocalWorkspaceProvider } from '../LocalWorkspaceProvider';
+import { order } from './orders';
 
 const [dataDir, name, displayBase, uidBase] = process.argv.slice(2);
 const quiet: LoggerService = {
@@ -15,22 +16,23 @@ const quiet: LoggerService = {
   child: () => quiet,
 };
 
-new LocalWorkspaceProvider({
+LocalWorkspaceProvider.fromOptions({
   dataDir,
   displayBase: Number(displayBase),
   uidBase: Number(uidBase),
   logger: quiet,
 })
-  .create({
-    name,
-    cluster: 'local',
-    image: { name: 'debian-desktop', title: 'Debian', os: 'linux' },
-    size: { name: 'small', title: 'Small', geometry: '800x600' },
-    diskGi: 20,
-    owner: 'user:default/carol',
-    createdBy: 'user:default/carol',
-    username: 'carol',
-  })
+  .then(provider =>
+    provider.create(
+      order({
+        name,
+        size: { name: 'small', title: 'Small', geometry: '800x600' },
+        owner: 'user:default/carol',
+        createdBy: 'user:default/carol',
+        username: 'carol',
+      }),
+    ),
+  )
   .then(
     () => process.exit(0),
     error => {

@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: the relay's hot path, its backpressure and the
+// session's end are one closure, so their shared counters stay plain locals
+// instead of fields read on every frame.
 import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
 import {
@@ -13,12 +16,8 @@ import {
   decodeConsoleTokenProtocol,
   workspaceConnectPermission,
 } from '@desktop-mania/plugin-workspaces-common';
-import type {
-  WorkspaceStore,
-  WorkspaceRecord,
-} from '../database/WorkspaceStore';
+import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
-import type { ProviderRegistry } from '../service/ProviderRegistry';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
 
@@ -79,8 +78,6 @@ export class ConsoleProxy {
     private readonly options: {
       basePath: string;
       service: WorkspaceService;
-      store: WorkspaceStore;
-      providers: ProviderRegistry;
       auth: AuthService;
       metrics: WorkspaceMetrics;
       logger: LoggerService;
@@ -210,9 +207,13 @@ export class ConsoleProxy {
     actor: string,
     takeover: boolean,
   ) {
-    const { store, metrics, providers, config, logger } = this.options;
+    const { service, metrics, config, logger } = this.options;
     const started = Date.now();
-    const sessionId = await store.startConsoleSession(record.name, actor);
+    const opened = await service.openConsole(record, actor, {
+      preserveSession: !takeover,
+    });
+    // Settled here so a refusal is handled below, after the session exists.
+    opened.stream.catch(() => {});
     let bytesToDesktop = 0;
     let bytesFromDesktop = 0;
     let upstream: Duplex | undefined;
@@ -259,26 +260,17 @@ export class ConsoleProxy {
         ws.resume();
         ws.close(code, reason.slice(0, 120));
       }
-      Promise.all([
-        store.endConsoleSession(sessionId, {
+      service
+        .closeConsole(record, actor, opened.sessionId, {
           bytesToDesktop,
           bytesFromDesktop,
           closeCode: code,
           closeReason: reason,
-        }),
-        store.touch(record.name, new Date()),
-        store.audit({
-          workspace: record.name,
-          actor,
-          action: 'console',
-          outcome: 'succeeded',
-          message: `${Math.round(
-            (Date.now() - started) / 1000,
-          )} s, ${bytesToDesktop} B to and ${bytesFromDesktop} B from the desktop, closed ${code} ${reason}`,
-        }),
-      ]).catch(error =>
-        logger.error('Could not record the end of a console session', error),
-      );
+          seconds: Math.round((Date.now() - started) / 1000),
+        })
+        .catch(error =>
+          logger.error('Could not record the end of a console session', error),
+        );
     };
     session.close = finish;
     this.sessions.add(session);
@@ -293,12 +285,7 @@ export class ConsoleProxy {
     ws.on('error', error => finish(1011, error.message));
 
     try {
-      upstream = await providers
-        .forCluster(record.cluster)
-        .openConsole(
-          { name: record.name, cluster: record.cluster },
-          { preserveSession: !takeover },
-        );
+      upstream = await opened.stream;
     } catch (error) {
       const e = error as Error;
       const code = closeCodeFor(e);

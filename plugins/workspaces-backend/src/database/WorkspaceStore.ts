@@ -3,7 +3,9 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { Knex } from 'knex';
+import type { WorkspaceQuery } from '../permissions/rules';
 import type {
   WorkspaceAuditEvent,
   WorkspaceOs,
@@ -96,6 +98,28 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+// Owners compare case-insensitively, as the IS_OWNER rule does in memory.
+function whereAllowed(
+  qb: Knex.QueryBuilder,
+  criteria: PermissionCriteria<WorkspaceQuery>,
+): void {
+  if ('allOf' in criteria) {
+    for (const c of criteria.allOf) qb.andWhere(sub => whereAllowed(sub, c));
+  } else if ('anyOf' in criteria) {
+    for (const c of criteria.anyOf) qb.orWhere(sub => whereAllowed(sub, c));
+  } else if ('not' in criteria) {
+    qb.whereNot(sub => whereAllowed(sub, criteria.not));
+  } else if (criteria.owners.length === 0) {
+    qb.whereRaw('1 = 0');
+  } else {
+    const owners = criteria.owners.map(o => o.toLocaleLowerCase('en-US'));
+    qb.whereRaw(
+      `lower(owner) in (${owners.map(() => '?').join(', ')})`,
+      owners,
+    );
+  }
+}
+
 /** Records of desktops, their audit log and console sessions. */
 export class WorkspaceStore {
   static async create(options: {
@@ -160,9 +184,19 @@ export class WorkspaceStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async list(filter?: { owners?: string[] }): Promise<WorkspaceRecord[]> {
+  /**
+   * Records, optionally only some owners' and only those a permission
+   * decision allows: its conditions become SQL, so a caller never loads
+   * desktops it may not see.
+   */
+  async list(filter?: {
+    owners?: string[];
+    allowed?: PermissionCriteria<WorkspaceQuery>;
+  }): Promise<WorkspaceRecord[]> {
     const query = this.db<Row>('workspaces').orderBy('name');
     if (filter?.owners) query.whereIn('owner', filter.owners);
+    const allowed = filter?.allowed;
+    if (allowed) query.where(qb => whereAllowed(qb, allowed));
     return (await query).map(fromRow);
   }
 

@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { WorkspaceStore } from '../database/WorkspaceStore';
+import { isWorkspaceOwner } from '../permissions/rules';
 import { Housekeeping } from './Housekeeping';
 import { ProviderRegistry } from './ProviderRegistry';
 import { WorkspaceMetrics } from './WorkspaceMetrics';
@@ -28,8 +29,15 @@ async function setup(lifecycle: object) {
     providers,
     config,
     permissions: mockServices.permissions(),
+    ruleset: { getRuleByName: () => isWorkspaceOwner },
     userInfo: mockServices.userInfo(),
     auth: mockServices.auth(),
+    auditor: mockServices.auditor.mock({
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
+    }),
     logger: mockServices.logger.mock(),
     onChange: async (type, w) => {
       changed.push(`${type}:${w.name}`);

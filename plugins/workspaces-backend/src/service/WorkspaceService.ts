@@ -1,73 +1,79 @@
-import {
+// Over 300 lines on purpose: every write to a desktop's record, every call
+// to its provider and every audit entry is in this one class, so one file
+// shows all of them. Checks that need none of that live beside it
+// (orderValidation, WorkspaceAuthorizer, liveStatus).
+import type { Duplex } from 'stream';
+import type {
+  AuditorService,
+  AuthService,
   BackstageCredentials,
   LoggerService,
   PermissionsService,
   UserInfoService,
-  AuthService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { assertError, ConflictError } from '@backstage/errors';
+import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import {
-  assertError,
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import {
-  CreateWorkspaceRequest,
-  createWorkspaceRequestSchema,
-  describeZodError,
-  Workspace,
-  WorkspaceAction,
-  WorkspaceFlavors,
-  WorkspaceStatus,
-  workspaceCreatePermission,
   workspaceDeletePermission,
   workspaceLifecyclePermission,
   workspaceReadPermission,
+  type Workspace,
+  type WorkspaceAction,
+  type WorkspaceFlavors,
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
+  ConsoleOptions,
   ProviderWorkspace,
   WorkspaceChangeType,
-  WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
 import type {
+  ConsoleSessionEnd,
   WorkspaceRecord,
   WorkspaceStore,
 } from '../database/WorkspaceStore';
-import { workspacePermissionRules } from '../permissions/rules';
-import type { WorkspacesConfig } from './WorkspacesConfig';
+import type { WorkspaceQuery } from '../permissions/rules';
+import { toWorkspace, withLiveStatus } from './liveStatus';
+import { accountName, quotaError, validateOrder } from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
+import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
+import type { WorkspacesConfig } from './WorkspacesConfig';
 
 export interface WorkspaceServiceOptions {
   store: WorkspaceStore;
   providers: ProviderRegistry;
   config: WorkspacesConfig;
   permissions: PermissionsService;
+  ruleset: PermissionRuleset<WorkspaceRecord, WorkspaceQuery>;
   userInfo: UserInfoService;
   auth: AuthService;
+  auditor: AuditorService;
   logger: LoggerService;
   onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
 }
 
+interface AuditEntry {
+  workspace: string;
+  actor: string;
+  action: string;
+  outcome: 'succeeded' | 'failed';
+  message?: string;
+}
+
 /**
- * The life of every desktop: who may do what, the records, and the calls to
- * the provider that runs it. Routes, the console proxy and the scheduled
- * housekeeping all go through here so they apply the same rules.
+ * The life of every desktop, and the only code that reads or writes their
+ * records or calls their providers. Routes, the console proxy and
+ * housekeeping all go through here, so they apply the same rules. Order
+ * checks live in orderValidation, permission questions in
+ * WorkspaceAuthorizer and the join with live status in liveStatus.
  */
 export class WorkspaceService {
-  private readonly authorizeConditions;
+  private readonly authorizer: WorkspaceAuthorizer;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
-    this.authorizeConditions = createConditionAuthorizer(
-      Object.values(workspacePermissionRules) as any,
-    );
+    this.authorizer = new WorkspaceAuthorizer({
+      ...options,
+      load: name => options.store.get(name),
+    });
   }
 
   getFlavors(): WorkspaceFlavors {
@@ -95,80 +101,45 @@ export class WorkspaceService {
     };
   }
 
-  /** Whether the caller holds a resource permission on this record. */
-  async isAllowed(
-    permission: ResourcePermission<'workspace'>,
-    record: WorkspaceRecord,
-    credentials: BackstageCredentials,
-  ): Promise<boolean> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
-    return this.authorizeConditions(decision, record);
-  }
-
-  /**
-   * Loads a record and checks a permission on it. A caller who may not even
-   * read it gets a 404, so names of other people's desktops do not leak.
-   */
-  async authorizeRecord(
-    name: string,
-    permission: ResourcePermission<'workspace'>,
-    credentials: BackstageCredentials,
+  /** See {@link WorkspaceAuthorizer.authorizeRecord}. */
+  authorizeRecord(
+    ...args: Parameters<WorkspaceAuthorizer['authorizeRecord']>
   ): Promise<WorkspaceRecord> {
-    const record = await this.options.store.get(name);
-    if (
-      !record ||
-      !(await this.isAllowed(workspaceReadPermission, record, credentials))
-    ) {
-      throw new NotFoundError(`No desktop named '${name}'`);
-    }
-    if (
-      permission !== workspaceReadPermission &&
-      !(await this.isAllowed(permission, record, credentials))
-    ) {
-      throw new NotAllowedError(
-        `You may not ${permission.name.replace(
-          'workspace.',
-          '',
-        )} the desktop '${name}'`,
-      );
-    }
-    return record;
+    return this.authorizer.authorizeRecord(...args);
   }
 
   async list(
     credentials: BackstageCredentials,
     filter: { owners?: string[] },
   ): Promise<Workspace[]> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: workspaceReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) return [];
-    const records = (
-      await this.options.store.list({ owners: filter.owners })
-    ).filter(r => this.authorizeConditions(decision, r));
-    return this.withLiveStatus(records);
+    const allowed = await this.authorizer.readable(credentials);
+    if (allowed === false) return [];
+    const records = await this.options.store.list({
+      owners: filter.owners,
+      allowed,
+    });
+    return withLiveStatus(records, this.options.providers);
   }
 
   async get(
     credentials: BackstageCredentials,
     name: string,
   ): Promise<Workspace> {
-    const record = await this.authorizeRecord(
+    const record = await this.authorizer.authorizeRecord(
       name,
       workspaceReadPermission,
       credentials,
     );
-    const [workspace] = await this.withLiveStatus([record]);
+    const [workspace] = await withLiveStatus([record], this.options.providers);
     return workspace;
   }
 
-  /** All records with their live status, for housekeeping and metrics. */
+  /** All records with their live status, for metrics. */
   async listAll(): Promise<Workspace[]> {
-    return this.withLiveStatus(await this.options.store.list());
+    return withLiveStatus(
+      await this.options.store.list(),
+      this.options.providers,
+    );
   }
 
   /**
@@ -181,90 +152,8 @@ export class WorkspaceService {
     const records = (await this.options.store.list()).filter(
       r => r.state === 'active',
     );
-    const workspaces = await this.withLiveStatus(records);
+    const workspaces = await withLiveStatus(records, this.options.providers);
     return records.map((record, i) => ({ record, workspace: workspaces[i] }));
-  }
-
-  /**
-   * Stops a desktop on the system's behalf (its lifetime ended, or it sat
-   * idle), with the reason in the audit log, and announces the change.
-   */
-  async stopBySystem(record: WorkspaceRecord, actor: string, reason: string) {
-    const { store, providers } = this.options;
-    const ref = { name: record.name, cluster: record.cluster };
-    try {
-      await providers.forCluster(record.cluster).stop(ref);
-    } catch (error) {
-      assertError(error);
-      await store.audit({
-        workspace: record.name,
-        actor,
-        action: 'stop',
-        outcome: 'failed',
-        message: `${reason}: ${error.message}`,
-      });
-      throw error;
-    }
-    await store.audit({
-      workspace: record.name,
-      actor,
-      action: 'stop',
-      outcome: 'succeeded',
-      message: reason,
-    });
-    const [workspace] = await this.withLiveStatus([record]);
-    await this.options.onChange('changed', workspace);
-  }
-
-  private async withLiveStatus(
-    records: WorkspaceRecord[],
-  ): Promise<Workspace[]> {
-    const clusters = [...new Set(records.map(r => r.cluster))];
-    const live = new Map<string, Map<string, ProviderWorkspace> | Error>();
-    await Promise.all(
-      clusters.map(async cluster => {
-        try {
-          const provider = this.options.providers.forCluster(cluster);
-          const items = await provider.list(cluster);
-          live.set(cluster, new Map(items.map(i => [i.name, i])));
-        } catch (error) {
-          live.set(cluster, error as Error);
-        }
-      }),
-    );
-    return records.map(record => {
-      const found = live.get(record.cluster);
-      let status: WorkspaceStatus;
-      let namespace: string | undefined;
-      if (found instanceof Error) {
-        status = {
-          phase: 'Unknown',
-          ready: false,
-          message: `Cluster '${record.cluster}' could not be reached: ${found.message}`,
-        };
-      } else if (record.state === 'creating') {
-        status = {
-          phase: 'Provisioning',
-          ready: false,
-          message: 'Being created',
-        };
-      } else if (record.state === 'deleting') {
-        status = {
-          phase: 'Terminating',
-          ready: false,
-          message: 'Being deleted',
-        };
-      } else {
-        const machine = found?.get(record.name);
-        namespace = machine?.namespace;
-        status = machine?.status ?? {
-          phase: 'Failed',
-          ready: false,
-          message: `The machine behind this desktop is missing on cluster '${record.cluster}'`,
-        };
-      }
-      return toWorkspace(record, status, namespace);
-    });
   }
 
   async create(
@@ -272,104 +161,33 @@ export class WorkspaceService {
     body: unknown,
     options: { dryRun?: boolean } = {},
   ): Promise<Workspace> {
-    const parsed = createWorkspaceRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid desktop order: ${describeZodError(parsed.error)}`,
-      );
-    }
-    const request: CreateWorkspaceRequest = parsed.data;
-    const { config, providers, store, permissions } = this.options;
-
-    const [decision] = await permissions.authorize(
-      [{ permission: workspaceCreatePermission as BasicPermission }],
-      { credentials },
+    const { config, providers, store } = this.options;
+    const order = validateOrder(
+      body,
+      config,
+      providers.clusters(),
+      providers.defaultCluster(),
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not order desktops');
-    }
-    if (!this.options.auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError('Desktops are ordered on behalf of a person');
-    }
-
-    const image = config.images.find(i => i.name === request.image);
-    if (!image) {
-      throw new InputError(
-        `image: '${request.image}' is not offered; choose one of ${
-          config.images.map(i => i.name).join(', ') || '(none configured)'
-        }`,
-      );
-    }
-    const size = config.sizes.find(s => s.name === request.size);
-    if (!size) {
-      throw new InputError(
-        `size: '${request.size}' is not offered; choose one of ${
-          config.sizes.map(s => s.name).join(', ') || '(none configured)'
-        }`,
-      );
-    }
-    const clusterName = request.cluster ?? providers.defaultCluster();
-    const cluster = providers.clusters().find(c => c.name === clusterName);
-    if (!cluster) {
-      throw new InputError(
-        `cluster: '${clusterName}' is not served; choose one of ${
-          providers
-            .clusters()
-            .map(c => c.name)
-            .join(', ') || '(no provider configured)'
-        }`,
-      );
-    }
-    if (!cluster.os.includes(image.os)) {
-      throw new InputError(
-        image.os === 'windows'
-          ? `Windows desktops need the KubeVirt provider; cluster '${
-              cluster.name
-            }' (${cluster.provider}) runs ${cluster.os.join(', ')} only`
-          : `cluster '${cluster.name}' does not run ${image.os} desktops`,
-      );
-    }
-    const { diskGi: diskRange, lifetimeHours: lifeRange } = config.limits;
-    const diskGi = request.diskGi ?? diskRange.default;
-    if (diskGi < diskRange.min || diskGi > diskRange.max) {
-      throw new InputError(
-        `diskGi: ${diskGi} is out of range; allowed ${diskRange.min} to ${diskRange.max} GiB`,
-      );
-    }
-    const lifetimeHours = request.lifetimeHours ?? lifeRange.default;
-    if (lifetimeHours < lifeRange.min || lifetimeHours > lifeRange.max) {
-      throw new InputError(
-        `lifetimeHours: ${lifetimeHours} is out of range; allowed ${lifeRange.min} to ${lifeRange.max} hours`,
-      );
-    }
-
-    const info = await this.options.userInfo.getUserInfo(credentials);
-    const owner = normalizeOwner(request.owner ?? info.userEntityRef);
-    const claims = info.ownershipEntityRefs.map(r =>
-      r.toLocaleLowerCase('en-US'),
+    const { owner, userEntityRef } = await this.authorizer.authorizeOrder(
+      credentials,
+      order.request.owner,
     );
-    if (!claims.includes(owner.toLocaleLowerCase('en-US'))) {
-      throw new NotAllowedError(
-        `owner: you may only order desktops for yourself or a group you belong to, not '${owner}'`,
-      );
-    }
-
     const now = new Date();
     const record: WorkspaceRecord = {
-      name: request.name,
-      cluster: cluster.name,
-      provider: cluster.provider,
-      os: image.os,
-      image: image.name,
-      size: size.name,
-      diskGi,
+      name: order.request.name,
+      cluster: order.cluster.name,
+      provider: order.cluster.provider,
+      os: order.image.os,
+      image: order.image.name,
+      size: order.size.name,
+      diskGi: order.diskGi,
       owner,
-      createdBy: info.userEntityRef,
-      template: request.template,
-      system: request.system,
+      createdBy: userEntityRef,
+      template: order.request.template,
+      system: order.request.system,
       state: 'creating',
       createdAt: now,
-      expiresAt: new Date(now.getTime() + lifetimeHours * 3600_000),
+      expiresAt: new Date(now.getTime() + order.lifetimeHours * 3600_000),
       lastActivityAt: now,
     };
 
@@ -395,27 +213,32 @@ export class WorkspaceService {
       throw quotaError(owner, reserved.held, config.limits.maxPerOwner);
     }
 
-    const provider = providers.forCluster(cluster.name);
     let machine: ProviderWorkspace;
     try {
-      machine = await provider.create({
+      machine = await providers.forCluster(record.cluster).create({
         name: record.name,
         cluster: record.cluster,
-        image,
-        size,
-        diskGi,
+        image: order.image,
+        size: order.size,
+        diskGi: order.diskGi,
         owner,
-        createdBy: info.userEntityRef,
-        username: accountName(image.defaultUser, info.userEntityRef),
+        createdBy: userEntityRef,
+        username: accountName(order.image.defaultUser, userEntityRef),
         expiresAt: record.expiresAt?.toISOString(),
       });
     } catch (error) {
-      await this.rollbackCreate(record, provider, error as Error, credentials);
+      assertError(error);
+      await this.rollbackCreate(record, error, actorOf(credentials));
       throw error;
     }
     await store.setState(record.name, 'active');
     record.state = 'active';
-    await this.record(credentials, record.name, 'create', 'succeeded');
+    await this.audit({
+      workspace: record.name,
+      actor: actorOf(credentials),
+      action: 'create',
+      outcome: 'succeeded',
+    });
     const workspace = toWorkspace(record, machine.status, machine.namespace);
     await this.options.onChange('created', workspace);
     return workspace;
@@ -424,31 +247,33 @@ export class WorkspaceService {
   // Leaves neither a record without a machine nor a machine without a record.
   private async rollbackCreate(
     record: WorkspaceRecord,
-    provider: WorkspaceProvider,
     error: Error,
-    credentials: BackstageCredentials,
+    actor: string,
   ) {
     // A conflict means the name belongs to a machine someone else made; it is not ours to remove.
     if (error.name !== 'ConflictError') {
       try {
-        await provider.delete({ name: record.name, cluster: record.cluster });
+        await this.options.providers
+          .forCluster(record.cluster)
+          .delete({ name: record.name, cluster: record.cluster });
       } catch (cleanupError) {
-        if ((cleanupError as Error).name !== 'NotFoundError') {
+        assertError(cleanupError);
+        if (cleanupError.name !== 'NotFoundError') {
           this.options.logger.error(
             `Could not clean up desktop ${record.name} after a failed create`,
-            cleanupError as Error,
+            cleanupError,
           );
         }
       }
     }
     await this.options.store.remove(record.name);
-    await this.record(
-      credentials,
-      record.name,
-      'create',
-      'failed',
-      error.message,
-    );
+    await this.audit({
+      workspace: record.name,
+      actor,
+      action: 'create',
+      outcome: 'failed',
+      message: error.message,
+    });
   }
 
   async runAction(
@@ -456,7 +281,7 @@ export class WorkspaceService {
     name: string,
     action: WorkspaceAction,
   ): Promise<Workspace> {
-    const record = await this.authorizeRecord(
+    const record = await this.authorizer.authorizeRecord(
       name,
       workspaceLifecyclePermission,
       credentials,
@@ -468,29 +293,49 @@ export class WorkspaceService {
         }`,
       );
     }
-    const provider = this.options.providers.forCluster(record.cluster);
-    const ref = { name: record.name, cluster: record.cluster };
+    const entry = { workspace: name, actor: actorOf(credentials), action };
     try {
-      await provider[action](ref);
+      await this.options.providers
+        .forCluster(record.cluster)
+        [action]({ name: record.name, cluster: record.cluster });
     } catch (error) {
-      await this.record(
-        credentials,
-        name,
-        action,
-        'failed',
-        (error as Error).message,
-      );
+      assertError(error);
+      await this.audit({ ...entry, outcome: 'failed', message: error.message });
       throw error;
     }
     if (action !== 'stop') await this.options.store.touch(name, new Date());
-    await this.record(credentials, name, action, 'succeeded');
+    await this.audit({ ...entry, outcome: 'succeeded' });
     const workspace = await this.get(credentials, name);
     await this.options.onChange('changed', workspace);
     return workspace;
   }
 
+  /**
+   * Stops a desktop on the system's behalf (its lifetime ended, or it sat
+   * idle), with the reason in the audit log, and announces the change.
+   */
+  async stopBySystem(record: WorkspaceRecord, actor: string, reason: string) {
+    const entry = { workspace: record.name, actor, action: 'stop' };
+    try {
+      await this.options.providers
+        .forCluster(record.cluster)
+        .stop({ name: record.name, cluster: record.cluster });
+    } catch (error) {
+      assertError(error);
+      await this.audit({
+        ...entry,
+        outcome: 'failed',
+        message: `${reason}: ${error.message}`,
+      });
+      throw error;
+    }
+    await this.audit({ ...entry, outcome: 'succeeded', message: reason });
+    const [workspace] = await withLiveStatus([record], this.options.providers);
+    await this.options.onChange('changed', workspace);
+  }
+
   async delete(credentials: BackstageCredentials, name: string): Promise<void> {
-    const record = await this.authorizeRecord(
+    const record = await this.authorizer.authorizeRecord(
       name,
       workspaceDeletePermission,
       credentials,
@@ -501,32 +346,27 @@ export class WorkspaceService {
   /** Removes the machine, then the record; shared by the route and expiry. */
   async deleteRecord(record: WorkspaceRecord, actor: string) {
     const { store, providers } = this.options;
+    const entry = { workspace: record.name, actor, action: 'delete' };
     await store.setState(record.name, 'deleting');
     try {
       await providers
         .forCluster(record.cluster)
         .delete({ name: record.name, cluster: record.cluster });
     } catch (error) {
-      if ((error as Error).name !== 'NotFoundError') {
+      assertError(error);
+      if (error.name !== 'NotFoundError') {
         // The record stays, back in service, so the delete can be retried.
         await store.setState(record.name, 'active');
-        await store.audit({
-          workspace: record.name,
-          actor,
-          action: 'delete',
+        await this.audit({
+          ...entry,
           outcome: 'failed',
-          message: (error as Error).message,
+          message: error.message,
         });
         throw error;
       }
     }
     await store.remove(record.name);
-    await store.audit({
-      workspace: record.name,
-      actor,
-      action: 'delete',
-      outcome: 'succeeded',
-    });
+    await this.audit({ ...entry, outcome: 'succeeded' });
     await this.options.onChange(
       'deleted',
       toWorkspace(record, { phase: 'Terminating', ready: false }),
@@ -534,100 +374,71 @@ export class WorkspaceService {
   }
 
   async auditLog(credentials: BackstageCredentials, name: string) {
-    await this.authorizeRecord(name, workspaceReadPermission, credentials);
+    await this.authorizer.authorizeRecord(
+      name,
+      workspaceReadPermission,
+      credentials,
+    );
     return this.options.store.auditLog(name);
   }
 
-  private async record(
-    credentials: BackstageCredentials,
-    workspace: string,
-    action: string,
-    outcome: 'succeeded' | 'failed',
-    message?: string,
-  ) {
-    await this.options.store.audit({
-      workspace,
-      actor: actorOf(credentials),
-      action,
-      outcome,
-      message,
-    });
-  }
-}
-
-export function actorOf(credentials: BackstageCredentials): string {
-  const p = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return p.type === 'user'
-    ? p.userEntityRef!
-    : `${p.type}:${p.subject ?? 'unknown'}`;
-}
-
-function quotaError(owner: string, held: number, max: number) {
-  return new NotAllowedError(
-    `Quota reached: '${owner}' holds ${held} of ${max} desktops; delete one before ordering another`,
-  );
-}
-
-function normalizeOwner(owner: string): string {
-  try {
-    const ref = parseEntityRef(owner, {
-      defaultKind: 'user',
-      defaultNamespace: 'default',
-    });
-    if (
-      ref.kind.toLocaleLowerCase('en-US') !== 'user' &&
-      ref.kind.toLocaleLowerCase('en-US') !== 'group'
-    ) {
-      throw new Error('must be a user or a group');
-    }
-    return stringifyEntityRef(ref);
-  } catch (error) {
-    throw new InputError(
-      `owner: '${owner}' is not a user or group reference (${
-        (error as Error).message
-      })`,
+  /**
+   * Opens the desktop's screen for a console session the proxy has already
+   * authorized, and records that the session started.
+   */
+  async openConsole(
+    record: WorkspaceRecord,
+    actor: string,
+    options: ConsoleOptions,
+  ): Promise<{ sessionId: number; stream: Promise<Duplex> }> {
+    const sessionId = await this.options.store.startConsoleSession(
+      record.name,
+      actor,
     );
+    const stream = this.options.providers
+      .forCluster(record.cluster)
+      .openConsole({ name: record.name, cluster: record.cluster }, options);
+    return { sessionId, stream };
   }
-}
 
-/** A POSIX account name derived from the person, unless the image dictates one. */
-export function accountName(
-  defaultUser: string | undefined,
-  userEntityRef: string,
-): string {
-  if (defaultUser) return defaultUser;
-  const { name } = parseEntityRef(userEntityRef);
-  const cleaned = name
-    .toLocaleLowerCase('en-US')
-    .replace(/[^a-z0-9_-]/g, '')
-    .replace(/^[^a-z_]+/, '');
-  return (cleaned || 'user').slice(0, 32);
-}
+  /** Records how a console session ended; the desktop counts as used. */
+  async closeConsole(
+    record: WorkspaceRecord,
+    actor: string,
+    sessionId: number,
+    end: ConsoleSessionEnd & { seconds: number },
+  ) {
+    await Promise.all([
+      this.options.store.endConsoleSession(sessionId, end),
+      this.options.store.touch(record.name, new Date()),
+      this.audit({
+        workspace: record.name,
+        actor,
+        action: 'console',
+        outcome: 'succeeded',
+        message: `${end.seconds} s, ${end.bytesToDesktop} B to and ${end.bytesFromDesktop} B from the desktop, closed ${end.closeCode} ${end.closeReason}`,
+      }),
+    ]);
+  }
 
-export function toWorkspace(
-  record: WorkspaceRecord,
-  status: WorkspaceStatus,
-  namespace?: string,
-): Workspace {
-  return {
-    name: record.name,
-    cluster: record.cluster,
-    provider: record.provider,
-    namespace,
-    os: record.os,
-    image: record.image,
-    size: record.size,
-    diskGi: record.diskGi,
-    owner: record.owner,
-    createdBy: record.createdBy,
-    createdAt: record.createdAt.toISOString(),
-    expiresAt: record.expiresAt?.toISOString(),
-    template: record.template,
-    system: record.system,
-    status,
-  };
+  /**
+   * Every lifecycle and console event goes to the auditor service, where
+   * operators collect security events, and to the desktop's own history,
+   * which its owner reads through `/workspaces/:name/audit`.
+   */
+  private async audit(entry: AuditEntry) {
+    await this.options.store.audit(entry);
+    const event = await this.options.auditor.createEvent({
+      eventId: `workspace-${entry.action}`,
+      severityLevel: entry.action === 'console' ? 'low' : 'medium',
+      meta: { workspace: entry.workspace, actor: entry.actor },
+    });
+    if (entry.outcome === 'succeeded') {
+      await event.success(
+        entry.message ? { meta: { message: entry.message } } : undefined,
+      );
+    } else {
+      await event.fail({ error: new Error(entry.message ?? 'failed') });
+    }
+  }
 }

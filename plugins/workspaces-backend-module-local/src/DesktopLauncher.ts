@@ -1,0 +1,263 @@
+import { ChildProcess, spawn } from 'child_process';
+import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import type { Readable } from 'stream';
+import { ServiceUnavailableError } from '@backstage/errors';
+import type { LocalBinaries } from './binaries';
+import { claimDisplay, xSocketPath } from './displays';
+import type { DesktopState, DesktopStore } from './DesktopStore';
+import type { HostFacts } from './hostChecks';
+import { isAlive, processRef, sleep } from './processes';
+import { accountFiles, sandboxArgs } from './sandbox';
+import { xauthorityEntry } from './xauthority';
+
+const TMP_BYTES = 256 * 2 ** 20;
+const START_TIMEOUT_MS = 10_000;
+const DISPLAY_RETRIES = 5;
+
+interface DesktopLauncherOptions {
+  store: DesktopStore;
+  binaries: LocalBinaries;
+  host: HostFacts;
+  displayBase: number;
+  displaysInUse: (except: string) => number[];
+}
+
+interface SessionFiles {
+  passwdFile: string;
+  groupFile: string;
+  xauthorityFile: string;
+}
+
+/**
+ * Starts a desktop's processes: Xvnc on a free display, then the window
+ * manager and terminal in the bubblewrap sandbox, recording each process in
+ * the state file as soon as it exists so that a crash mid-start leaves
+ * nothing unaccounted for.
+ */
+export class DesktopLauncher {
+  constructor(private readonly options: DesktopLauncherOptions) {}
+
+  async launch(state: DesktopState) {
+    const { store, host } = this.options;
+    const run = store.runDirOf(state.name);
+    fs.rmSync(run, { recursive: true, force: true });
+    fs.mkdirSync(run, { mode: 0o700 });
+    store.giveToDesktop(run, state);
+    const accounts = accountFiles(state.username, state.uid, state.uid);
+    const files: SessionFiles = {
+      passwdFile: path.join(run, 'passwd'),
+      groupFile: path.join(run, 'group'),
+      xauthorityFile: path.join(run, 'Xauthority'),
+    };
+    fs.writeFileSync(files.passwdFile, accounts.passwd, { mode: 0o644 });
+    fs.writeFileSync(files.groupFile, accounts.group, { mode: 0o644 });
+    const cookie = crypto.randomBytes(16);
+    state.bootId = host.bootId;
+    state.startedAt = new Date().toISOString();
+
+    const taken = new Set<number>();
+    for (;;) {
+      const claimed = new Set([
+        ...this.options.displaysInUse(state.name),
+        ...taken,
+      ]);
+      const display = claimDisplay(this.options.displayBase, claimed);
+      fs.writeFileSync(files.xauthorityFile, xauthorityEntry(display, cookie), {
+        mode: 0o600,
+      });
+      store.giveToDesktop(files.xauthorityFile, state);
+      const outcome = await this.startXvnc(state, display, files);
+      if (outcome === 'ready') break;
+      // Another X server took the display between our check and its start.
+      if (outcome === 'display-taken' && taken.size < DISPLAY_RETRIES) {
+        taken.add(display);
+        continue;
+      }
+      throw new ServiceUnavailableError(
+        `Xvnc could not start on display :${display}${store.logTail(
+          state.name,
+          'xvnc.log',
+        )}`,
+      );
+    }
+    await this.startSession(state, files);
+  }
+
+  private spawnAsDesktop(
+    state: DesktopState,
+    command: string,
+    args: string[],
+    log: string,
+    /** Pipes on fd 3 and up, after stdin and the log on stdout and stderr. */
+    pipes: Array<'pipe'>,
+  ): ChildProcess {
+    const logFd = fs.openSync(
+      path.join(this.options.store.runDirOf(state.name), log),
+      'w',
+      0o600,
+    );
+    try {
+      const child = spawn(command, args, {
+        // Its own session: no signal to the backend's process group reaches it.
+        detached: true,
+        stdio: ['ignore', logFd, logFd, ...pipes],
+        cwd: this.options.store.runDirOf(state.name),
+        env: { PATH: '/usr/bin:/bin' },
+        ...(this.options.host.asRoot ? { uid: state.uid, gid: state.uid } : {}),
+      });
+      child.on('error', () => undefined);
+      child.unref();
+      if (child.pid === undefined) {
+        throw new ServiceUnavailableError(`${command} could not be started`);
+      }
+      return child;
+    } finally {
+      fs.closeSync(logFd);
+    }
+  }
+
+  private async startXvnc(
+    state: DesktopState,
+    display: number,
+    files: SessionFiles,
+  ): Promise<'ready' | 'display-taken' | 'failed'> {
+    const { store } = this.options;
+    const socket = store.socketPathOf(state.name);
+    // SecurityTypes None is safe here: the VNC socket is mode 0600 in a
+    // 0700 folder of the desktop's user, which only the backend (root, or
+    // that same user) opens; there is no TCP port; and the backend checks
+    // the person's permission before it relays a single byte.
+    const child = this.spawnAsDesktop(
+      state,
+      this.options.binaries.xvnc,
+      [
+        `:${display}`,
+        '-geometry',
+        state.geometry,
+        '-depth',
+        '24',
+        '-rfbunixpath',
+        socket,
+        '-rfbunixmode',
+        '0600',
+        '-rfbport',
+        '-1',
+        '-nolisten',
+        'tcp',
+        '-SecurityTypes',
+        'None',
+        // X clients need the cookie too: other users of this machine can
+        // reach the X socket in /tmp, desktops cannot reach each other's.
+        '-auth',
+        files.xauthorityFile,
+        '-desktop',
+        state.name,
+      ],
+      'xvnc.log',
+      [],
+    );
+    state.display = display;
+    state.xvnc = processRef(child.pid!);
+    store.write(state);
+
+    const until = Date.now() + START_TIMEOUT_MS;
+    while (!(fs.existsSync(socket) && fs.existsSync(xSocketPath(display)))) {
+      if (!isAlive(state.xvnc)) {
+        const log = path.join(store.runDirOf(state.name), 'xvnc.log');
+        return /already active|already in use|Cannot establish any listening sockets/i.test(
+          fs.readFileSync(log, 'utf8'),
+        )
+          ? 'display-taken'
+          : 'failed';
+      }
+      if (Date.now() > until) {
+        throw new ServiceUnavailableError(
+          `Xvnc did not open its sockets within ${START_TIMEOUT_MS / 1000} s`,
+        );
+      }
+      await sleep(20);
+    }
+    return 'ready';
+  }
+
+  private async startSession(state: DesktopState, files: SessionFiles) {
+    const { store, binaries, host } = this.options;
+    const child = this.spawnAsDesktop(
+      state,
+      binaries.bwrap,
+      [
+        // bwrap reports the sandbox's first process on fd 3.
+        '--info-fd',
+        '3',
+        ...sandboxArgs(
+          {
+            hostname: state.name,
+            display: state.display!,
+            home: store.homeOf(state.name),
+            username: state.username,
+            ...files,
+            maxProcesses: state.maxProcesses,
+            tmpBytes: TMP_BYTES,
+            command: [binaries.windowManager, '--startup', binaries.terminal],
+          },
+          host.mounts,
+        ),
+      ],
+      'session.log',
+      ['pipe'],
+    );
+    state.session = processRef(child.pid!);
+    store.write(state);
+    state.sandbox = processRef(await this.readSandboxPid(child, state.name));
+    store.write(state);
+  }
+
+  private readSandboxPid(child: ChildProcess, name: string): Promise<number> {
+    const info = child.stdio[3] as Readable;
+    return new Promise<number>((resolve, reject) => {
+      const cleanups: Array<() => void> = [];
+      const settle = (outcome: { pid: number } | Error) => {
+        cleanups.forEach(cleanup => cleanup());
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome.pid);
+      };
+      const timer = setTimeout(
+        () =>
+          settle(
+            new ServiceUnavailableError(
+              `The sandbox did not start within ${START_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
+        START_TIMEOUT_MS,
+      );
+      const exited = () =>
+        settle(
+          new ServiceUnavailableError(
+            `The sandbox exited at start${this.options.store.logTail(
+              name,
+              'session.log',
+            )}`,
+          ),
+        );
+      child.once('exit', exited);
+      let text = '';
+      info.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        let pid: number;
+        try {
+          pid = Number(JSON.parse(text)['child-pid']);
+        } catch {
+          return; // not the whole document yet
+        }
+        settle({ pid });
+      });
+      cleanups.push(
+        () => clearTimeout(timer),
+        () => child.removeListener('exit', exited),
+        () => info.removeAllListeners('data').destroy(),
+      );
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { WorkspaceStore, type WorkspaceRecord } from './WorkspaceStore';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+function record(name: string, owner: string): WorkspaceRecord {
+  const at = new Date('2026-11-24T12:00:00Z');
+  return {
+    name,
+    cluster: 'local',
+    provider: 'local',
+    os: 'linux',
+    image: 'debian-desktop',
+    size: 'small',
+    diskGi: 20,
+    owner,
+    createdBy: owner,
+    state: 'active',
+    createdAt: at,
+    lastActivityAt: at,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'WorkspaceStore on %s',
+  databaseId => {
+    let store: WorkspaceStore;
+    const names = async (allowed: Parameters<WorkspaceStore['list']>[0]) =>
+      (await store.list(allowed)).map(r => r.name);
+
+    beforeAll(async () => {
+      const knex = await databases.init(databaseId);
+      store = await WorkspaceStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.reserve(record('a', 'user:default/Alice'), 10);
+      await store.reserve(record('b', 'group:default/team'), 10);
+      await store.reserve(record('c', 'user:default/carol'), 10);
+    });
+
+    it('turns a policy condition into SQL, comparing owners without case', async () => {
+      expect(
+        await names({ allowed: { owners: ['user:default/alice'] } }),
+      ).toEqual(['a']);
+    });
+
+    it('combines conditions with anyOf, allOf and not', async () => {
+      const alice = { owners: ['user:default/alice'] };
+      const team = { owners: ['group:default/team'] };
+      expect(await names({ allowed: { anyOf: [alice, team] } })).toEqual([
+        'a',
+        'b',
+      ]);
+      expect(await names({ allowed: { allOf: [alice, team] } })).toEqual([]);
+      expect(await names({ allowed: { not: alice } })).toEqual(['b', 'c']);
+    });
+
+    it('allows nothing for a condition with no owners', async () => {
+      expect(await names({ allowed: { owners: [] } })).toEqual([]);
+    });
+
+    it('applies the owner filter and the condition together', async () => {
+      expect(
+        await names({
+          owners: ['group:default/team', 'user:default/carol'],
+          allowed: { not: { owners: ['user:default/carol'] } },
+        }),
+      ).toEqual(['b']);
+    });
+  },
+);

@@ -1,0 +1,156 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+  type PermissionCriteria,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  createConditionTransformer,
+  type PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import {
+  workspaceCreatePermission,
+  workspaceReadPermission,
+} from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceRecord } from '../database/WorkspaceStore';
+import type { WorkspaceQuery } from '../permissions/rules';
+import { normalizeOwner } from './orderValidation';
+
+/**
+ * Who may do what with desktops, asked of the permission framework. It reads
+ * records only through the loader it is given, so the service stays their
+ * one owner.
+ */
+export class WorkspaceAuthorizer {
+  private readonly applies: (
+    decision: Parameters<ReturnType<typeof createConditionAuthorizer>>[0],
+    record: WorkspaceRecord,
+  ) => boolean;
+  private readonly toQuery: (
+    conditions: Parameters<ReturnType<typeof createConditionTransformer>>[0],
+  ) => PermissionCriteria<WorkspaceQuery>;
+
+  constructor(
+    private readonly options: {
+      permissions: PermissionsService;
+      userInfo: UserInfoService;
+      auth: AuthService;
+      ruleset: PermissionRuleset<WorkspaceRecord, WorkspaceQuery>;
+      load(name: string): Promise<WorkspaceRecord | undefined>;
+    },
+  ) {
+    this.applies = createConditionAuthorizer(options.ruleset);
+    this.toQuery = createConditionTransformer(options.ruleset);
+  }
+
+  /** Whether the caller holds a resource permission on this record. */
+  async isAllowed(
+    permission: ResourcePermission<'workspace'>,
+    record: WorkspaceRecord,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return this.applies(decision, record);
+  }
+
+  /**
+   * Loads a record and checks a permission on it. A caller who may not even
+   * read it gets a 404, so names of other people's desktops do not leak.
+   */
+  async authorizeRecord(
+    name: string,
+    permission: ResourcePermission<'workspace'>,
+    credentials: BackstageCredentials,
+  ): Promise<WorkspaceRecord> {
+    const record = await this.options.load(name);
+    if (
+      !record ||
+      !(await this.isAllowed(workspaceReadPermission, record, credentials))
+    ) {
+      throw new NotFoundError(`No desktop named '${name}'`);
+    }
+    if (
+      permission !== workspaceReadPermission &&
+      !(await this.isAllowed(permission, record, credentials))
+    ) {
+      throw new NotAllowedError(
+        `You may not ${permission.name.replace(
+          'workspace.',
+          '',
+        )} the desktop '${name}'`,
+      );
+    }
+    return record;
+  }
+
+  /**
+   * Which records the caller may read, as a filter for the store: `false`
+   * for none, `undefined` for all, otherwise the policy's conditions.
+   */
+  async readable(
+    credentials: BackstageCredentials,
+  ): Promise<PermissionCriteria<WorkspaceQuery> | false | undefined> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: workspaceReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return this.toQuery(decision.conditions);
+    }
+    return decision.result === AuthorizeResult.ALLOW ? undefined : false;
+  }
+
+  /**
+   * Checks that the caller is a person who may order desktops, for the owner
+   * they named (themselves by default, or a group they belong to).
+   */
+  async authorizeOrder(
+    credentials: BackstageCredentials,
+    requestedOwner: string | undefined,
+  ): Promise<{ owner: string; userEntityRef: string }> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: workspaceCreatePermission as BasicPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not order desktops');
+    }
+    if (!this.options.auth.isPrincipal(credentials, 'user')) {
+      throw new NotAllowedError('Desktops are ordered on behalf of a person');
+    }
+    const info = await this.options.userInfo.getUserInfo(credentials);
+    const owner = normalizeOwner(requestedOwner ?? info.userEntityRef);
+    const claims = info.ownershipEntityRefs.map(r =>
+      r.toLocaleLowerCase('en-US'),
+    );
+    if (!claims.includes(owner.toLocaleLowerCase('en-US'))) {
+      throw new NotAllowedError(
+        `owner: you may only order desktops for yourself or a group you belong to, not '${owner}'`,
+      );
+    }
+    return { owner, userEntityRef: info.userEntityRef };
+  }
+}
+
+/** Who did it, as the audit log names them. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.type === 'user'
+    ? p.userEntityRef!
+    : `${p.type}:${p.subject ?? 'unknown'}`;
+}
