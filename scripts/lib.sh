@@ -54,9 +54,10 @@ ensure_debs() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The desktop stack the local provider runs (used by start.sh and test.sh).
+# The desktop stack the local provider runs (used by start.sh and test.sh);
+# e2fsprogs makes the size-limited home images.
 # shellcheck disable=SC2034
-DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core)
+DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core e2fsprogs)
 
 install_hash() {
   (cd "$ROOT" && cat package.json package-lock.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -c1-16

@@ -201,6 +201,7 @@ describe('RKE2 node set-up', () => {
     ),
     ...fs
       .readdirSync(path.join(REPO, 'scripts'))
+      .filter(f => f.endsWith('.sh'))
       .map(f => path.join(REPO, 'scripts', f)),
     path.join(REPO, '.ci/run'),
   ];

@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   workspaces?: {
     /**
@@ -5,8 +7,11 @@ export interface Config {
      * `config` clusters of `kubernetes.clusterLocatorMethods` are used.
      */
     kubevirt?: {
-      /** How long to wait for an API server, in milliseconds, unless a cluster says otherwise. Default 10000. */
-      timeoutMs?: number;
+      /**
+       * How long to wait for an API server, unless a cluster says otherwise,
+       * e.g. '10s', 'PT10S' or { seconds: 10 }. Default 10 seconds.
+       */
+      timeout?: HumanDuration | string;
       clusters?: Array<{
         /** The name desktops and the catalog refer to the cluster by. */
         name: string;
@@ -39,8 +44,8 @@ export interface Config {
         storageClassName?: string;
         /** The operating systems this cluster runs. Default both. */
         os?: Array<'linux' | 'windows'>;
-        /** How long to wait for this API server, in milliseconds. */
-        timeoutMs?: number;
+        /** How long to wait for this API server. Default `workspaces.kubevirt.timeout`. */
+        timeout?: HumanDuration | string;
       }>;
     };
   };

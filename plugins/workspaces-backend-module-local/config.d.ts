@@ -25,6 +25,18 @@ export interface Config {
        * ranges apart.
        */
       uidBase?: number;
+      /**
+       * Allows desktops to run without the limits this machine cannot
+       * enforce, instead of refusing them. Without writable cgroup memory,
+       * cpu and pids controllers (as when the backend does not run as root)
+       * a desktop may use all the machine's memory, CPU time and processes;
+       * without loop mounts its home is a plain folder on the data disk, with
+       * no size limit (diskGi is ignored), that can fill the disk the portal
+       * keeps its own data on. Default false: such orders are refused with a
+       * message naming what is missing. Limits the machine can enforce are
+       * enforced either way.
+       */
+      unbounded?: boolean;
       /** TigerVNC's X server. Default /usr/bin/Xvnc. */
       xvncPath?: string;
       /** bubblewrap. Default /usr/bin/bwrap. */

@@ -3,6 +3,7 @@ import os from 'os';
 import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { readKubeVirtClusters } from './clusters';
 
 const own = (clusters: object[], extra: object = {}) =>
@@ -55,7 +56,7 @@ describe('readKubeVirtClusters', () => {
             os: ['linux'],
           },
         ],
-        { timeoutMs: 2500 },
+        { timeout: '2.5s' },
       ),
     );
     expect(c).toMatchObject({
@@ -67,6 +68,38 @@ describe('readKubeVirtClusters', () => {
     });
     expect(c.kubeConfig.getCurrentCluster()?.skipTLSVerify).toBe(true);
   });
+
+  it.each([
+    ['an ISO duration', 'PT30S', 30_000],
+    ['a duration string', '1m', 60_000],
+    ['a duration object', { seconds: 5, milliseconds: 500 }, 5_500],
+  ])(
+    'reads timeout as %s, for the default and for one cluster',
+    (_, timeout, ms) => {
+      const [inherits, overrides] = readKubeVirtClusters(
+        own(
+          [
+            { name: 'a', url: 'https://a', serviceAccountToken: 't' },
+            {
+              name: 'b',
+              url: 'https://b',
+              serviceAccountToken: 't',
+              timeout: '2s',
+            },
+          ],
+          { timeout },
+        ),
+      );
+      expect(inherits.timeoutMs).toBe(ms);
+      expect(overrides.timeoutMs).toBe(2_000);
+      const [c] = readKubeVirtClusters(
+        own([
+          { name: 'c', url: 'https://c', serviceAccountToken: 't', timeout },
+        ]),
+      );
+      expect(c.timeoutMs).toBe(ms);
+    },
+  );
 
   it('falls back to the config clusters of the Kubernetes plugin, skipping those it cannot authenticate to', () => {
     const logger = mockServices.logger.mock();
@@ -220,8 +253,39 @@ describe('readKubeVirtClusters', () => {
       "Invalid config at 'workspaces.kubevirt.clusters[0].namespace': 'Desks' is not a namespace name",
     ],
     [
-      { name: 'a', url: 'https://a', serviceAccountToken: 't', timeoutMs: 0 },
-      "Invalid config at 'workspaces.kubevirt.clusters[0].timeoutMs'",
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', timeout: 5000 },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got 5000",
+    ],
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', timeout: '5' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"5\"",
+    ],
+    [
+      {
+        name: 'a',
+        url: 'https://a',
+        serviceAccountToken: 't',
+        timeout: { secs: 5 },
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got {\"secs\":5}",
+    ],
+    [
+      {
+        name: 'a',
+        url: 'https://a',
+        serviceAccountToken: 't',
+        timeout: { seconds: 0 },
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': must be longer than zero",
+    ],
+    [
+      {
+        name: 'a',
+        url: 'https://a',
+        serviceAccountToken: 't',
+        timeoutMs: 5000,
+      },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeoutMs': renamed to 'workspaces.kubevirt.clusters[0].timeout'",
     ],
     [
       {
@@ -242,16 +306,73 @@ describe('readKubeVirtClusters', () => {
     ],
     [
       { url: 'https://a', serviceAccountToken: 't' },
-      "Missing required config value at 'workspaces.kubevirt.clusters[0].name'",
+      "Invalid config at 'workspaces.kubevirt.clusters[0].name': a value is required",
     ],
-  ])('refuses %j with a message naming the key', (cluster, message) => {
-    expect(() => readKubeVirtClusters(own([cluster]))).toThrow(message);
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', os: 'linux' },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].os': expected string-array, got string",
+    ],
+    [
+      { name: 'a', url: 'https://a', serviceAccountToken: 't', namespace: 7 },
+      "Invalid config at 'workspaces.kubevirt.clusters[0].namespace': expected string, got number",
+    ],
+  ])('refuses %j with an InputError naming the key', (cluster, message) => {
+    const read = () => readKubeVirtClusters(own([cluster]));
+    expect(read).toThrow(InputError);
+    expect(read).toThrow(message);
   });
 
-  it('refuses a cluster name used twice', () => {
+  it.each([
+    [
+      { timeout: 'soon' },
+      "Invalid config at 'workspaces.kubevirt.timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"soon\"",
+    ],
+    [
+      { timeout: 'PT0S' },
+      "Invalid config at 'workspaces.kubevirt.timeout': must be longer than zero",
+    ],
+    [
+      { timeoutMs: 10_000 },
+      "Invalid config at 'workspaces.kubevirt.timeoutMs': renamed to 'workspaces.kubevirt.timeout', a duration such as '10s', 'PT10S' or { seconds: 10 }",
+    ],
+  ])('refuses the default %j naming the key', (kubevirt, message) => {
     const c = { name: 'a', url: 'https://a', serviceAccountToken: 't' };
-    expect(() => readKubeVirtClusters(own([c, c]))).toThrow(
-      "the cluster name 'a' is used twice",
+    const read = () => readKubeVirtClusters(own([c], kubevirt));
+    expect(read).toThrow(InputError);
+    expect(read).toThrow(message);
+  });
+
+  it('names the key of a mistake among the Kubernetes plugin clusters', () => {
+    expect(() =>
+      readKubeVirtClusters(
+        new ConfigReader({
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: 'k',
+                    url: 'ftp://k',
+                    serviceAccountToken: 'x',
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(
+      "Invalid config at 'kubernetes.clusterLocatorMethods[0].clusters[0].url': 'ftp://k' must be an https:// URL",
+    );
+  });
+
+  it('refuses a cluster name used twice, naming both keys', () => {
+    const c = { name: 'a', url: 'https://a', serviceAccountToken: 't' };
+    const read = () => readKubeVirtClusters(own([c, c]));
+    expect(read).toThrow(InputError);
+    expect(read).toThrow(
+      "Invalid config at 'workspaces.kubevirt.clusters[1].name': the cluster name 'a' is already used at workspaces.kubevirt.clusters[0].name; names must be unique",
     );
   });
 

@@ -1,6 +1,8 @@
 import fs from 'fs';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   DNS1123_LABEL,
@@ -19,6 +21,7 @@ export interface KubeVirtCluster {
   namespace: string;
   storageClassName: string;
   os: WorkspaceOs[];
+  /** How long to wait for the API server, read from the `timeout` duration. */
   timeoutMs: number;
   kubeConfig: KubeConfig;
 }
@@ -27,9 +30,61 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const OPERATING_SYSTEMS: WorkspaceOs[] = ['linux', 'windows'];
 
-/** A config mistake, named by its key so the operator can find it. */
+/** A config mistake, named by its key so the operator can find it; one line. */
 function configError(key: string, problem: string) {
-  return new Error(`Invalid config at '${key}': ${problem}`);
+  return new InputError(
+    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
+  );
+}
+
+/**
+ * The same shape for the type errors of the config reader itself, which
+ * name the key but are plain errors with the config file in them.
+ */
+function asConfigError(error: unknown, key: string): InputError {
+  if (error instanceof InputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const typed =
+    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
+      message,
+    );
+  if (typed)
+    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
+  const missing = /^Missing required config value at '([^']+)'/.exec(message);
+  if (missing) return configError(missing[1], 'a value is required');
+  const convert =
+    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
+      message,
+    );
+  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
+  return configError(key, message);
+}
+
+const DURATION_EXAMPLES =
+  "a duration such as '10s', 'PT10S' or { seconds: 10 }";
+
+/** A positive duration in milliseconds, or the fallback when the key is not set. */
+function readTimeoutMs(c: Config, key: string, fallbackMs: number): number {
+  if (c.has('timeoutMs')) {
+    throw configError(
+      `${key}.timeoutMs`,
+      `renamed to '${key}.timeout', ${DURATION_EXAMPLES}`,
+    );
+  }
+  if (!c.has('timeout')) return fallbackMs;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(c, { key: 'timeout' }));
+  } catch {
+    throw configError(
+      `${key}.timeout`,
+      `expected ${DURATION_EXAMPLES}, got ${JSON.stringify(c.get('timeout'))}`,
+    );
+  }
+  if (!(ms > 0)) {
+    throw configError(`${key}.timeout`, 'must be longer than zero');
+  }
+  return ms;
 }
 
 function readUrl(c: Config, key: string): string | undefined {
@@ -170,13 +225,7 @@ function readCluster(
       `list linux and/or windows, got [${os.join(', ')}]`,
     );
   }
-  const timeoutMs = c.getOptionalNumber('timeoutMs') ?? defaultTimeoutMs;
-  if (!(timeoutMs > 0)) {
-    throw configError(
-      `${key}.timeoutMs`,
-      'must be a positive number of milliseconds',
-    );
-  }
+  const timeoutMs = readTimeoutMs(c, key, defaultTimeoutMs);
   return {
     name,
     url,
@@ -192,7 +241,7 @@ function readCluster(
 /**
  * Clusters from `workspaces.kubevirt.clusters`, or else the `config`
  * clusters the Kubernetes plugin uses, so adopters configure them once.
- * Throws naming the key of the first mistake.
+ * Throws an `InputError` naming the key of the first mistake.
  *
  * @public
  */
@@ -200,17 +249,31 @@ export function readKubeVirtClusters(
   config: Config,
   logger?: LoggerService,
 ): KubeVirtCluster[] {
-  const defaultTimeoutMs =
-    config.getOptionalNumber('workspaces.kubevirt.timeoutMs') ??
-    DEFAULT_TIMEOUT_MS;
-  let clusters: KubeVirtCluster[];
-  const own = config.getOptionalConfigArray('workspaces.kubevirt.clusters');
+  try {
+    return readClusters(config, logger);
+  } catch (error) {
+    throw asConfigError(error, 'workspaces.kubevirt');
+  }
+}
+
+function readClusters(
+  config: Config,
+  logger?: LoggerService,
+): KubeVirtCluster[] {
+  const kubevirt = config.getOptionalConfig('workspaces.kubevirt');
+  const defaultTimeoutMs = kubevirt
+    ? readTimeoutMs(kubevirt, 'workspaces.kubevirt', DEFAULT_TIMEOUT_MS)
+    : DEFAULT_TIMEOUT_MS;
+  const clusters: KubeVirtCluster[] = [];
+  const keys: string[] = [];
+  const own = kubevirt?.getOptionalConfigArray('clusters');
   if (own) {
-    clusters = own.map((c, i) =>
-      readCluster(c, `workspaces.kubevirt.clusters[${i}]`, defaultTimeoutMs),
-    );
+    own.forEach((c, i) => {
+      const key = `workspaces.kubevirt.clusters[${i}]`;
+      clusters.push(readCluster(c, key, defaultTimeoutMs));
+      keys.push(key);
+    });
   } else {
-    clusters = [];
     const methods =
       config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
     methods.forEach((method, m) => {
@@ -232,16 +295,20 @@ export function readKubeVirtClusters(
           return;
         }
         clusters.push(readCluster(c, key, defaultTimeoutMs));
+        keys.push(key);
       });
     });
   }
-  const seen = new Set<string>();
-  for (const c of clusters) {
-    if (seen.has(c.name))
-      throw new Error(
-        `Invalid config: the cluster name '${c.name}' is used twice`,
+  const seen = new Map<string, string>();
+  clusters.forEach((c, i) => {
+    const first = seen.get(c.name);
+    if (first !== undefined) {
+      throw configError(
+        `${keys[i]}.name`,
+        `the cluster name '${c.name}' is already used at ${first}.name; names must be unique`,
       );
-    seen.add(c.name);
-  }
+    }
+    seen.set(c.name, keys[i]);
+  });
   return clusters;
 }

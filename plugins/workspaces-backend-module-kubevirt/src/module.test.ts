@@ -65,7 +65,7 @@ async function start() {
                   name: 'rke2-prod',
                   url: API,
                   serviceAccountToken: 'sa-token',
-                  timeoutMs: 300,
+                  timeout: { milliseconds: 300 },
                 },
               ],
             },

@@ -39,6 +39,8 @@ describe('DesktopLauncher', () => {
         bwrap: program('bwrap', bwrap),
       }),
       host: { asRoot: false, bootId: 'this-boot', mounts: [] },
+      // The launcher's own logic, without cgroups or a home image.
+      limits: { cgroups: [], homeImages: false, missing: [], unbounded: true },
       displayBase,
       displaysInUse: () => inUse,
     });
@@ -84,6 +86,7 @@ describe('DesktopLauncher', () => {
     expect(fs.readdirSync(run).sort()).toEqual([
       'Xauthority',
       'group',
+      'hosts',
       'passwd',
       'session.log',
       'vnc.sock',

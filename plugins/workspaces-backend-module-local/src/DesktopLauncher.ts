@@ -2,14 +2,16 @@ import { ChildProcess, spawn } from 'child_process';
 import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import type { Readable } from 'stream';
 import { ServiceUnavailableError } from '@backstage/errors';
-import type { LocalBinaries } from './binaries';
+import { LocalBinaries, SETPRIV } from './binaries';
+import { createCgroup, inCgroups } from './cgroups';
 import { claimDisplay, xSocketPath } from './displays';
 import type { DesktopState, DesktopStore } from './DesktopStore';
 import type { HostFacts } from './hostChecks';
+import type { HostLimits } from './hostLimits';
+import { mountHomeImage } from './homeImage';
 import { isAlive, processRef, sleep } from './processes';
-import { accountFiles, sandboxArgs } from './sandbox';
+import { accountFiles, readSandboxPid, sandboxArgs } from './sandbox';
 import { xauthorityEntry } from './xauthority';
 
 const TMP_BYTES = 256 * 2 ** 20;
@@ -20,6 +22,7 @@ interface DesktopLauncherOptions {
   store: DesktopStore;
   binaries: LocalBinaries;
   host: HostFacts;
+  limits: HostLimits;
   displayBase: number;
   displaysInUse: (except: string) => number[];
 }
@@ -27,8 +30,19 @@ interface DesktopLauncherOptions {
 interface SessionFiles {
   passwdFile: string;
   groupFile: string;
+  hostsFile: string;
   xauthorityFile: string;
 }
+
+/** setpriv's way to become the desktop's user, as spawn's uid option does. */
+const asUser = (uid: number, argv: string[]) => [
+  SETPRIV,
+  `--reuid=${uid}`,
+  `--regid=${uid}`,
+  '--clear-groups',
+  '--',
+  ...argv,
+];
 
 /**
  * Starts a desktop's processes: Xvnc on a free display, then the window
@@ -41,18 +55,32 @@ export class DesktopLauncher {
 
   async launch(state: DesktopState) {
     const { store, host } = this.options;
+    await this.bound(state);
     const run = store.runDirOf(state.name);
     fs.rmSync(run, { recursive: true, force: true });
     fs.mkdirSync(run, { mode: 0o700 });
     store.giveToDesktop(run, state);
-    const accounts = accountFiles(state.username, state.uid, state.uid);
     const files: SessionFiles = {
       passwdFile: path.join(run, 'passwd'),
       groupFile: path.join(run, 'group'),
+      hostsFile: path.join(run, 'hosts'),
       xauthorityFile: path.join(run, 'Xauthority'),
     };
-    fs.writeFileSync(files.passwdFile, accounts.passwd, { mode: 0o644 });
-    fs.writeFileSync(files.groupFile, accounts.group, { mode: 0o644 });
+    const accounts = accountFiles(
+      state.username,
+      state.uid,
+      state.uid,
+      state.name,
+    );
+    for (const [file, text] of [
+      [files.passwdFile, accounts.passwd],
+      [files.groupFile, accounts.group],
+      [files.hostsFile, accounts.hosts],
+    ]) {
+      fs.writeFileSync(file, text, { mode: 0o600 });
+      // Read inside the sandbox, as the desktop's user.
+      store.giveToDesktop(file, state);
+    }
     const cookie = crypto.randomBytes(16);
     state.bootId = host.bootId;
     state.startedAt = new Date().toISOString();
@@ -85,6 +113,31 @@ export class DesktopLauncher {
     await this.startSession(state, files);
   }
 
+  /**
+   * Mounts the home image and makes the cgroup with the desktop's limits,
+   * before any of its processes exists.
+   */
+  private async bound(state: DesktopState) {
+    const { store, limits } = this.options;
+    const image = store.homeImageOf(state.name);
+    if (fs.existsSync(image)) {
+      if (!limits.homeImages) {
+        throw new ServiceUnavailableError(
+          `The home of the local desktop '${state.name}' is a disk image, and this machine cannot mount it`,
+        );
+      }
+      await mountHomeImage(image, store.homeOf(state.name));
+    }
+    if (state.limits && limits.cgroups.length) {
+      state.cgroups = await createCgroup(
+        limits.cgroups,
+        store.cgroupNameOf(state.name),
+        state.limits,
+      );
+      store.write(state);
+    }
+  }
+
   private spawnAsDesktop(
     state: DesktopState,
     command: string,
@@ -99,13 +152,25 @@ export class DesktopLauncher {
       0o600,
     );
     try {
-      const child = spawn(command, args, {
+      // With cgroups, a root shell joins them first and setpriv becomes the
+      // desktop's user; without, spawn becomes it.
+      const cgroups = state.cgroups ?? [];
+      const asRoot = this.options.host.asRoot;
+      const argv = inCgroups(
+        cgroups,
+        asRoot && cgroups.length
+          ? asUser(state.uid, [command, ...args])
+          : [command, ...args],
+      );
+      const child = spawn(argv[0], argv.slice(1), {
         // Its own session: no signal to the backend's process group reaches it.
         detached: true,
         stdio: ['ignore', logFd, logFd, ...pipes],
         cwd: this.options.store.runDirOf(state.name),
         env: { PATH: '/usr/bin:/bin' },
-        ...(this.options.host.asRoot ? { uid: state.uid, gid: state.uid } : {}),
+        ...(asRoot && !cgroups.length
+          ? { uid: state.uid, gid: state.uid }
+          : {}),
       });
       child.on('error', () => undefined);
       child.unref();
@@ -148,6 +213,10 @@ export class DesktopLauncher {
         'tcp',
         '-SecurityTypes',
         'None',
+        // Every connection comes from the backend over this one socket, so
+        // TigerVNC's blacklist would take five aborted handshakes (a tab
+        // closed while connecting) for an attack and lock everyone out.
+        '-UseBlacklist=0',
         // X clients need the cookie too: other users of this machine can
         // reach the X socket in /tmp, desktops cannot reach each other's.
         '-auth',
@@ -210,54 +279,18 @@ export class DesktopLauncher {
     );
     state.session = processRef(child.pid!);
     store.write(state);
-    state.sandbox = processRef(await this.readSandboxPid(child, state.name));
+    const sandboxPid = await readSandboxPid(
+      child,
+      START_TIMEOUT_MS,
+      () =>
+        new ServiceUnavailableError(
+          `The sandbox exited at start${store.logTail(
+            state.name,
+            'session.log',
+          )}`,
+        ),
+    );
+    state.sandbox = processRef(sandboxPid);
     store.write(state);
-  }
-
-  private readSandboxPid(child: ChildProcess, name: string): Promise<number> {
-    const info = child.stdio[3] as Readable;
-    return new Promise<number>((resolve, reject) => {
-      const cleanups: Array<() => void> = [];
-      const settle = (outcome: { pid: number } | Error) => {
-        cleanups.forEach(cleanup => cleanup());
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome.pid);
-      };
-      const timer = setTimeout(
-        () =>
-          settle(
-            new ServiceUnavailableError(
-              `The sandbox did not start within ${START_TIMEOUT_MS / 1000} s`,
-            ),
-          ),
-        START_TIMEOUT_MS,
-      );
-      const exited = () =>
-        settle(
-          new ServiceUnavailableError(
-            `The sandbox exited at start${this.options.store.logTail(
-              name,
-              'session.log',
-            )}`,
-          ),
-        );
-      child.once('exit', exited);
-      let text = '';
-      info.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        let pid: number;
-        try {
-          pid = Number(JSON.parse(text)['child-pid']);
-        } catch {
-          return; // not the whole document yet
-        }
-        settle({ pid });
-      });
-      cleanups.push(
-        () => clearTimeout(timer),
-        () => child.removeListener('exit', exited),
-        () => info.removeAllListeners('data').destroy(),
-      );
-    });
   }
 }

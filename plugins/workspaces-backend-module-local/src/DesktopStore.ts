@@ -1,15 +1,23 @@
+import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   DNS1123_LABEL,
   WorkspacePhase,
 } from '@desktop-mania/plugin-workspaces-common';
+import type { CgroupLimits } from './cgroups';
+import { isMountPoint } from './mounts';
 import type { ProcessRef } from './processes';
 
 // Unix socket paths end at 107 bytes; the longest desktop name is 40.
 const SOCKET_PATH_MAX = 107;
 const LONGEST_NAME = 40;
+
+/** What a desktop may use: its cgroup's limits and the size of its home. */
+export interface DesktopLimits extends CgroupLimits {
+  diskGi: number;
+}
 
 /** What the provider remembers of a desktop, in `<dataDir>/<name>/state.json`. */
 export interface DesktopState {
@@ -19,6 +27,8 @@ export interface DesktopState {
   username: string;
   geometry: string;
   maxProcesses?: number;
+  /** Absent in desktops made before limits were enforced. */
+  limits?: DesktopLimits;
   /** The user id every process of the desktop runs as on the host. */
   uid: number;
   /** What the owner last asked for; a desktop that should run and doesn't has failed. */
@@ -33,11 +43,19 @@ export interface DesktopState {
   session?: ProcessRef;
   /** The first process of the sandbox's pid namespace; killing it ends every process there. */
   sandbox?: ProcessRef;
+  /** The desktop's cgroup folders, one per hierarchy, while it runs. */
+  cgroups?: string[];
 }
 
 export type NewDesktop = Pick<
   DesktopState,
-  'name' | 'owner' | 'createdBy' | 'username' | 'geometry' | 'maxProcesses'
+  | 'name'
+  | 'owner'
+  | 'createdBy'
+  | 'username'
+  | 'geometry'
+  | 'maxProcesses'
+  | 'limits'
 >;
 
 /** Throws unless `name` fits a folder, a hostname and the VNC socket path's limit. */
@@ -109,6 +127,20 @@ export class DesktopStore {
     return path.join(this.dirOf(name), 'home');
   }
 
+  /** The filesystem image mounted on the home, when the home is one. */
+  homeImageOf(name: string) {
+    return path.join(this.dirOf(name), 'home.img');
+  }
+
+  /**
+   * The name of the desktop's cgroup: unique on this machine, because
+   * backends with other data folders may have desktops of the same name.
+   */
+  cgroupNameOf(name: string) {
+    const hash = crypto.createHash('sha256').update(this.dirOf(name));
+    return `${name}-${hash.digest('hex').slice(0, 8)}`;
+  }
+
   runDirOf(name: string) {
     return path.join(this.dirOf(name), 'run');
   }
@@ -158,6 +190,7 @@ export class DesktopStore {
     return state;
   }
 
+  /** A home that is a plain folder on the data disk, without a size limit: only where images cannot be made and that is allowed. */
   makeHome(state: DesktopState) {
     const home = this.homeOf(state.name);
     fs.mkdirSync(home, { mode: 0o700 });
@@ -165,6 +198,12 @@ export class DesktopStore {
   }
 
   remove(name: string) {
+    // Removing through a mounted home would empty it and leave the mount behind.
+    if (isMountPoint(this.homeOf(name))) {
+      throw new ServiceUnavailableError(
+        `The home of the local desktop '${name}' is still mounted; it is not removed`,
+      );
+    }
     fs.rmSync(this.dirOf(name), { recursive: true, force: true });
   }
 

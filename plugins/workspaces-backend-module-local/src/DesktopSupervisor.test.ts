@@ -138,12 +138,10 @@ describe('DesktopSupervisor', () => {
     });
     desktop('dead', { bootId: BOOT, display: 9, xvnc: await gone() });
     desktop('stopped', { desired: 'stopped' });
-    expect(
-      supervisor
-        .adopt()
-        .map(s => s.name)
-        .sort(),
-    ).toEqual(['other', 'running']);
+    expect((await supervisor.adopt()).map(s => s.name).sort()).toEqual([
+      'other',
+      'running',
+    ]);
     expect(supervisor.displaysInUse('other')).toEqual([7]);
   });
 

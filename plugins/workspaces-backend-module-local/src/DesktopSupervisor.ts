@@ -1,7 +1,10 @@
 import fs from 'fs';
+import path from 'path';
 import type { WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
+import { removeCgroup } from './cgroups';
 import { reclaimDisplay } from './displays';
 import type { DesktopState, DesktopStore } from './DesktopStore';
+import { mountHomeImage, unmountHome } from './homeImage';
 import { isAlive, kill, terminate, waitForExit } from './processes';
 
 /**
@@ -63,9 +66,28 @@ export class DesktopSupervisor {
     };
   }
 
-  /** Their state files are all it takes to watch desktops an earlier backend left running. */
-  adopt(): DesktopState[] {
-    return this.store.all().filter(s => this.statusOf(s).phase === 'Running');
+  /**
+   * Their state files are all it takes to watch desktops an earlier backend
+   * left running; they keep their cgroups, and their homes are mounted
+   * again where this backend's mount namespace lost them.
+   */
+  async adopt(): Promise<DesktopState[]> {
+    const running = this.store
+      .all()
+      .filter(s => this.statusOf(s).phase === 'Running');
+    for (const state of running) {
+      const image = this.store.homeImageOf(state.name);
+      if (fs.existsSync(image)) {
+        await mountHomeImage(image, this.store.homeOf(state.name));
+      }
+    }
+    return running;
+  }
+
+  /** The cgroups recorded for this desktop; a state file copied from another desktop's names that one's, which are left alone. */
+  private cgroupsOf(state: DesktopState) {
+    const own = this.store.cgroupNameOf(state.name);
+    return (state.cgroups ?? []).filter(dir => path.basename(dir) === own);
   }
 
   /** Displays held by other desktops' live X servers, which a launch must not take. */
@@ -84,7 +106,9 @@ export class DesktopSupervisor {
   /**
    * Ends every process of the desktop. Xvnc goes first, so the window
    * manager and terminal exit as they would at logout; whatever is left in
-   * the sandbox ends with its pid namespace.
+   * the sandbox ends with its pid namespace, and whatever is left in the
+   * cgroup with it. Then the home is unmounted: a stopped desktop holds
+   * nothing but its files.
    */
   async halt(state: DesktopState) {
     if (this.fromThisBoot(state)) {
@@ -95,12 +119,15 @@ export class DesktopSupervisor {
       }
       await terminate(state.session, 1000);
     }
+    await removeCgroup(this.cgroupsOf(state));
+    await unmountHome(this.store.homeOf(state.name));
     // A killed X server leaves its lock and socket behind.
     if (state.display !== undefined) reclaimDisplay(state.display);
     state.xvnc = undefined;
     state.session = undefined;
     state.sandbox = undefined;
     state.display = undefined;
+    state.cgroups = undefined;
     fs.rmSync(this.store.runDirOf(state.name), {
       recursive: true,
       force: true,

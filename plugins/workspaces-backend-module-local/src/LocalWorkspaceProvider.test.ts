@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -6,7 +6,17 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
 import { RfbClient, socketTransport } from '@internal/test-support';
 import { LocalWorkspaceProvider } from './LocalWorkspaceProvider';
-import { isAlive, ProcessRef, processRef } from './processes';
+import { removeCgroup } from './cgroups';
+import { unmountHome } from './homeImage';
+import { isMountPoint } from './mounts';
+import { isAlive, processRef } from './processes';
+import {
+  inDesktop as inDesktopOf,
+  readState,
+  terminalMapped as terminalMappedOn,
+  waitUntil,
+  xEnv as desktopXEnv,
+} from './__testUtils__/desktops';
 import { absentPrograms } from './__testUtils__/installed';
 import { order } from './__testUtils__/orders';
 
@@ -42,18 +52,6 @@ const spec = (
     ...extra,
   });
 const ref = (name: string) => ({ name, cluster: 'local' });
-
-async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 10_000,
-) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
 
 /** Every live process below `pid`, itself included. */
 function processTree(pid: number): number[] {
@@ -126,60 +124,13 @@ describeIfInstalled(
         logger: mockServices.logger.mock(),
       });
 
-    interface State {
-      uid: number;
-      username: string;
-      display: number;
-      geometry: string;
-      owner: string;
-      desired: string;
-      xvnc: ProcessRef;
-      session: ProcessRef;
-      sandbox: ProcessRef;
-    }
-    const stateOf = (name: string): State =>
-      JSON.parse(
-        fs.readFileSync(path.join(dataDir, name, 'state.json'), 'utf8'),
-      );
+    const stateOf = (name: string) => readState(dataDir, name);
     const homeOf = (name: string) => path.join(dataDir, name, 'home');
     const runOf = (name: string) => path.join(dataDir, name, 'run');
-    const xEnv = (name: string) => ({
-      ...process.env,
-      DISPLAY: `:${stateOf(name).display}`,
-      XAUTHORITY: path.join(runOf(name), 'Xauthority'),
-    });
-    /** Runs a shell script in the desktop's namespaces as the desktop's user, as its own processes run. */
-    const inDesktop = (
-      name: string,
-      script: string,
-      limit?: number,
-    ): SpawnSyncReturns<string> => {
-      const { sandbox, uid, username } = stateOf(name);
-      const prlimit = limit
-        ? ['/usr/bin/prlimit', `--nproc=${limit}`, '--']
-        : [];
-      return spawnSync(
-        '/usr/bin/nsenter',
-        [
-          '--target',
-          String(sandbox.pid),
-          '--all',
-          '-S',
-          String(uid),
-          '-G',
-          String(uid),
-          ...prlimit,
-          '/bin/sh',
-          '-c',
-          script,
-        ],
-        {
-          encoding: 'utf8',
-          timeout: 20_000,
-          env: { PATH: '/usr/bin:/bin', HOME: `/home/${username}` },
-        },
-      );
-    };
+    const xEnv = (name: string) => desktopXEnv(dataDir, name);
+    /** Runs a shell script in the desktop as its own processes run. */
+    const inDesktop = (name: string, script: string, nproc?: number) =>
+      inDesktopOf(stateOf(name), script, { nproc });
     // Xvnc forks to run xkbcomp when clients connect; until the child execs,
     // it shows Xvnc's command line. Only processes whose parent is not one
     // of them are servers.
@@ -216,11 +167,7 @@ describeIfInstalled(
       }
     }
 
-    const terminalMapped = (name: string) =>
-      spawnSync('xdotool', ['search', '--onlyvisible', '--name', 'terminal'], {
-        env: xEnv(name),
-        encoding: 'utf8',
-      }).stdout.trim() !== '';
+    const terminalMapped = (name: string) => terminalMappedOn(dataDir, name);
 
     beforeAll(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-desktops-'));
@@ -237,6 +184,8 @@ describeIfInstalled(
         for (const p of [state.sandbox, state.session, state.xvnc]) {
           if (isAlive(p)) process.kill(p.pid, 'SIGKILL');
         }
+        await removeCgroup(state.cgroups ?? []);
+        await unmountHome(homeOf(name));
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
@@ -381,7 +330,7 @@ describeIfInstalled(
       expect(await provider.get(ref('nobody-here'))).toBeUndefined();
     });
 
-    it('stops, keeping the home folder, and starts again', async () => {
+    it('stops, unmounting and keeping the home, and starts again', async () => {
       expect(inDesktop('one', 'echo kept > ~/notes.txt').status).toBe(0);
       const before = stateOf('one');
       await provider.stop(ref('one'));
@@ -397,12 +346,15 @@ describeIfInstalled(
         name: 'ConflictError',
         message: expect.stringMatching(/not running/),
       });
-      expect(
-        fs.readFileSync(path.join(homeOf('one'), 'notes.txt'), 'utf8'),
-      ).toBe('kept\n');
+      // The home is unmounted: its folder is root's, closed and empty.
+      expect(isMountPoint(homeOf('one'))).toBe(false);
+      expect(fs.readdirSync(homeOf('one'))).toEqual([]);
 
       await provider.start(ref('one'));
       expect((await provider.get(ref('one')))!.status.phase).toBe('Running');
+      expect(
+        fs.readFileSync(path.join(homeOf('one'), 'notes.txt'), 'utf8'),
+      ).toBe('kept\n');
       expect((await firstFrame('one')).width).toBe(1024);
       expect(inDesktop('one', 'cat ~/notes.txt').stdout).toBe('kept\n');
     });
@@ -502,26 +454,27 @@ describeIfInstalled(
     });
 
     it('treats processes recorded before a reboot as gone: it signals none and takes a free display', async () => {
-      // What a reboot leaves: a desktop meant to run, its pids now held by
-      // unrelated live processes (here the test runner itself) and its
-      // display by another desktop.
+      // What a reboot leaves: a desktop meant to run, its home unmounted and
+      // its cgroup gone, its pids now held by unrelated live processes (here
+      // the test runner itself), its display by another desktop, and (a
+      // state file copied by hand) the cgroup of another desktop.
+      await provider.create(
+        spec('ghost', { username: 'gus', owner: 'user:default/gus' }),
+      );
+      await provider.stop(ref('ghost'));
       const one = stateOf('one');
-      const uid = asRoot ? one.uid + 500 : one.uid;
-      const dir = path.join(dataDir, 'ghost');
-      fs.mkdirSync(path.join(dir, 'home'), { recursive: true });
-      fs.chmodSync(dir, 0o711);
-      fs.chownSync(path.join(dir, 'home'), uid, uid);
       const runner = processRef(process.pid);
       fs.writeFileSync(
-        path.join(dir, 'state.json'),
+        path.join(dataDir, 'ghost', 'state.json'),
         JSON.stringify({
-          ...one,
-          name: 'ghost',
-          uid,
+          ...stateOf('ghost'),
+          desired: 'running',
           bootId: 'an-earlier-boot',
+          display: one.display,
           xvnc: runner,
           session: runner,
           sandbox: runner,
+          cgroups: one.cgroups,
         }),
       );
       expect((await provider.get(ref('ghost')))!.status).toMatchObject({
@@ -536,6 +489,7 @@ describeIfInstalled(
       expect((await provider.get(ref('ghost')))!.status.phase).toBe('Running');
       expect((await provider.get(ref('one')))!.status.phase).toBe('Running');
       expect(xvncCount('ghost')).toBe(1);
+      expect((one.cgroups ?? []).every(dir => fs.existsSync(dir))).toBe(true);
       await provider.delete(ref('ghost'));
     });
 

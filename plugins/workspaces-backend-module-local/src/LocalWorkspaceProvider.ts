@@ -1,4 +1,6 @@
+import fs from 'fs';
 import net from 'net';
+import path from 'path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
@@ -13,6 +15,8 @@ import { DesktopLauncher } from './DesktopLauncher';
 import { DesktopState, DesktopStore } from './DesktopStore';
 import { DesktopSupervisor } from './DesktopSupervisor';
 import { checkHost } from './hostChecks';
+import { assertEnforceable, checkHostLimits, HostLimits } from './hostLimits';
+import { createHomeImage, GiB } from './homeImage';
 import { checkOrder } from './orderChecks';
 
 /** @public */
@@ -25,12 +29,19 @@ export interface LocalWorkspaceProviderOptions {
   /** The first of the user ids desktops run as when the backend runs as root. */
   uidBase?: number;
   binaries?: Partial<LocalBinaries>;
+  /**
+   * Run desktops without the limits this machine cannot enforce (memory,
+   * CPU and processes without writable cgroups, home size without loop
+   * mounts) instead of refusing them. Default false.
+   */
+  unbounded?: boolean;
   logger: LoggerService;
 }
 
 interface Parts {
   clusterName: string;
   logger: LoggerService;
+  limits: HostLimits;
   store: DesktopStore;
   supervisor: DesktopSupervisor;
   launcher: DesktopLauncher;
@@ -40,9 +51,12 @@ interface Parts {
  * Runs each Linux desktop on this machine: TigerVNC's Xvnc on a unix socket
  * only the backend opens, and openbox with a terminal inside a bubblewrap
  * sandbox whose only writable place is the desktop's home folder. When the
- * backend runs as root every desktop also gets a user id of its own. Desktops
- * are detached from the backend: they keep running across its restarts and
- * are found again from their state files.
+ * backend runs as root every desktop also gets a user id of its own, a
+ * cgroup holding it to its size's memory, CPU and processes, and a home
+ * that is a filesystem image of the ordered diskGi; orders this machine
+ * cannot hold to their size are refused unless `unbounded` allows them.
+ * Desktops are detached from the backend: they keep running across its
+ * restarts and are found again from their state files.
  * @public
  */
 export class LocalWorkspaceProvider implements WorkspaceProvider {
@@ -63,15 +77,22 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       asRoot: host.asRoot,
       uidBase: options.uidBase ?? 1_900_000_000,
     });
+    const limits = await checkHostLimits({
+      dataDir: path.resolve(options.dataDir),
+      asRoot: host.asRoot,
+      unbounded: options.unbounded ?? false,
+      logger,
+    });
     const supervisor = new DesktopSupervisor(store, host.bootId);
     const launcher = new DesktopLauncher({
       store,
       binaries,
       host,
+      limits,
       displayBase: options.displayBase ?? 20,
       displaysInUse: except => supervisor.displaysInUse(except),
     });
-    const running = supervisor.adopt();
+    const running = await supervisor.adopt();
     if (running.length) {
       logger.info(
         `Found ${running.length} running local desktop(s) again: ${running
@@ -82,6 +103,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     return new LocalWorkspaceProvider({
       clusterName: options.clusterName ?? 'local',
       logger,
+      limits,
       store,
       supervisor,
       launcher,
@@ -121,7 +143,8 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   async create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace> {
     this.checkCluster(spec.cluster);
     const settings = checkOrder(spec);
-    const { store, supervisor, launcher, logger } = this.parts;
+    const { store, supervisor, launcher, logger, limits } = this.parts;
+    assertEnforceable(limits);
     const created = await store.exclusive(
       spec.name,
       'Provisioning',
@@ -139,7 +162,16 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
           ...settings,
         });
         try {
-          store.makeHome(state);
+          if (limits.homeImages) {
+            await createHomeImage(
+              store.homeImageOf(state.name),
+              store.homeOf(state.name),
+              settings.limits.diskGi * GiB,
+              state.uid,
+            );
+          } else {
+            store.makeHome(state);
+          }
           await launcher.launch(state);
         } catch (error) {
           // A failed order leaves nothing behind.
@@ -147,8 +179,17 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
           store.remove(spec.name);
           throw error;
         }
+        const { memoryBytes, cpus, pids, diskGi } = settings.limits;
+        const held = state.cgroups
+          ? `held to ${
+              memoryBytes / 2 ** 20
+            } MiB, ${cpus} CPU and ${pids} processes`
+          : 'without memory, CPU and process limits';
+        const home = limits.homeImages
+          ? `a ${diskGi} GiB home`
+          : 'a home of no size limit';
         logger.info(
-          `Started local desktop '${state.name}' on display :${state.display} as uid ${state.uid}`,
+          `Started local desktop '${state.name}' on display :${state.display} as uid ${state.uid}, ${held}, with ${home}`,
         );
         return state;
       },
@@ -169,6 +210,11 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
 
   /** Ends what is left of an earlier run first, so no second Xvnc ever serves the same desktop. */
   private async relaunch(state: DesktopState) {
+    const { store } = this.parts;
+    assertEnforceable(this.parts.limits, {
+      name: state.name,
+      homeIsImage: fs.existsSync(store.homeImageOf(state.name)),
+    });
     await this.parts.supervisor.halt(state);
     state.desired = 'running';
     this.parts.store.write(state);

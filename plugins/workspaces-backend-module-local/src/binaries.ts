@@ -21,6 +21,19 @@ export const DEFAULT_BINARIES: LocalBinaries = {
 
 /** prlimit applies a size's process limit inside the sandbox. */
 export const PRLIMIT = '/usr/bin/prlimit';
+/** setpriv drops root for a desktop's user after the desktop's cgroup is joined. */
+export const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * What makes and mounts home images (e2fsprogs and mount, present on every
+ * Debian). Not required: without them homes cannot be size-limited, which
+ * the provider reports and refuses like any other limit it cannot enforce.
+ */
+export const HOME_IMAGE_PROGRAMS = {
+  mkfs: { path: '/sbin/mkfs.ext4', debianPackage: 'e2fsprogs' },
+  mount: { path: '/bin/mount', debianPackage: 'mount' },
+  umount: { path: '/bin/umount', debianPackage: 'mount' },
+};
 
 /** The defaults, with whatever the configuration names instead. */
 export function resolveBinaries(
@@ -64,5 +77,6 @@ export function requiredPrograms(binaries: LocalBinaries): RequiredProgram[] {
       configKey: 'terminalCommand',
     },
     { path: PRLIMIT, debianPackage: 'util-linux' },
+    { path: SETPRIV, debianPackage: 'util-linux' },
   ];
 }

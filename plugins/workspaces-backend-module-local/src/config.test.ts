@@ -19,6 +19,7 @@ describe('readLocalProviderOptions', () => {
       clusterName: 'local',
       displayBase: 20,
       uidBase: 1_900_000_000,
+      unbounded: false,
       binaries: {
         xvnc: undefined,
         bwrap: undefined,
@@ -36,6 +37,7 @@ describe('readLocalProviderOptions', () => {
         clusterName: 'laptop',
         displayBase: 100,
         uidBase: 500_000,
+        unbounded: true,
         xvncPath: '/opt/tigervnc/bin/Xvnc',
         bwrapPath: '/opt/bin/bwrap',
         windowManagerPath: '/usr/bin/openbox',
@@ -46,6 +48,7 @@ describe('readLocalProviderOptions', () => {
       clusterName: 'laptop',
       displayBase: 100,
       uidBase: 500_000,
+      unbounded: true,
       binaries: {
         xvnc: '/opt/tigervnc/bin/Xvnc',
         bwrap: '/opt/bin/bwrap',

@@ -37,6 +37,7 @@ export function readLocalProviderOptions(
     displayBase: wholeNumber(local, 'displayBase', 20, 1, 9000),
     // Beyond what distributions and systemd hand out (see systemd's UIDS-GIDS.md).
     uidBase: wholeNumber(local, 'uidBase', 1_900_000_000, 1000, 2_147_000_000),
+    unbounded: local.getOptionalBoolean('unbounded') ?? false,
     binaries: {
       xvnc: local.getOptionalString('xvncPath'),
       bwrap: local.getOptionalString('bwrapPath'),

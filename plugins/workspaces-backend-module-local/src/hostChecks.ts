@@ -1,11 +1,11 @@
-import { execFile, ExecFileException } from 'child_process';
+import { execFile } from 'child_process';
 import fs from 'fs';
 import { promisify } from 'util';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { LocalBinaries, requiredPrograms } from './binaries';
 import { ensureSocketFolder } from './displays';
-import { bootId } from './processes';
+import { bootId, commandFailure } from './processes';
 import { NAMESPACES, systemMounts } from './sandbox';
 
 const NOBODY = 65534;
@@ -44,15 +44,6 @@ export async function missingPrograms(
   return missing.flat();
 }
 
-function probeFailure(error: unknown): string {
-  const { stderr, killed, code, message } = error as ExecFileException & {
-    stderr?: string;
-  };
-  if (stderr?.trim()) return stderr.trim();
-  if (killed) return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  return typeof code === 'number' ? `exit ${code}` : message;
-}
-
 /** Fails at startup, not at the first order, when this kernel refuses the sandbox's namespaces. */
 async function probeSandbox(bwrap: string, mounts: string[], asRoot: boolean) {
   try {
@@ -67,8 +58,9 @@ async function probeSandbox(bwrap: string, mounts: string[], asRoot: boolean) {
     );
   } catch (error) {
     throw new ServiceUnavailableError(
-      `bubblewrap cannot create the desktops' sandbox here (${probeFailure(
+      `bubblewrap cannot create the desktops' sandbox here (${commandFailure(
         error,
+        PROBE_TIMEOUT_MS,
       )}); unprivileged user namespaces must be allowed (sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1 where it exists, kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu)`,
     );
   }

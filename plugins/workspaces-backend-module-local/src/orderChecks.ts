@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
-import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
-import { checkDesktopName } from './DesktopStore';
+import type {
+  ResolvedWorkspaceSize,
+  WorkspaceCreateSpec,
+} from '@desktop-mania/plugin-workspaces-node';
+import { checkDesktopName, DesktopLimits } from './DesktopStore';
 
 /** Screens of the usual size names, for sizes that configure no geometry. */
 const GEOMETRY_BY_SIZE: Record<string, string> = {
@@ -10,10 +13,30 @@ const GEOMETRY_BY_SIZE: Record<string, string> = {
 };
 const DEFAULT_GEOMETRY = GEOMETRY_BY_SIZE.small;
 const USERNAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** The limits of a size that sets none: those of the suite's example Small size. */
+const DEFAULT_SIZE = { cpu: 1, memory: '4Gi', maxProcesses: 256 };
+// Xvnc, openbox and a terminal alone hold about 115 MiB.
+const MIN_MEMORY = 128 * 2 ** 20;
+// Kubernetes quantities, as the KubeVirt provider reads the same sizes.
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** The workspaces backend hands over the whole configured size, cpu and memory included. */
+type Size = ResolvedWorkspaceSize & { cpu?: number; memory?: string };
 
 interface DesktopSettings {
   geometry: string;
   maxProcesses?: number;
+  limits: DesktopLimits;
 }
 
 function parseGeometry(geometry: string, size: string): string {
@@ -27,9 +50,44 @@ function parseGeometry(geometry: string, size: string): string {
   return `${w}x${h}`;
 }
 
+function parseMemory(memory: string, size: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kMGT]|[KMGT]i)?$/.exec(memory);
+  const bytes = match
+    ? Math.floor(Number(match[1]) * MEMORY_UNITS[match[2] ?? ''])
+    : NaN;
+  if (!(bytes >= MIN_MEMORY)) {
+    throw new InputError(
+      `The memory '${memory}' of size '${size}' is not a quantity like 4Gi or 512Mi of at least 128Mi`,
+    );
+  }
+  return bytes;
+}
+
+/** The memory, CPU, process and disk limits of an order. */
+function readLimits(spec: WorkspaceCreateSpec): DesktopLimits {
+  const size: Size = spec.size;
+  const cpus = size.cpu ?? DEFAULT_SIZE.cpu;
+  if (!(cpus >= 0.01 && cpus <= 1024)) {
+    throw new InputError(
+      `cpu of size '${size.name}' must be a number of CPUs from 0.01 to 1024, not ${cpus}`,
+    );
+  }
+  if (!(Number.isInteger(spec.diskGi) && spec.diskGi >= 1)) {
+    throw new InputError(
+      `diskGi must be a whole number of at least 1, not ${spec.diskGi}`,
+    );
+  }
+  return {
+    memoryBytes: parseMemory(size.memory ?? DEFAULT_SIZE.memory, size.name),
+    cpus,
+    pids: size.maxProcesses ?? DEFAULT_SIZE.maxProcesses,
+    diskGi: spec.diskGi,
+  };
+}
+
 /**
  * Refuses, before anything is made, an order this provider cannot run, and
- * reads the screen and process limit it asks for.
+ * reads the screen and the limits it asks for.
  */
 export function checkOrder(spec: WorkspaceCreateSpec): DesktopSettings {
   if (spec.image.os !== 'linux') {
@@ -56,5 +114,5 @@ export function checkOrder(spec: WorkspaceCreateSpec): DesktopSettings {
       `maxProcesses of size '${spec.size.name}' must be a whole number of at least 16, not ${maxProcesses}`,
     );
   }
-  return { geometry, maxProcesses };
+  return { geometry, maxProcesses, limits: readLimits(spec) };
 }

@@ -1,3 +1,4 @@
+import type { ExecFileException } from 'child_process';
 import fs from 'fs';
 import { ServiceUnavailableError } from '@backstage/errors';
 
@@ -81,4 +82,14 @@ export function kill(ref: ProcessRef | undefined) {
   } catch {
     // exited meanwhile
   }
+}
+
+/** What a failed command said, in one line: its stderr, or how it ended. */
+export function commandFailure(error: unknown, timeoutMs: number): string {
+  const { stderr, killed, code, message } = error as ExecFileException & {
+    stderr?: string;
+  };
+  if (stderr?.trim()) return stderr.trim().replace(/\s*\n\s*/g, '; ');
+  if (killed) return `no answer within ${timeoutMs / 1000} s`;
+  return typeof code === 'number' ? `exit ${code}` : message;
 }

@@ -1,4 +1,7 @@
+import type { ChildProcess } from 'child_process';
 import fs from 'fs';
+import type { Readable } from 'stream';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { PRLIMIT } from './binaries';
 
 /** What one desktop's sandbox is made of. */
@@ -8,9 +11,10 @@ export interface SandboxSpec {
   /** The desktop's home folder on the host: the only writable place inside. */
   home: string;
   username: string;
-  /** Host files made for this desktop: passwd, group and the X cookie. */
+  /** Host files made for this desktop: passwd, group, hosts and the X cookie. */
   passwdFile: string;
   groupFile: string;
+  hostsFile: string;
   xauthorityFile: string;
   maxProcesses?: number;
   /** The largest the private /tmp may grow, in bytes; it lives in memory. */
@@ -29,34 +33,60 @@ const TOP_LEVEL_SYSTEM_DIRS = [
   'libx32',
 ];
 
+/**
+ * What a desktop needs of the host's /etc, and nothing more: no service's
+ * settings or secrets (a database's, a package manager's tokens) are in
+ * sight. Its passwd, group and hosts are made for it (see accountFiles).
+ */
+const ETC_ENTRIES = [
+  // The dynamic linker finds the multiarch libraries through its cache.
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'nsswitch.conf',
+  'fonts',
+  'ssl/certs',
+  'ssl/openssl.cnf',
+  'locale.alias',
+  'default/locale',
+  'localtime',
+  'timezone',
+  // Debian reaches awk, vi, editor and the like through these symlinks.
+  'alternatives',
+  // The window manager's menus, X programs' resources, the shell's start-up.
+  'xdg',
+  'X11/app-defaults',
+  'bash.bashrc',
+  'profile',
+  'inputrc',
+  'os-release',
+  // A symlink into /proc, for df and the like.
+  'mtab',
+];
+
+/** A host path as the host has it, read-only: a symlink stays one. Nothing when absent. */
+async function mirror(host: string): Promise<string[]> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.lstat(host);
+  } catch {
+    return [];
+  }
+  return stat.isSymbolicLink()
+    ? ['--symlink', await fs.promises.readlink(host), host]
+    : ['--ro-bind', host, host];
+}
+
 /** Read-only views of the host system, the same for every desktop. */
 export async function systemMounts(): Promise<string[]> {
-  const args = ['--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc'];
-  for (const dir of TOP_LEVEL_SYSTEM_DIRS) {
-    const host = `/${dir}`;
-    let stat: fs.Stats;
-    try {
-      stat = await fs.promises.lstat(host);
-    } catch {
-      continue;
-    }
-    if (stat.isSymbolicLink()) {
-      args.push('--symlink', await fs.promises.readlink(host), host);
-    } else if (stat.isDirectory()) {
-      args.push('--ro-bind', host, host);
-    }
-  }
-  // Without the system's font cache every terminal would scan all fonts on start.
-  const fontCache = '/var/cache/fontconfig';
-  if (
-    await fs.promises.stat(fontCache).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    args.push('--ro-bind', fontCache, fontCache);
-  }
-  return args;
+  const hostPaths = [
+    '/usr',
+    ...TOP_LEVEL_SYSTEM_DIRS.map(dir => `/${dir}`),
+    ...ETC_ENTRIES.map(entry => `/etc/${entry}`),
+    // Without the system's font cache every terminal would scan all fonts on start.
+    '/var/cache/fontconfig',
+  ];
+  return (await Promise.all(hostPaths.map(mirror))).flat();
 }
 
 /** Every namespace, and none nested inside: user namespaces are kernel attack surface a desktop never needs. */
@@ -93,6 +123,9 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
     '--ro-bind',
     spec.groupFile,
     '/etc/group',
+    '--ro-bind',
+    spec.hostsFile,
+    '/etc/hosts',
     '--proc',
     '/proc',
     '--dev',
@@ -112,6 +145,10 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
     '--bind',
     spec.home,
     home,
+    // Everything but the home and /tmp is read-only, the folders bubblewrap
+    // made for the mounts above (/etc, /home) included.
+    '--remount-ro',
+    '/',
     '--chdir',
     home,
     '--clearenv',
@@ -145,17 +182,73 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
   ];
 }
 
-/** /etc/passwd and /etc/group inside the sandbox: the desktop's account and nobody else's. */
-export function accountFiles(username: string, uid: number, gid: number) {
+/** /etc/passwd, /etc/group and /etc/hosts inside the sandbox: root and the desktop's account, no one else's. */
+export function accountFiles(
+  username: string,
+  uid: number,
+  gid: number,
+  hostname: string,
+) {
   return {
     passwd: [
       'root:x:0:0:root:/root:/usr/sbin/nologin',
       `${username}:x:${uid}:${gid}:${username}:/home/${username}:/bin/bash`,
-      'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin',
       '',
     ].join('\n'),
-    group: ['root:x:0:', `${username}:x:${gid}:`, 'nogroup:x:65534:', ''].join(
-      '\n',
-    ),
+    group: ['root:x:0:', `${username}:x:${gid}:`, ''].join('\n'),
+    hosts: [
+      '127.0.0.1 localhost',
+      '::1 localhost',
+      `127.0.1.1 ${hostname}`,
+      '',
+    ].join('\n'),
   };
+}
+
+/**
+ * The pid of the sandbox's first process, which bwrap started with
+ * `--info-fd 3` reports as JSON on that pipe; `exitError` when bwrap exits
+ * first.
+ */
+export function readSandboxPid(
+  child: ChildProcess,
+  timeoutMs: number,
+  exitError: () => Error,
+): Promise<number> {
+  const info = child.stdio[3] as Readable;
+  return new Promise<number>((resolve, reject) => {
+    const cleanups: Array<() => void> = [];
+    const settle = (outcome: { pid: number } | Error) => {
+      cleanups.forEach(cleanup => cleanup());
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome.pid);
+    };
+    const timer = setTimeout(
+      () =>
+        settle(
+          new ServiceUnavailableError(
+            `The sandbox did not start within ${timeoutMs / 1000} s`,
+          ),
+        ),
+      timeoutMs,
+    );
+    const exited = () => settle(exitError());
+    child.once('exit', exited);
+    let text = '';
+    info.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      let pid: number;
+      try {
+        pid = Number(JSON.parse(text)['child-pid']);
+      } catch {
+        return; // not the whole document yet
+      }
+      settle({ pid });
+    });
+    cleanups.push(
+      () => clearTimeout(timer),
+      () => child.removeListener('exit', exited),
+      () => info.removeAllListeners('data').destroy(),
+    );
+  });
 }

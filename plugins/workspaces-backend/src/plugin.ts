@@ -103,8 +103,8 @@ export const workspacesPlugin = createBackendPlugin({
           onChange: publish,
         });
 
-        const basePath = new URL(await deps.discovery.getBaseUrl('workspaces'))
-          .pathname;
+        const baseUrl = await deps.discovery.getBaseUrl('workspaces');
+        const basePath = new URL(baseUrl).pathname;
         const proxy = new ConsoleProxy({
           basePath,
           service,
@@ -114,6 +114,19 @@ export const workspacesPlugin = createBackendPlugin({
           config: settings.console,
         });
         deps.lifecycle.addShutdownHook(() => proxy.shutdown());
+        // The proxy can only claim its websocket paths on the server once a
+        // request shows it which server that is; this request does it at
+        // startup, so the first console after a restart is not refused.
+        deps.lifecycle.addStartupHook(() => {
+          introduceProxy(
+            `${baseUrl}/workspaces/-/console`,
+            proxy.isAttached,
+          ).catch(error =>
+            logger.warn(
+              `Consoles open only after the first request to this plugin: ${error}`,
+            ),
+          );
+        });
 
         const housekeeping = new Housekeeping({
           service,
@@ -147,3 +160,15 @@ export const workspacesPlugin = createBackendPlugin({
     });
   },
 });
+
+async function introduceProxy(url: string, done: () => boolean) {
+  for (let attempt = 0; !done(); attempt++) {
+    if (attempt === 20) throw new Error(`${url} did not answer`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+    } catch {
+      // The server may not listen yet; it does within seconds of startup.
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
@@ -105,5 +107,68 @@ describe('DesktopManiaPermissionPolicy', () => {
         )
       ).result,
     ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  describe('fromConfig', () => {
+    const fromConfig = (permissions: unknown) =>
+      DesktopManiaPermissionPolicy.fromConfig(
+        new ConfigReader({ desktopMania: { permissions } } as any),
+      );
+
+    it('reads admins and platform owners', async () => {
+      const configured = fromConfig({
+        admins: ['group:default/admins'],
+        platformOwners: ['Group:Default/Platform-Owners'],
+      });
+      const read = { permission: clusterHealthReadPermission };
+      expect(
+        (
+          await configured.handle(
+            read,
+            user('user:default/p', ['group:default/platform-owners']) as any,
+          )
+        ).result,
+      ).toBe(AuthorizeResult.ALLOW);
+      expect(
+        (
+          await configured.handle(
+            { permission: workspaceDeletePermission },
+            user('user:default/r', ['group:default/admins']) as any,
+          )
+        ).result,
+      ).toBe(AuthorizeResult.ALLOW);
+      expect(
+        (
+          await DesktopManiaPermissionPolicy.fromConfig(
+            new ConfigReader({}),
+          ).handle(read, user('user:default/p') as any)
+        ).result,
+      ).toBe(AuthorizeResult.DENY);
+    });
+
+    it.each([
+      [
+        { admins: ['group:default/admins', 'admins'] },
+        "Invalid config at 'desktopMania.permissions.admins[1]': expected an entity ref such as 'group:default/admins', got 'admins'",
+      ],
+      [
+        { platformOwners: ['group:platform-owners'] },
+        "Invalid config at 'desktopMania.permissions.platformOwners[0]': expected a full entity ref with kind and namespace, e.g. 'group:default/platform-owners', got 'group:platform-owners'",
+      ],
+      [
+        { admins: 'group:default/admins' },
+        `Invalid config at 'desktopMania.permissions.admins': expected a list of entity refs such as [group:default/admins], got "group:default/admins"`,
+      ],
+      [
+        ['group:default/admins'],
+        "Invalid config at 'desktopMania.permissions': expected object, got array",
+      ],
+    ])(
+      'refuses %j with an InputError naming the key',
+      (permissions, message) => {
+        expect(() => fromConfig(permissions)).toThrow(InputError);
+        expect(() => fromConfig(permissions)).toThrow(message);
+      },
+    );
   });
 });

@@ -1,4 +1,6 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import {
   AuthorizeResult,
   isPermission,
@@ -22,6 +24,66 @@ import {
 } from '@desktop-mania/plugin-workspaces-backend';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
 
+/** A config mistake, named by its key so the operator can find it. */
+function configError(key: string, problem: string) {
+  return new InputError(`Invalid config at '${key}': ${problem}`);
+}
+
+/**
+ * The same shape for the type errors of the config reader itself, which
+ * name the key but are plain errors with the config file in them.
+ */
+function asConfigError(error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const typed =
+    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
+      message,
+    );
+  if (typed)
+    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
+  return configError('desktopMania.permissions', message);
+}
+
+/**
+ * A list of entity refs, each as the ownership refs of a signed-in person
+ * spell it (`group:default/admins`); anything else would never match.
+ */
+function readEntityRefs(c: Config | undefined, key: string): string[] {
+  const fullKey = `desktopMania.permissions.${key}`;
+  const value = c?.getOptional(key);
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) {
+    throw configError(
+      fullKey,
+      `expected a list of entity refs such as [group:default/admins], got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return (value as string[]).map((ref, i) => {
+    let full: string | undefined;
+    try {
+      full = stringifyEntityRef(parseEntityRef(ref));
+    } catch {
+      full = undefined;
+    }
+    if (full === undefined || /\s/.test(ref)) {
+      throw configError(
+        `${fullKey}[${i}]`,
+        `expected an entity ref such as 'group:default/admins', got '${ref}'`,
+      );
+    }
+    if (full.toLocaleLowerCase('en-US') !== ref.toLocaleLowerCase('en-US')) {
+      throw configError(
+        `${fullKey}[${i}]`,
+        `expected a full entity ref with kind and namespace, e.g. '${full}', got '${ref}'`,
+      );
+    }
+    return ref;
+  });
+}
+
 const OWNER_SCOPED = [
   workspaceReadPermission,
   workspaceConnectPermission,
@@ -39,12 +101,20 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
   private readonly admins: string[];
   private readonly platformOwners: string[];
 
+  /**
+   * Reads `desktopMania.permissions`; a mistake there is an `InputError`
+   * naming the key.
+   */
   static fromConfig(config: Config) {
-    const c = config.getOptionalConfig('desktopMania.permissions');
-    return new DesktopManiaPermissionPolicy({
-      admins: c?.getOptionalStringArray('admins') ?? [],
-      platformOwners: c?.getOptionalStringArray('platformOwners') ?? [],
-    });
+    try {
+      const c = config.getOptionalConfig('desktopMania.permissions');
+      return new DesktopManiaPermissionPolicy({
+        admins: readEntityRefs(c, 'admins'),
+        platformOwners: readEntityRefs(c, 'platformOwners'),
+      });
+    } catch (error) {
+      throw asConfigError(error);
+    }
   }
 
   constructor(options: { admins: string[]; platformOwners: string[] }) {

@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { INSTANT_PANEL_DEFAULTS, RANGE_PANEL_DEFAULTS } from './defaultPanels';
 import { readClusterHealthConfig } from './readClusterHealthConfig';
 
@@ -64,25 +65,53 @@ describe('readClusterHealthConfig', () => {
   it.each([
     [
       { clusters: [{ ...prod, name: 'RKE2 Prod' }] },
-      /must be lower case letters, digits and dashes/,
+      "Invalid config at 'clusterHealth.clusters[0].name': 'RKE2 Prod' must be lower case letters, digits and dashes",
     ],
     [
       { clusters: [{ ...prod, prometheus: { url: 'prometheus:9090/x y' } }] },
-      /must be http or https|is not a URL/,
+      "Invalid config at 'clusterHealth.clusters[0].prometheus.url': 'prometheus:9090/x y' must be an http:// or https:// URL",
     ],
     [
-      { clusters: [{ ...prod, prometheus: { url: 'not a url' } }] },
-      /is not a URL/,
+      { clusters: [prod, { ...prod, prometheus: { url: 'not a url' } }] },
+      "Invalid config at 'clusterHealth.clusters[1].prometheus.url': 'not a url' is not a URL",
     ],
-    [{ clusters: [prod, prod] }, /names 'rke2-prod' twice/],
-    [{ clusters: [{ name: 'x' }] }, /prometheus/],
-    [{ panels: { 'up{job="x"}': { query: 'up' } } }, /names no panel/],
-    [{ panels: { nodesReady: { query: '  ' } } }, /nodesReady.query is empty/],
+    [
+      { clusters: [prod, prod] },
+      "Invalid config at 'clusterHealth.clusters[1].name': 'rke2-prod' is already used at clusterHealth.clusters[0].name; names must be unique",
+    ],
+    [
+      { clusters: [{ name: 'x' }] },
+      "Invalid config at 'clusterHealth.clusters[0].prometheus.url': a value is required",
+    ],
+    [
+      { clusters: [{ ...prod, title: 7 }] },
+      "Invalid config at 'clusterHealth.clusters[0].title': expected string, got number",
+    ],
+    [
+      { panels: { 'up{job="x"}': { query: 'up' } } },
+      `Invalid config at 'clusterHealth.panels.up{job="x"}': 'up{job="x"}' names no panel`,
+    ],
+    [
+      { panels: { nodesReady: { query: '  ' } } },
+      "Invalid config at 'clusterHealth.panels.nodesReady.query': is empty",
+    ],
     [
       { timeout: { seconds: 0 } },
-      /clusterHealth.timeout must be at least 1 ms/,
+      "Invalid config at 'clusterHealth.timeout': must be at least 1 ms, got 0 ms",
     ],
-  ])('refuses %j', (clusterHealth, message) => {
-    expect(() => read(clusterHealth)).toThrow(message);
-  });
+    [
+      { timeout: 5000 },
+      "Invalid config at 'clusterHealth.timeout': expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got 5000",
+    ],
+    [
+      { cacheTtl: 'often' },
+      `Invalid config at 'clusterHealth.cacheTtl': expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got "often"`,
+    ],
+  ])(
+    'refuses %j with an InputError naming the key',
+    (clusterHealth, message) => {
+      expect(() => read(clusterHealth)).toThrow(InputError);
+      expect(() => read(clusterHealth)).toThrow(message);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
 import {
   CLUSTER_HEALTH_PANELS,
@@ -27,6 +28,36 @@ export interface ClusterHealthConfig {
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** A config mistake, named by its key so the operator can find it; one line. */
+function configError(key: string, problem: string) {
+  return new InputError(
+    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
+  );
+}
+
+/**
+ * The same shape for the type errors of the config reader itself, which
+ * name the key but are plain errors with the config file in them.
+ */
+function asConfigError(error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const typed =
+    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
+      message,
+    );
+  if (typed)
+    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
+  const missing = /^Missing required config value at '([^']+)'/.exec(message);
+  if (missing) return configError(missing[1], 'a value is required');
+  const convert =
+    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
+      message,
+    );
+  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
+  return configError('clusterHealth', message);
+}
+
 function duration(
   config: Config | undefined,
   key: string,
@@ -34,21 +65,47 @@ function duration(
   minMs: number,
 ) {
   if (!config?.has(key)) return fallbackMs;
-  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (!(ms >= minMs))
-    throw new Error(`clusterHealth.${key} must be at least ${minMs} ms`);
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch {
+    throw configError(
+      `clusterHealth.${key}`,
+      `expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got ${JSON.stringify(
+        config.get(key),
+      )}`,
+    );
+  }
+  if (!(ms >= minMs)) {
+    throw configError(
+      `clusterHealth.${key}`,
+      `must be at least ${minMs} ms, got ${ms} ms`,
+    );
+  }
   return ms;
 }
 
-/** Reads `clusterHealth` and fails at startup on anything the pages could not use. */
+/**
+ * Reads `clusterHealth` and fails at startup on anything the pages could not
+ * use, with an `InputError` naming the key.
+ */
 export function readClusterHealthConfig(root: Config): ClusterHealthConfig {
+  try {
+    return readConfig(root);
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+function readConfig(root: Config): ClusterHealthConfig {
   const config = root.getOptionalConfig('clusterHealth');
   const clusters = (config?.getOptionalConfigArray('clusters') ?? []).map(
     (c, i): ClusterConfig => {
       const name = c.getString('name');
       if (!CLUSTER_NAME.test(name)) {
-        throw new Error(
-          `clusterHealth.clusters[${i}].name '${name}' must be lower case letters, digits and dashes`,
+        throw configError(
+          `clusterHealth.clusters[${i}].name`,
+          `'${name}' must be lower case letters, digits and dashes`,
         );
       }
       const url = c.getString('prometheus.url');
@@ -56,13 +113,15 @@ export function readClusterHealthConfig(root: Config): ClusterHealthConfig {
       try {
         parsed = new URL(url);
       } catch {
-        throw new Error(
-          `clusterHealth.clusters[${i}].prometheus.url '${url}' is not a URL`,
+        throw configError(
+          `clusterHealth.clusters[${i}].prometheus.url`,
+          `'${url}' is not a URL`,
         );
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        throw new Error(
-          `clusterHealth.clusters[${i}].prometheus.url must be http or https`,
+        throw configError(
+          `clusterHealth.clusters[${i}].prometheus.url`,
+          `'${url}' must be an http:// or https:// URL`,
         );
       }
       const headers = c.getOptionalConfig('prometheus.headers');
@@ -82,18 +141,24 @@ export function readClusterHealthConfig(root: Config): ClusterHealthConfig {
       };
     },
   );
-  const seen = new Set<string>();
-  for (const { name } of clusters) {
-    if (seen.has(name))
-      throw new Error(`clusterHealth.clusters names '${name}' twice`);
-    seen.add(name);
-  }
+  const seen = new Map<string, number>();
+  clusters.forEach(({ name }, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw configError(
+        `clusterHealth.clusters[${i}].name`,
+        `'${name}' is already used at clusterHealth.clusters[${first}].name; names must be unique`,
+      );
+    }
+    seen.set(name, i);
+  });
 
   const overrides = config?.getOptionalConfig('panels');
   for (const name of overrides?.keys() ?? []) {
     if (!(CLUSTER_HEALTH_PANELS as readonly string[]).includes(name)) {
-      throw new Error(
-        `clusterHealth.panels.${name} names no panel; panels are ${CLUSTER_HEALTH_PANELS.join(
+      throw configError(
+        `clusterHealth.panels.${name}`,
+        `'${name}' names no panel; panels are ${CLUSTER_HEALTH_PANELS.join(
           ', ',
         )}`,
       );
@@ -106,7 +171,10 @@ export function readClusterHealthConfig(root: Config): ClusterHealthConfig {
         : RANGE_PANEL_DEFAULTS[name];
       const query = overrides?.getOptionalString(`${name}.query`)?.trim();
       if (query === '')
-        throw new Error(`clusterHealth.panels.${name}.query is empty`);
+        throw configError(
+          `clusterHealth.panels.${name}.query`,
+          'is empty; give a PromQL query or leave the panel out',
+        );
       return [name, { ...definition, query: query ?? definition.query }];
     }),
   ) as Record<PanelName, PanelDefinition>;

@@ -99,14 +99,6 @@ describe('ConsoleProxy', () => {
   }
 
   it.each([
-    ['no token', { token: undefined }, 401],
-    ['a forged token', { token: mockCredentials.user.invalidToken() }, 401],
-    [
-      'a token that is not base64',
-      { protocols: ['binary', 'desktopmania.token.%%%'] },
-      401,
-    ],
-    ['another person', { user: BOB }, 404],
     ['a foreign Origin', { user: ALICE, origin: 'https://evil.example' }, 403],
     ['no Origin', { user: ALICE, origin: null }, 403],
     [
@@ -119,12 +111,42 @@ describe('ConsoleProxy', () => {
       },
       400,
     ],
-    ['an unknown desktop', { user: ALICE, name: 'nope' }, 404],
   ])(
-    'refuses %s before any upstream connection',
+    'refuses %s with an HTTP status, before any upstream connection',
     async (_label, options, status) => {
       const res = await refusal(connect(options as any));
       expect(res.status).toBe(status);
+      expect(provider.calls.filter(c => c.op === 'openConsole')).toEqual([]);
+    },
+  );
+
+  // A browser sees only 1006 for a refused upgrade, so these are accepted
+  // and closed with a code and reason the Desktop tab can show.
+  it.each([
+    ['no token', { token: undefined }, 4401, 'Sign in to open the console'],
+    [
+      'a forged token',
+      { token: mockCredentials.user.invalidToken() },
+      4401,
+      'Your sign-in is not valid; sign in again',
+    ],
+    [
+      'a token that is not base64',
+      { protocols: ['binary', 'desktopmania.token.%%%'] },
+      4401,
+      'Sign in to open the console',
+    ],
+    ['another person', { user: BOB }, 4404, "No desktop named 'alice-desk'"],
+    [
+      'an unknown desktop',
+      { user: ALICE, name: 'nope' },
+      4404,
+      "No desktop named 'nope'",
+    ],
+  ])(
+    'closes for %s with a readable code, before any upstream connection',
+    async (_label, options, code, reason) => {
+      expect(await closed(connect(options as any))).toEqual({ code, reason });
       expect(provider.calls.filter(c => c.op === 'openConsole')).toEqual([]);
     },
   );
@@ -220,9 +242,10 @@ describe('ConsoleProxy', () => {
     provider.console = async () => pipePair().proxySide;
     const open = [connect({ user: ALICE }), connect({ user: ALICE })];
     await Promise.all(open.map(ws => new Promise(r => ws.on('open', r))));
-    const res = await refusal(connect({ user: ALICE }));
-    expect(res.status).toBe(429);
-    expect(res.body).toMatch(/2 console sessions open/);
+    expect(await closed(connect({ user: ALICE }))).toEqual({
+      code: 4429,
+      reason: 'You have 2 console sessions open; close one first (limit 2)',
+    });
     open.forEach(ws => ws.close());
   });
 

@@ -8,6 +8,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
 import type { RequestHandler } from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -20,10 +21,17 @@ import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
+import {
+  refuseUpgrade,
+  UpgradeDispatcher,
+  type UpgradeHandler,
+} from './UpgradeDispatcher';
 
 /** Above this many bytes queued towards the browser, reading from the desktop stops. */
 export const HIGH_WATER_MARK = 1024 * 1024;
 const KEEPALIVE_MS = 20_000;
+// A desktop in use is never idle for housekeeping, however long the session.
+const ACTIVITY_MS = 60_000;
 // RFB client messages are tiny except clipboard text; this bounds a hostile frame.
 const MAX_FRAME = 4 * 1024 * 1024;
 
@@ -33,28 +41,11 @@ class UpgradeRefusal extends Error {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-};
-
-function refuse(socket: Duplex, status: number, message: string) {
-  const body = JSON.stringify({ error: { message } });
-  socket.end(
-    [
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
-      'Content-Type: application/json',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      'Connection: close',
-      '',
-      body,
-    ].join('\r\n'),
-    () => socket.destroy(),
-  );
+/** Why a console closed before its relay began, in the portal's close codes. */
+class ConsoleRefusal extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
 }
 
 interface Session {
@@ -70,9 +61,13 @@ interface Session {
  */
 export class ConsoleProxy {
   private readonly wss: WebSocketServer;
-  private readonly servers = new Set<Server>();
+  /** The servers this proxy claimed paths on, with how to let them go. */
+  private readonly servers = new Map<Server, () => void>();
   private readonly sessions = new Set<Session>();
+  /** Console seats each person holds, including ones still opening. */
+  private readonly held = new Map<string, number>();
   private readonly consolePath: RegExp;
+  private readonly workspacesPrefix: string;
 
   constructor(
     private readonly options: {
@@ -93,6 +88,7 @@ export class ConsoleProxy {
         protocols.has(CONSOLE_PROTOCOL) ? CONSOLE_PROTOCOL : false,
     });
     const base = options.basePath.replace(/\/$/, '');
+    this.workspacesPrefix = `${base}/workspaces/`;
     this.consolePath = new RegExp(
       `^${base.replace(
         /[.*+?^${}()|[\]\\]/g,
@@ -102,49 +98,73 @@ export class ConsoleProxy {
   }
 
   /**
-   * There is no upgrade hook on the HTTP router, so the proxy listens on the
-   * server the first request to this plugin arrived on.
+   * There is no upgrade hook on the HTTP router, so the proxy claims its
+   * paths on the server that requests to this plugin arrive on. The plugin
+   * sends itself one request at startup, so this happens before anyone
+   * opens a console.
    */
   readonly middleware: RequestHandler = (req, _res, next) => {
     const server = (req.socket as unknown as { server?: Server }).server;
     if (server && !this.servers.has(server)) {
-      this.servers.add(server);
-      server.on('upgrade', this.handleUpgrade);
+      this.servers.set(
+        server,
+        UpgradeDispatcher.of(server).claim(
+          this.workspacesPrefix,
+          this.handleUpgrade,
+        ),
+      );
     }
     next();
   };
 
+  /** Whether the proxy has claimed its paths on a server yet. */
+  readonly isAttached = () => this.servers.size > 0;
+
   async shutdown() {
-    for (const server of this.servers)
-      server.off('upgrade', this.handleUpgrade);
+    for (const release of this.servers.values()) release();
     for (const session of [...this.sessions]) {
       session.close(1001, 'The portal is shutting down');
     }
   }
 
-  readonly handleUpgrade = (
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
+  private readonly handleUpgrade: UpgradeHandler = (
+    req,
+    socket,
+    head,
+    pathname,
   ) => {
+    const match = this.consolePath.exec(pathname);
+    if (!match) {
+      refuseUpgrade(socket, 404, 'Nothing accepts websockets at this path');
+      return;
+    }
+    let name: string;
+    try {
+      name = decodeURIComponent(match[1]);
+    } catch {
+      refuseUpgrade(socket, 400, 'The desktop name in the path is malformed');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = this.consolePath.exec(url.pathname);
-    // Other plugins listen for upgrades on the same server.
-    if (!match) return;
-    socket.on('error', () => socket.destroy());
-    this.accept(req, socket, head, decodeURIComponent(match[1]), url).catch(
-      error => {
-        const status =
-          error instanceof UpgradeRefusal ? error.status : statusOf(error);
-        if (status >= 500) {
-          this.options.logger.error('Console upgrade failed', error);
-        }
-        refuse(socket, status, error.message);
-      },
-    );
+    try {
+      this.accept(req, socket, head, name, url);
+    } catch (error) {
+      assertError(error);
+      const status = error instanceof UpgradeRefusal ? error.status : 500;
+      if (status >= 500) {
+        this.options.logger.error('Console upgrade failed', error);
+      }
+      refuseUpgrade(socket, status, error.message);
+    }
   };
 
-  private async accept(
+  /**
+   * Refuses with an HTTP status only what a browser page of the portal never
+   * sends (a foreign origin, no console subprotocol). Everything else is
+   * accepted first and then closed with one of the portal's close codes, so
+   * the Desktop tab can read why.
+   */
+  private accept(
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
@@ -170,35 +190,90 @@ export class ConsoleProxy {
     const token = offered
       .map(decodeConsoleTokenProtocol)
       .find(t => t !== undefined);
-    if (!token) throw new UpgradeRefusal(401, 'Sign in to open the console');
-    let credentials: BackstageCredentials;
-    try {
-      credentials = await this.options.auth.authenticate(token);
-    } catch {
-      throw new UpgradeRefusal(401, 'Your sign-in is not valid; sign in again');
-    }
-    if (!this.options.auth.isPrincipal(credentials, 'user')) {
-      throw new UpgradeRefusal(403, 'Consoles are for people, not services');
-    }
-    const record = await this.options.service.authorizeRecord(
-      name,
-      workspaceConnectPermission,
-      credentials,
-    );
-    const actor = credentials.principal.userEntityRef;
-    const held = [...this.sessions].filter(s => s.actor === actor).length;
-    if (held >= this.options.config.maxSessionsPerUser) {
-      throw new UpgradeRefusal(
-        429,
-        `You have ${held} console sessions open; close one first (limit ${this.options.config.maxSessionsPerUser})`,
-      );
-    }
     const takeover = url.searchParams.get('takeover') === 'true';
     this.wss.handleUpgrade(req, socket, head, ws => {
-      this.relay(ws, record, actor, takeover).catch(error =>
-        this.options.logger.error('Console relay failed', error),
-      );
+      // Nothing from the browser is read until the desktop answers.
+      ws.pause();
+      this.admit(ws, name, token)
+        .then(({ record, actor, release }) =>
+          this.relay(ws, record, actor, takeover, release),
+        )
+        .catch(error => {
+          assertError(error);
+          // The closing handshake needs the browser's close frame read.
+          ws.resume();
+          if (error instanceof ConsoleRefusal) {
+            ws.close(error.code, error.message.slice(0, 120));
+            return;
+          }
+          this.options.logger.error('Console relay failed', error);
+          ws.close(1011, 'The console could not be opened');
+        });
     });
+  }
+
+  /** Who is calling, whether they may connect, and a seat under their limit. */
+  private async admit(ws: WebSocket, name: string, token?: string) {
+    const { auth, service, config } = this.options;
+    if (!token) {
+      throw new ConsoleRefusal(
+        CONSOLE_CLOSE_CODES.unauthenticated,
+        'Sign in to open the console',
+      );
+    }
+    let credentials: BackstageCredentials;
+    try {
+      credentials = await auth.authenticate(token);
+    } catch {
+      throw new ConsoleRefusal(
+        CONSOLE_CLOSE_CODES.unauthenticated,
+        'Your sign-in is not valid; sign in again',
+      );
+    }
+    if (!auth.isPrincipal(credentials, 'user')) {
+      throw new ConsoleRefusal(
+        CONSOLE_CLOSE_CODES.forbidden,
+        'Consoles are for people, not services',
+      );
+    }
+    let record: WorkspaceRecord;
+    try {
+      record = await service.authorizeRecord(
+        name,
+        workspaceConnectPermission,
+        credentials,
+      );
+    } catch (error) {
+      assertError(error);
+      const code = {
+        NotFoundError: CONSOLE_CLOSE_CODES.notFound,
+        NotAllowedError: CONSOLE_CLOSE_CODES.forbidden,
+      }[error.name];
+      throw code ? new ConsoleRefusal(code, error.message) : error;
+    }
+    if (ws.readyState !== WebSocket.OPEN) {
+      throw new ConsoleRefusal(1001, 'The browser left');
+    }
+    // Checked and taken in one synchronous step, so parallel opens cannot
+    // all see the same free seat.
+    const actor = credentials.principal.userEntityRef;
+    const held = this.held.get(actor) ?? 0;
+    if (held >= config.maxSessionsPerUser) {
+      throw new ConsoleRefusal(
+        CONSOLE_CLOSE_CODES.tooManySessions,
+        `You have ${held} console sessions open; close one first (limit ${config.maxSessionsPerUser})`,
+      );
+    }
+    this.held.set(actor, held + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(actor) ?? 1) - 1;
+      if (left > 0) this.held.set(actor, left);
+      else this.held.delete(actor);
+    };
+    return { record, actor, release };
   }
 
   private async relay(
@@ -206,12 +281,19 @@ export class ConsoleProxy {
     record: WorkspaceRecord,
     actor: string,
     takeover: boolean,
+    release: () => void,
   ) {
     const { service, metrics, config, logger } = this.options;
     const started = Date.now();
-    const opened = await service.openConsole(record, actor, {
-      preserveSession: !takeover,
-    });
+    let opened: Awaited<ReturnType<WorkspaceService['openConsole']>>;
+    try {
+      opened = await service.openConsole(record, actor, {
+        preserveSession: !takeover,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
     // Settled here so a refusal is handled below, after the session exists.
     opened.stream.catch(() => {});
     let bytesToDesktop = 0;
@@ -236,13 +318,12 @@ export class ConsoleProxy {
       countedFrom = bytesFromDesktop;
     };
 
-    // Nothing from the browser is read until the desktop answers.
-    ws.pause();
     // close is bound once finish exists below.
     const session: Session = { ws, actor, close: () => {} };
     const finish = (code: number, reason: string) => {
       if (finished) return;
       finished = true;
+      release();
       timers.forEach(t => clearInterval(t));
       this.sessions.delete(session);
       metrics.sessionsActive.dec();
@@ -359,6 +440,20 @@ export class ConsoleProxy {
         }
       }, Math.min(KEEPALIVE_MS, config.idleTimeoutMs)).unref(),
     );
+    let recordedInput = lastInput;
+    timers.push(
+      setInterval(() => {
+        if (lastInput === recordedInput) return;
+        recordedInput = lastInput;
+        service
+          .recordConsoleActivity(record)
+          .catch(error =>
+            logger.warn(
+              `Could not record activity on ${record.name}: ${error}`,
+            ),
+          );
+      }, ACTIVITY_MS).unref(),
+    );
   }
 }
 
@@ -372,20 +467,5 @@ function closeCodeFor(error: Error): number {
       return CONSOLE_CLOSE_CODES.notFound;
     default:
       return CONSOLE_CLOSE_CODES.upstreamFailed;
-  }
-}
-
-function statusOf(error: Error): number {
-  switch (error.name) {
-    case 'NotFoundError':
-      return 404;
-    case 'NotAllowedError':
-      return 403;
-    case 'AuthenticationError':
-      return 401;
-    case 'InputError':
-      return 400;
-    default:
-      return 500;
   }
 }

@@ -401,6 +401,11 @@ export class WorkspaceService {
     return { sessionId, stream };
   }
 
+  /** A console session in use keeps its desktop from counting as idle. */
+  async recordConsoleActivity(record: WorkspaceRecord) {
+    await this.options.store.touch(record.name, new Date());
+  }
+
   /** Records how a console session ended; the desktop counts as used. */
   async closeConsole(
     record: WorkspaceRecord,

@@ -1,6 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { durationToMilliseconds } from '@backstage/types';
 import type {
   WorkspaceLimits,
   WorkspaceRange,
@@ -31,6 +31,36 @@ export interface WorkspacesConfig {
   };
 }
 
+/** A config mistake, named by its key so the operator can find it; one line. */
+function configError(key: string, problem: string) {
+  return new InputError(
+    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
+  );
+}
+
+/**
+ * The same shape for the type errors of the config reader itself, which
+ * name the key but are plain errors with the config file in them.
+ */
+function asConfigError(error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const typed =
+    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
+      message,
+    );
+  if (typed)
+    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
+  const missing = /^Missing required config value at '([^']+)'/.exec(message);
+  if (missing) return configError(missing[1], 'a value is required');
+  const convert =
+    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
+      message,
+    );
+  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
+  return configError('workspaces', message);
+}
+
 function readRange(
   config: Config | undefined,
   key: string,
@@ -46,49 +76,85 @@ function readRange(
     range.default < range.min ||
     range.default > range.max
   ) {
-    throw new InputError(
-      `workspaces.limits.${key} must satisfy min <= default <= max, got ${JSON.stringify(
-        range,
-      )}`,
+    throw configError(
+      `workspaces.limits.${key}`,
+      `expected min <= default <= max, got ${JSON.stringify(range)}`,
     );
   }
   return range;
 }
 
-function readDuration(config: Config, key: string): number | undefined {
+function readDuration(
+  config: Config,
+  key: string,
+  fullKey: string,
+): number | undefined {
   if (!config.has(key)) return undefined;
-  return durationToMilliseconds(
-    readDurationFromConfig(config, { key }) as HumanDuration,
-  );
+  try {
+    return durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch {
+    throw configError(
+      fullKey,
+      `expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got ${JSON.stringify(
+        config.get(key),
+      )}`,
+    );
+  }
 }
 
+/** The console's default allowed origins: that of app.baseUrl. */
+function appOrigin(appBaseUrl: string | undefined): string[] {
+  if (appBaseUrl === undefined) return [];
+  try {
+    return [new URL(appBaseUrl).origin];
+  } catch {
+    throw configError(
+      'app.baseUrl',
+      `'${appBaseUrl}' is not a URL; the console allows its origin unless workspaces.console.allowedOrigins is set`,
+    );
+  }
+}
+
+/**
+ * Reads `workspaces` and fails at startup on anything desktops could not be
+ * ordered or run with, with an `InputError` naming the key.
+ */
 export function readWorkspacesConfig(root: Config): WorkspacesConfig {
+  try {
+    return readConfig(root);
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+function readConfig(root: Config): WorkspacesConfig {
   const config = root.getOptionalConfig('workspaces');
-  const images = (config?.getOptionalConfigArray('images') ?? []).map(c => {
-    const os = c.getString('os');
-    if (os !== 'linux' && os !== 'windows') {
-      throw new InputError(
-        `workspaces.images[${c.getString(
-          'name',
-        )}].os must be 'linux' or 'windows', got '${os}'`,
-      );
-    }
-    const dataSource = c.getOptionalConfig('dataSource');
-    return {
-      name: c.getString('name'),
-      title: c.getOptionalString('title') ?? c.getString('name'),
-      os: os as 'linux' | 'windows',
-      description: c.getOptionalString('description'),
-      defaultUser: c.getOptionalString('defaultUser'),
-      preference: c.getOptionalString('preference'),
-      dataSource: dataSource
-        ? {
-            name: dataSource.getString('name'),
-            namespace: dataSource.getOptionalString('namespace'),
-          }
-        : undefined,
-    };
-  });
+  const images = (config?.getOptionalConfigArray('images') ?? []).map(
+    (c, i) => {
+      const os = c.getString('os');
+      if (os !== 'linux' && os !== 'windows') {
+        throw configError(
+          `workspaces.images[${i}].os`,
+          `expected 'linux' or 'windows', got '${os}'`,
+        );
+      }
+      const dataSource = c.getOptionalConfig('dataSource');
+      return {
+        name: c.getString('name'),
+        title: c.getOptionalString('title') ?? c.getString('name'),
+        os: os as 'linux' | 'windows',
+        description: c.getOptionalString('description'),
+        defaultUser: c.getOptionalString('defaultUser'),
+        preference: c.getOptionalString('preference'),
+        dataSource: dataSource
+          ? {
+              name: dataSource.getString('name'),
+              namespace: dataSource.getOptionalString('namespace'),
+            }
+          : undefined,
+      };
+    },
+  );
   const sizes = (config?.getOptionalConfigArray('sizes') ?? []).map(c => ({
     name: c.getString('name'),
     title: c.getOptionalString('title') ?? c.getString('name'),
@@ -103,15 +169,17 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
     ['images', images],
     ['sizes', sizes],
   ] as const) {
-    const seen = new Set<string>();
-    for (const item of list) {
-      if (seen.has(item.name)) {
-        throw new InputError(
-          `workspaces.${kind} lists '${item.name}' twice; names must be unique`,
+    const seen = new Map<string, number>();
+    list.forEach(({ name }, i) => {
+      const first = seen.get(name);
+      if (first !== undefined) {
+        throw configError(
+          `workspaces.${kind}[${i}].name`,
+          `'${name}' is already used at workspaces.${kind}[${first}].name; names must be unique`,
         );
       }
-      seen.add(item.name);
-    }
+      seen.set(name, i);
+    });
   }
 
   const limits = config?.getOptionalConfig('limits');
@@ -119,11 +187,14 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
   const consoleConfig = config?.getOptionalConfig('console');
   const expiryAction = lifecycle?.getOptionalString('expiryAction') ?? 'stop';
   if (expiryAction !== 'stop' && expiryAction !== 'delete') {
-    throw new InputError(
-      `workspaces.lifecycle.expiryAction must be 'stop' or 'delete', got '${expiryAction}'`,
+    throw configError(
+      'workspaces.lifecycle.expiryAction',
+      `expected 'stop' or 'delete', got '${expiryAction}'`,
     );
   }
-  const appBaseUrl = root.getOptionalString('app.baseUrl');
+  const allowedOrigins =
+    consoleConfig?.getOptionalStringArray('allowedOrigins') ??
+    appOrigin(root.getOptionalString('app.baseUrl'));
   return {
     defaultCluster: config?.getOptionalString('defaultCluster'),
     images,
@@ -142,18 +213,25 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
       maxPerOwner: limits?.getOptionalNumber('maxPerOwner') ?? 3,
     },
     idleStopAfterMs: lifecycle
-      ? readDuration(lifecycle, 'idleStopAfter')
+      ? readDuration(
+          lifecycle,
+          'idleStopAfter',
+          'workspaces.lifecycle.idleStopAfter',
+        )
       : undefined,
     expiryAction,
     console: {
       idleTimeoutMs:
-        (consoleConfig && readDuration(consoleConfig, 'idleTimeout')) ??
+        (consoleConfig &&
+          readDuration(
+            consoleConfig,
+            'idleTimeout',
+            'workspaces.console.idleTimeout',
+          )) ??
         30 * 60_000,
       maxSessionsPerUser:
         consoleConfig?.getOptionalNumber('maxSessionsPerUser') ?? 4,
-      allowedOrigins:
-        consoleConfig?.getOptionalStringArray('allowedOrigins') ??
-        (appBaseUrl ? [new URL(appBaseUrl).origin] : []),
+      allowedOrigins,
     },
   };
 }
