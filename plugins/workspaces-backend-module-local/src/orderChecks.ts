@@ -30,9 +30,6 @@ const MEMORY_UNITS: Record<string, number> = {
   Ti: 2 ** 40,
 };
 
-/** The workspaces backend hands over the whole configured size, cpu and memory included. */
-type Size = ResolvedWorkspaceSize & { cpu?: number; memory?: string };
-
 interface DesktopSettings {
   geometry: string;
   maxProcesses?: number;
@@ -65,7 +62,7 @@ function parseMemory(memory: string, size: string): number {
 
 /** The memory, CPU, process and disk limits of an order. */
 function readLimits(spec: WorkspaceCreateSpec): DesktopLimits {
-  const size: Size = spec.size;
+  const size: ResolvedWorkspaceSize = spec.size;
   const cpus = size.cpu ?? DEFAULT_SIZE.cpu;
   if (!(cpus >= 0.01 && cpus <= 1024)) {
     throw new InputError(

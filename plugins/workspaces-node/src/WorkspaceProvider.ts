@@ -26,6 +26,10 @@ export interface ResolvedWorkspaceSize {
   geometry?: string;
   /** Local: the most processes the desktop may run. */
   maxProcesses?: number;
+  /** Virtual CPUs, as offered; the local provider enforces it as a quota. */
+  cpu?: number;
+  /** Memory as a Kubernetes quantity, e.g. `4Gi`; the local provider enforces it. */
+  memory?: string;
 }
 
 /** Everything a provider needs to create one desktop. @public */
