@@ -1,9 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  discoveryApiRef,
-  identityApiRef,
-  useApi,
-} from '@backstage/frontend-plugin-api';
+import { useState } from 'react';
 import {
   Box,
   Button,
@@ -17,13 +12,11 @@ import {
   Typography,
   makeStyles,
 } from '@material-ui/core';
-import {
-  CONSOLE_CLOSE_CODES,
-  CONSOLE_PROTOCOL,
-  encodeConsoleTokenProtocol,
-} from '@desktop-mania/plugin-workspaces-common';
-import type RFB from '@novnc/novnc';
 import { KEYSYM, keysymFor } from './keysyms';
+import {
+  type ConsoleState,
+  useConsoleConnection,
+} from './useConsoleConnection';
 
 const useStyles = makeStyles(theme => ({
   screen: {
@@ -49,26 +42,6 @@ const useStyles = makeStyles(theme => ({
     padding: theme.spacing(1),
   },
 }));
-
-/** Where the connection stands, as the status line tells it. @public */
-export type ConsoleState =
-  | { kind: 'idle' }
-  | { kind: 'connecting' }
-  | { kind: 'connected'; desktopName?: string }
-  | { kind: 'disconnected'; reason: string }
-  | { kind: 'reconnecting'; inSeconds: number; reason: string }
-  | { kind: 'inUse'; reason: string };
-
-// Refusals a retry cannot fix.
-const FINAL_CODES: number[] = [
-  CONSOLE_CLOSE_CODES.unauthenticated,
-  CONSOLE_CLOSE_CODES.forbidden,
-  CONSOLE_CLOSE_CODES.notFound,
-  CONSOLE_CLOSE_CODES.notRunning,
-  CONSOLE_CLOSE_CODES.tooManySessions,
-  CONSOLE_CLOSE_CODES.idle,
-  1003,
-];
 
 const COMBOS: Array<{ label: string; keys: number[] }> = [
   { label: 'Alt+Tab', keys: [KEYSYM.Alt_L, KEYSYM.Tab] },
@@ -116,137 +89,19 @@ export function DesktopConsole(props: {
 }) {
   const { name, autoConnect = true, maxReconnectDelayMs = 30_000 } = props;
   const classes = useStyles();
-  const discoveryApi = useApi(discoveryApiRef);
-  const identityApi = useApi(identityApiRef);
-  const screen = useRef<HTMLDivElement>(null);
-  const rfb = useRef<RFB>();
-  const attempts = useRef(0);
-  const retryTimer = useRef<ReturnType<typeof setInterval>>();
-  const userClosed = useRef(false);
-  const [state, setState] = useState<ConsoleState>({ kind: 'idle' });
   const [scale, setScale] = useState(true);
   const [viewOnly, setViewOnly] = useState(false);
   const [remoteClipboard, setRemoteClipboard] = useState('');
   const [localText, setLocalText] = useState('');
   const [comboAnchor, setComboAnchor] = useState<HTMLElement | null>(null);
-  const settings = useRef({ scale, viewOnly });
-  settings.current = { scale, viewOnly };
-
-  const stopRetry = () => {
-    if (retryTimer.current) clearInterval(retryTimer.current);
-    retryTimer.current = undefined;
-  };
-
-  const connect = useCallback(
-    async (takeover = false) => {
-      stopRetry();
-      rfb.current?.disconnect();
-      userClosed.current = false;
-      setState({ kind: 'connecting' });
-      const [{ default: RFBClass }, baseUrl, { token }] = await Promise.all([
-        import('@novnc/novnc'),
-        discoveryApi.getBaseUrl('workspaces'),
-        identityApi.getCredentials(),
-      ]);
-      if (!screen.current) return;
-      const url = `${baseUrl.replace(
-        /^http/,
-        'ws',
-      )}/workspaces/${encodeURIComponent(name)}/console${
-        takeover ? '?takeover=true' : ''
-      }`;
-      const socket = new WebSocket(url, [
-        CONSOLE_PROTOCOL,
-        ...(token ? [encodeConsoleTokenProtocol(token)] : []),
-      ]);
-      socket.binaryType = 'arraybuffer';
-      let closed: { code: number; reason: string } | undefined;
-      // Registered before noVNC's own listener, so the code is known when it reports.
-      socket.addEventListener('close', e => {
-        closed = { code: e.code, reason: e.reason };
-      });
-      const client = new RFBClass(screen.current, socket, { shared: true });
-      client.scaleViewport = settings.current.scale;
-      client.resizeSession = !settings.current.scale;
-      client.viewOnly = settings.current.viewOnly;
-      client.background = '#1e1e1e';
-      rfb.current = client;
-
-      client.addEventListener('connect', () => {
-        attempts.current = 0;
-        setState({ kind: 'connected' });
-        client.focus();
-      });
-      client.addEventListener('desktopname', (e: any) =>
-        setState(s =>
-          s.kind === 'connected' ? { ...s, desktopName: e.detail.name } : s,
-        ),
-      );
-      client.addEventListener('clipboard', (e: any) =>
-        setRemoteClipboard(e.detail.text),
-      );
-      client.addEventListener('disconnect', () => {
-        if (rfb.current !== client) return;
-        rfb.current = undefined;
-        const code = closed?.code ?? 1006;
-        const reason =
-          closed?.reason ||
-          (code === 1006
-            ? 'the connection dropped'
-            : `closed with code ${code}`);
-        if (userClosed.current) {
-          setState({ kind: 'disconnected', reason: 'you disconnected' });
-        } else if (code === CONSOLE_CLOSE_CODES.inUse) {
-          setState({ kind: 'inUse', reason });
-        } else if (FINAL_CODES.includes(code) || code === 1000) {
-          setState({ kind: 'disconnected', reason });
-        } else {
-          const delay = Math.min(
-            maxReconnectDelayMs,
-            1000 * 2 ** attempts.current,
-          );
-          attempts.current += 1;
-          let left = Math.ceil(delay / 1000);
-          setState({ kind: 'reconnecting', inSeconds: left, reason });
-          retryTimer.current = setInterval(() => {
-            left -= 1;
-            if (left <= 0) {
-              connect();
-            } else {
-              setState({ kind: 'reconnecting', inSeconds: left, reason });
-            }
-          }, 1000);
-        }
-      });
-    },
-    [discoveryApi, identityApi, name, maxReconnectDelayMs],
-  );
-
-  const disconnect = () => {
-    stopRetry();
-    userClosed.current = true;
-    if (rfb.current) rfb.current.disconnect();
-    else setState({ kind: 'disconnected', reason: 'you disconnected' });
-  };
-
-  useEffect(() => {
-    if (autoConnect)
-      connect().catch(e =>
-        setState({ kind: 'disconnected', reason: String(e) }),
-      );
-    return () => {
-      stopRetry();
-      userClosed.current = true;
-      rfb.current?.disconnect();
-    };
-  }, [autoConnect, connect]);
-
-  useEffect(() => {
-    if (!rfb.current) return;
-    rfb.current.scaleViewport = scale;
-    rfb.current.resizeSession = !scale;
-    rfb.current.viewOnly = viewOnly;
-  }, [scale, viewOnly]);
+  const { screen, rfb, state, connect, disconnect } = useConsoleConnection({
+    name,
+    autoConnect,
+    maxReconnectDelayMs,
+    scale,
+    viewOnly,
+    onClipboard: setRemoteClipboard,
+  });
 
   const connected = state.kind === 'connected';
   const sendCombo = (keys: number[]) => {

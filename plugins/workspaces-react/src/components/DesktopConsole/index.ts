@@ -1,2 +1,3 @@
-export { DesktopConsole, type ConsoleState } from './DesktopConsole';
+export { DesktopConsole } from './DesktopConsole';
+export type { ConsoleState } from './useConsoleConnection';
 export { keysymFor } from './keysyms';

@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  discoveryApiRef,
+  identityApiRef,
+  useApi,
+} from '@backstage/frontend-plugin-api';
+import {
+  CONSOLE_CLOSE_CODES,
+  CONSOLE_PROTOCOL,
+  encodeConsoleTokenProtocol,
+} from '@desktop-mania/plugin-workspaces-common';
+import type RFB from '@novnc/novnc';
+
+/** Where the connection stands, as the status line tells it. @public */
+export type ConsoleState =
+  | { kind: 'idle' }
+  | { kind: 'connecting' }
+  | { kind: 'connected'; desktopName?: string }
+  | { kind: 'disconnected'; reason: string }
+  | { kind: 'reconnecting'; inSeconds: number; reason: string }
+  | { kind: 'inUse'; reason: string };
+
+// Refusals a retry cannot fix.
+const FINAL_CODES: number[] = [
+  CONSOLE_CLOSE_CODES.unauthenticated,
+  CONSOLE_CLOSE_CODES.forbidden,
+  CONSOLE_CLOSE_CODES.notFound,
+  CONSOLE_CLOSE_CODES.notRunning,
+  CONSOLE_CLOSE_CODES.tooManySessions,
+  CONSOLE_CLOSE_CODES.idle,
+  1003,
+];
+
+/**
+ * The console's connection: the websocket with the token subprotocol, the
+ * noVNC client on the screen element, and reconnects with backoff for the
+ * closes a retry can fix. The view settings apply to the live client.
+ */
+export function useConsoleConnection(options: {
+  name: string;
+  autoConnect: boolean;
+  maxReconnectDelayMs: number;
+  scale: boolean;
+  viewOnly: boolean;
+  onClipboard(text: string): void;
+}) {
+  const { name, autoConnect, maxReconnectDelayMs, scale, viewOnly } = options;
+  const discoveryApi = useApi(discoveryApiRef);
+  const identityApi = useApi(identityApiRef);
+  const screen = useRef<HTMLDivElement>(null);
+  const rfb = useRef<RFB>();
+  const attempts = useRef(0);
+  const retryTimer = useRef<ReturnType<typeof setInterval>>();
+  const userClosed = useRef(false);
+  const [state, setState] = useState<ConsoleState>({ kind: 'idle' });
+  const settings = useRef({
+    scale,
+    viewOnly,
+    onClipboard: options.onClipboard,
+  });
+  settings.current = { scale, viewOnly, onClipboard: options.onClipboard };
+
+  const stopRetry = () => {
+    if (retryTimer.current) clearInterval(retryTimer.current);
+    retryTimer.current = undefined;
+  };
+
+  const connect = useCallback(
+    async (takeover = false) => {
+      stopRetry();
+      rfb.current?.disconnect();
+      userClosed.current = false;
+      setState({ kind: 'connecting' });
+      const [{ default: RFBClass }, baseUrl, { token }] = await Promise.all([
+        import('@novnc/novnc'),
+        discoveryApi.getBaseUrl('workspaces'),
+        identityApi.getCredentials(),
+      ]);
+      if (!screen.current) return;
+      const url = `${baseUrl.replace(
+        /^http/,
+        'ws',
+      )}/workspaces/${encodeURIComponent(name)}/console${
+        takeover ? '?takeover=true' : ''
+      }`;
+      const socket = new WebSocket(url, [
+        CONSOLE_PROTOCOL,
+        ...(token ? [encodeConsoleTokenProtocol(token)] : []),
+      ]);
+      socket.binaryType = 'arraybuffer';
+      let closed: { code: number; reason: string } | undefined;
+      // Registered before noVNC's own listener, so the code is known when it reports.
+      socket.addEventListener('close', e => {
+        closed = { code: e.code, reason: e.reason };
+      });
+      const client = new RFBClass(screen.current, socket, { shared: true });
+      client.scaleViewport = settings.current.scale;
+      client.resizeSession = !settings.current.scale;
+      client.viewOnly = settings.current.viewOnly;
+      client.background = '#1e1e1e';
+      rfb.current = client;
+
+      client.addEventListener('connect', () => {
+        attempts.current = 0;
+        setState({ kind: 'connected' });
+        client.focus();
+      });
+      client.addEventListener('desktopname', (e: any) =>
+        setState(s =>
+          s.kind === 'connected' ? { ...s, desktopName: e.detail.name } : s,
+        ),
+      );
+      client.addEventListener('clipboard', (e: any) =>
+        settings.current.onClipboard(e.detail.text),
+      );
+      client.addEventListener('disconnect', () => {
+        if (rfb.current !== client) return;
+        rfb.current = undefined;
+        const code = closed?.code ?? 1006;
+        const reason =
+          closed?.reason ||
+          (code === 1006
+            ? 'the connection dropped'
+            : `closed with code ${code}`);
+        if (userClosed.current) {
+          setState({ kind: 'disconnected', reason: 'you disconnected' });
+        } else if (code === CONSOLE_CLOSE_CODES.inUse) {
+          setState({ kind: 'inUse', reason });
+        } else if (FINAL_CODES.includes(code) || code === 1000) {
+          setState({ kind: 'disconnected', reason });
+        } else {
+          const delay = Math.min(
+            maxReconnectDelayMs,
+            1000 * 2 ** attempts.current,
+          );
+          attempts.current += 1;
+          let left = Math.ceil(delay / 1000);
+          setState({ kind: 'reconnecting', inSeconds: left, reason });
+          retryTimer.current = setInterval(() => {
+            left -= 1;
+            if (left <= 0) {
+              connect();
+            } else {
+              setState({ kind: 'reconnecting', inSeconds: left, reason });
+            }
+          }, 1000);
+        }
+      });
+    },
+    [discoveryApi, identityApi, name, maxReconnectDelayMs],
+  );
+
+  const disconnect = () => {
+    stopRetry();
+    userClosed.current = true;
+    if (rfb.current) rfb.current.disconnect();
+    else setState({ kind: 'disconnected', reason: 'you disconnected' });
+  };
+
+  useEffect(() => {
+    if (autoConnect)
+      connect().catch(e =>
+        setState({ kind: 'disconnected', reason: String(e) }),
+      );
+    return () => {
+      stopRetry();
+      userClosed.current = true;
+      rfb.current?.disconnect();
+    };
+  }, [autoConnect, connect]);
+
+  useEffect(() => {
+    if (!rfb.current) return;
+    rfb.current.scaleViewport = scale;
+    rfb.current.resizeSession = !scale;
+    rfb.current.viewOnly = viewOnly;
+  }, [scale, viewOnly]);
+
+  return { screen, rfb, state, connect, disconnect };
+}
