@@ -12,6 +12,13 @@ export interface Config {
        * e.g. '10s', 'PT10S' or { seconds: 10 }. Default 10 seconds.
        */
       timeout?: HumanDuration | string;
+      /**
+       * How long a stopping desktop may take to shut its guest down before
+       * KubeVirt switches it off, e.g. '5m' (Windows installing updates needs
+       * minutes). Default: the VMI's terminationGracePeriodSeconds, which the
+       * preference or KubeVirt sets (30 seconds).
+       */
+      stopGracePeriod?: HumanDuration | string;
       clusters?: Array<{
         /** The name desktops and the catalog refer to the cluster by. */
         name: string;

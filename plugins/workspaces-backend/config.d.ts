@@ -43,6 +43,13 @@ export interface Config {
       idleStopAfter?: HumanDuration | string;
       /** What happens when a desktop's lifetime ends. Default stop. */
       expiryAction?: 'stop' | 'delete';
+      /**
+       * A desktop still being created or deleted after this long was left
+       * half done by a crash: housekeeping finishes or rolls it back against
+       * what the provider reports. Work from before the backend started is
+       * settled at startup whatever its age. Default 2 minutes.
+       */
+      reconcileAfter?: HumanDuration | string;
     };
     console?: {
       /** Sessions without input for this long are closed. Default 30 minutes. */

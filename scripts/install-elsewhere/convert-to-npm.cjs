@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // Turns a fresh `@backstage/create-app` app (a Yarn 4 project) into an npm
 // workspaces project and adds the Desktop Mania tarballs, the way an adopter
-// on npm would: usage `node convert-to-npm.cjs <appDir> <tarball>...`.
+// on npm would: usage `node convert-to-npm.cjs [--pin] <appDir> <tarball>...`.
 //
+// - --pin: the @backstage/* versions create-app wrote (those of its Backstage
+//   release) become exact, so the app is an app of that release. With
+//   create-app's ^ ranges and no lock file, the packages float to later
+//   Backstage releases that the app's other pins do not match (seen here:
+//   the backend failed to start because the newest signals-backend calls
+//   httpRouter.addWebSocketHandler, which backend-defaults 0.18 lacks).
 // - root package.json: no packageManager; Yarn `resolutions` become npm
 //   `overrides`, plus the pins this repository needs (react, react-dom,
 //   @yarnpkg/core); scripts that call `yarn workspace` call npm instead.
@@ -17,9 +23,12 @@
 const fs = require('fs');
 const path = require('path');
 
-const [appDir, ...tarballs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const pin = args[0] === '--pin';
+if (pin) args.shift();
+const [appDir, ...tarballs] = args;
 if (!appDir || tarballs.length === 0) {
-  console.error('usage: convert-to-npm.cjs <appDir> <tarball>...');
+  console.error('usage: convert-to-npm.cjs [--pin] <appDir> <tarball>...');
   process.exit(2);
 }
 
@@ -62,9 +71,21 @@ for (const name of [...BACKEND, ...FRONTEND]) {
   }
 }
 
+function pinBackstage(pkg) {
+  if (!pin) return;
+  for (const field of ['dependencies', 'devDependencies']) {
+    for (const [name, spec] of Object.entries(pkg[field] ?? {})) {
+      if (name.startsWith('@backstage/') && /^\^\d/.test(spec)) {
+        pkg[field][name] = spec.slice(1);
+      }
+    }
+  }
+}
+
 // Root package.json
 const rootFile = path.join(appDir, 'package.json');
 const root = readJson(rootFile);
+pinBackstage(root);
 if (!Array.isArray(root.workspaces)) {
   root.workspaces = root.workspaces?.packages ?? ['packages/*', 'plugins/*'];
 }
@@ -89,6 +110,7 @@ writeJson(rootFile, root);
 // packages/backend
 const backendFile = path.join(appDir, 'packages/backend/package.json');
 const backend = readJson(backendFile);
+pinBackstage(backend);
 for (const field of ['dependencies', 'devDependencies']) {
   for (const [name, spec] of Object.entries(backend[field] ?? {})) {
     if (/^(link|workspace|portal):/.test(spec)) backend[field][name] = '*';
@@ -101,6 +123,7 @@ writeJson(backendFile, backend);
 // packages/app
 const appFile = path.join(appDir, 'packages/app/package.json');
 const app = readJson(appFile);
+pinBackstage(app);
 for (const name of FRONTEND) app.dependencies[name] = specs[name];
 app.dependencies = sortKeys(app.dependencies);
 writeJson(appFile, app);

@@ -13,55 +13,24 @@ import {
   V1Secret,
 } from '@kubernetes/client-node';
 import type { KubeVirtCluster } from './clusters';
-
-/** A refusal from the API server, with the fields of its `Status` body. */
-export class KubeApiError extends Error {
-  name = 'KubeApiError';
-  constructor(
-    readonly statusCode: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The parts of a VirtualMachine this module reads back. */
-export interface VirtualMachineObject {
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  status?: {
-    printableStatus?: string;
-    ready?: boolean;
-    conditions?: Array<{
-      type: string;
-      status: string;
-      reason?: string;
-      message?: string;
-    }>;
-  };
-}
-
-/** The parts of a VirtualMachineInstance this module reads back. */
-export interface VirtualMachineInstanceObject {
-  metadata: { name: string };
-  status?: {
-    phase?: string;
-    nodeName?: string;
-    interfaces?: Array<{ ipAddress?: string }>;
-  };
-}
+import { toKubeApiError } from './KubeApiError';
+import type {
+  DataVolumeObject,
+  KubeVirtVersionInfo,
+  VirtualMachineInstanceObject,
+  VirtualMachineObject,
+} from './objects';
 
 const KUBEVIRT = { group: 'kubevirt.io', version: 'v1' };
+const CDI = { group: 'cdi.kubevirt.io', version: 'v1beta1' };
+const SUBRESOURCES = '/apis/subresources.kubevirt.io/v1';
+// An unknown or misspelt field is refused instead of silently dropped, so a
+// manifest that does not match the cluster's KubeVirt fails at the order.
+const STRICT = { fieldValidation: 'Strict' };
 
 /**
- * The calls the provider makes to one cluster: VMs and VMIs through
- * `CustomObjectsApi`, Secrets through `CoreV1Api`, and the KubeVirt
+ * The calls the provider makes to one cluster: VMs, VMIs and DataVolumes
+ * through `CustomObjectsApi`, Secrets through `CoreV1Api`, and the KubeVirt
  * subresources (which no generated client knows) as plain requests over the
  * same transport. Every call carries the cluster's credentials and gives up
  * after the cluster's timeout.
@@ -91,7 +60,11 @@ export class KubeVirtApi {
 
   createVirtualMachine(body: object): Promise<VirtualMachineObject> {
     return this.call(() =>
-      this.objects.createNamespacedCustomObject({ ...this.vms(), body }),
+      this.objects.createNamespacedCustomObject({
+        ...this.vms(),
+        body,
+        ...STRICT,
+      }),
     );
   }
 
@@ -110,15 +83,18 @@ export class KubeVirtApi {
     return list.items ?? [];
   }
 
+  /** With `uid`, only that very object goes, never a namesake made since. */
   deleteVirtualMachine(
     name: string,
     propagationPolicy: 'Foreground' | 'Background',
+    uid?: string,
   ) {
     return this.call(() =>
       this.objects.deleteNamespacedCustomObject({
         ...this.vms(),
         name,
         propagationPolicy,
+        ...(uid ? { body: { preconditions: { uid } } } : {}),
       }),
     );
   }
@@ -143,11 +119,24 @@ export class KubeVirtApi {
     return list.items ?? [];
   }
 
+  /** The root disk's DataVolume, which CDI fills from the image. */
+  getDataVolume(name: string): Promise<DataVolumeObject> {
+    return this.call(() =>
+      this.objects.getNamespacedCustomObject({
+        ...CDI,
+        namespace: this.cluster.namespace,
+        plural: 'datavolumes',
+        name,
+      }),
+    );
+  }
+
   createSecret(body: V1Secret) {
     return this.call(() =>
       this.core.createNamespacedSecret({
         namespace: this.cluster.namespace,
         body,
+        ...STRICT,
       }),
     );
   }
@@ -155,7 +144,7 @@ export class KubeVirtApi {
   mergePatchSecret(name: string, body: object) {
     return this.call(() =>
       this.core.patchNamespacedSecret(
-        { name, namespace: this.cluster.namespace, body },
+        { name, namespace: this.cluster.namespace, body, ...STRICT },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
@@ -170,33 +159,62 @@ export class KubeVirtApi {
     );
   }
 
-  /** `PUT .../virtualmachines/{name}/{start|stop|restart}` of `subresources.kubevirt.io/v1`. */
+  /**
+   * `PUT .../virtualmachines/{name}/{start|stop|restart}`, with the options
+   * body of KubeVirt's `StopOptions`/`RestartOptions`. virt-api decodes these
+   * bodies itself and takes no `fieldValidation`
+   * (kubevirt/kubevirt pkg/virt-api/rest/subresource.go `decodeBody`).
+   */
   async putVirtualMachineSubresource(
     name: string,
     subresource: 'start' | 'stop' | 'restart',
+    body: object = {},
   ) {
-    const path = `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
-      this.cluster.namespace,
-    )}/virtualmachines/${encodeURIComponent(name)}/${subresource}`;
-    await this.call(async () => {
+    await this.send(
+      HttpMethod.PUT,
+      `${SUBRESOURCES}/namespaces/${encodeURIComponent(
+        this.cluster.namespace,
+      )}/virtualmachines/${encodeURIComponent(name)}/${subresource}`,
+      body,
+    );
+  }
+
+  /**
+   * KubeVirt's own version. Every authenticated user may read it: KubeVirt
+   * binds `kubevirt.io:default` to `system:authenticated`
+   * (kubevirt/kubevirt pkg/virt-operator/resource/generate/rbac/cluster.go).
+   */
+  async getKubeVirtVersion(): Promise<KubeVirtVersionInfo> {
+    return JSON.parse(
+      (await this.send(HttpMethod.GET, `${SUBRESOURCES}/version`)) || '{}',
+    );
+  }
+
+  /** A request no generated client knows, over the same transport and credentials. */
+  private send(method: HttpMethod, path: string, body?: object) {
+    return this.call(async () => {
       const request: RequestContext =
-        this.configuration.baseServer.makeRequestContext(path, HttpMethod.PUT);
-      request.setHeaderParam('Content-Type', 'application/json');
+        this.configuration.baseServer.makeRequestContext(path, method);
       request.setHeaderParam('Accept', 'application/json');
-      request.setBody('{}');
+      if (body) {
+        request.setHeaderParam('Content-Type', 'application/json');
+        request.setBody(JSON.stringify(body));
+      }
       await this.cluster.kubeConfig.applySecurityAuthentication(request);
       request.setSignal(AbortSignal.timeout(this.cluster.timeoutMs));
       const response = await this.configuration.httpApi
         .send(request)
         .toPromise();
+      const text = await response.body.text();
       if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
         throw new ApiException(
           response.httpStatusCode,
-          subresource,
-          await response.body.text(),
+          path,
+          text,
           response.headers,
         );
       }
+      return text;
     });
   }
 
@@ -241,22 +259,4 @@ export class KubeVirtApi {
       throw error;
     }
   }
-}
-
-function toKubeApiError(statusCode: number, body: unknown): KubeApiError {
-  let status: { reason?: string; message?: string } | undefined;
-  if (typeof body === 'string') {
-    try {
-      status = JSON.parse(body);
-    } catch {
-      status = { message: body };
-    }
-  } else if (body && typeof body === 'object') {
-    status = body as typeof status;
-  }
-  return new KubeApiError(
-    statusCode,
-    status?.reason ?? '',
-    status?.message?.trim() || `HTTP ${statusCode}`,
-  );
 }

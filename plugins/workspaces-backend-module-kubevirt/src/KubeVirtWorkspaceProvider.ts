@@ -1,12 +1,6 @@
 import type { Duplex } from 'stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   ConsoleOptions,
   ProviderWorkspace,
@@ -14,70 +8,32 @@ import type {
   WorkspaceProvider,
   WorkspaceRef,
 } from '@desktop-mania/plugin-workspaces-node';
-import { buildFirstBootSecret, generatePassword } from './buildFirstBootSecret';
-import { buildVirtualMachine } from './buildVirtualMachine';
+import { rootDiskName } from './buildVirtualMachine';
 import type { KubeVirtCluster } from './clusters';
-import {
-  KubeApiError,
-  KubeVirtApi,
+import { explainConsoleEnd } from './consoleEnd';
+import { createWorkspace } from './createWorkspace';
+import { diskReport, type DiskReport } from './dataVolumeStatus';
+import { isNotFound } from './KubeApiError';
+import { KubeVirtApi } from './KubeVirtApi';
+import { KubeVirtVersion } from './kubevirtVersion';
+import { ANNOTATION_OWNER, MANAGED_BY_SELECTOR } from './labels';
+import type {
   VirtualMachineInstanceObject,
   VirtualMachineObject,
-} from './KubeVirtApi';
-import { ANNOTATION_OWNER, MANAGED_BY_SELECTOR } from './labels';
+} from './objects';
 import { openVncConsole } from './openVncConsole';
+import { DISK_STATUSES } from './printableStatus';
 import { statusOf } from './status';
+import { toBackstageError } from './toBackstageError';
 
-interface Attempt {
+interface Target {
   cluster: KubeVirtCluster;
-  /** What was being done, for messages: e.g. "create virtualmachines". */
-  verb: string;
-  resource: string;
-  name?: string;
+  api: KubeVirtApi;
+  version: KubeVirtVersion;
 }
 
-/**
- * Turns an API server refusal into the `@backstage/errors` type the
- * workspaces backend answers with; other errors pass through.
- */
-function toBackstageError(
-  error: unknown,
-  { cluster, verb, resource, name }: Attempt,
-): Error {
-  if (!(error instanceof KubeApiError)) return error as Error;
-  const where = `cluster '${cluster.name}'`;
-  const Where = `Cluster '${cluster.name}'`;
-  switch (error.statusCode) {
-    case 401:
-      return new NotAllowedError(
-        `${Where} did not accept the portal's credentials (${error.message}); check its serviceAccountToken or kubeconfig`,
-      );
-    case 403:
-      return new NotAllowedError(
-        `The portal's service account may not ${verb} ${resource} in namespace '${cluster.namespace}' on ${where}; grant it the rules in the README (KUBEVIRT_PROVIDER_RBAC_RULES). The API server said: ${error.message}`,
-      );
-    case 404:
-      return new NotFoundError(
-        `The desktop '${name}' was not found on ${where}`,
-      );
-    case 409:
-      return new ConflictError(
-        `${Where} refused to ${verb} ${resource} '${name}': ${error.message}`,
-      );
-    case 400:
-    case 422:
-      return new InputError(
-        `${Where} refused to ${verb} ${resource}: ${error.message}`,
-      );
-    default:
-      return new ServiceUnavailableError(
-        `${Where} answered ${error.statusCode} to ${verb} ${resource}: ${error.message}`,
-      );
-  }
-}
-
-function isStatus(error: unknown, statusCode: number) {
-  return error instanceof KubeApiError && error.statusCode === statusCode;
-}
+// A VMI still Running when the console drops gets a second look this much later.
+const CONSOLE_SETTLE_MS = 1500;
 
 /**
  * Desktops as KubeVirt VirtualMachines on one or more clusters. Cluster
@@ -86,19 +42,18 @@ function isStatus(error: unknown, statusCode: number) {
  */
 export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   readonly id = 'kubevirt';
-  private readonly targets = new Map<
-    string,
-    { cluster: KubeVirtCluster; api: KubeVirtApi }
-  >();
+  private readonly targets = new Map<string, Target>();
 
   constructor(
     clusters: KubeVirtCluster[],
     private readonly logger: LoggerService,
   ) {
     for (const cluster of clusters) {
+      const api = new KubeVirtApi(cluster);
       this.targets.set(cluster.name, {
         cluster,
-        api: new KubeVirtApi(cluster),
+        api,
+        version: new KubeVirtVersion(api, cluster.name, logger),
       });
     }
   }
@@ -123,120 +78,67 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     cluster: KubeVirtCluster,
     vm: VirtualMachineObject,
     vmi?: VirtualMachineInstanceObject,
+    disk?: DiskReport,
+    consolePreservesSession?: boolean,
   ): ProviderWorkspace {
     return {
       name: vm.metadata.name,
       cluster: cluster.name,
       namespace: cluster.namespace,
       owner: vm.metadata.annotations?.[ANNOTATION_OWNER],
-      status: statusOf(vm, vmi),
+      status: {
+        ...statusOf(vm, vmi, disk),
+        ...(consolePreservesSession === undefined
+          ? {}
+          : { consolePreservesSession }),
+      },
     };
   }
 
   /**
-   * Secret first, then the VM, then the Secret handed to the VM so that it
-   * goes when the VM goes. Any step failing undoes the earlier ones.
+   * While KubeVirt prepares the disk, CDI knows more than the VM says. A
+   * DataVolume that cannot be read costs the desktop its detail, not the
+   * whole answer.
    */
+  private async disk(
+    { cluster, api }: Target,
+    vm: VirtualMachineObject,
+  ): Promise<DiskReport | undefined> {
+    if (!DISK_STATUSES.includes(vm.status?.printableStatus ?? '')) {
+      return undefined;
+    }
+    const name = rootDiskName(vm.metadata.name);
+    try {
+      return diskReport(await api.getDataVolume(name));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      return {
+        problem: toBackstageError(error, {
+          cluster,
+          verb: 'get',
+          resource: 'datavolumes',
+          name,
+        }).message,
+      };
+    }
+  }
+
+  /** Secret, VM, then the Secret handed to the VM; see `createWorkspace`. */
   async create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace> {
-    const { cluster, api } = this.target(spec.cluster);
-    if (!cluster.os.includes(spec.image.os)) {
-      throw new InputError(
-        `Cluster '${cluster.name}' does not run ${
-          spec.image.os
-        } desktops (it runs ${cluster.os.join(', ')})`,
-      );
-    }
-    const vm = buildVirtualMachine(spec, cluster);
-    const secret = buildFirstBootSecret(spec, cluster, generatePassword());
-    const secretName = secret.metadata.name;
-    const fail = (error: unknown, resource: string) => {
-      if (isStatus(error, 409)) {
-        return new ConflictError(
-          `A desktop named '${spec.name}' already exists on cluster '${cluster.name}'`,
-        );
-      }
-      if (isStatus(error, 404)) {
-        return new ServiceUnavailableError(
-          `Cluster '${cluster.name}' cannot hold desktops: namespace '${
-            cluster.namespace
-          }' or the KubeVirt API is missing (${(error as Error).message})`,
-        );
-      }
-      return toBackstageError(error, {
-        cluster,
-        verb: 'create',
-        resource,
-        name: spec.name,
-      });
-    };
-    const removeSecret = () =>
-      api.deleteSecret(secretName).catch(error => {
-        if (!isStatus(error, 404)) {
-          this.logger.error(
-            `Could not remove Secret ${cluster.namespace}/${secretName} on ${cluster.name}`,
-            error,
-          );
-        }
-      });
-
-    try {
-      await api.createSecret(secret);
-    } catch (error) {
-      // A timed-out create may still have happened on the server.
-      if (error instanceof ServiceUnavailableError) await removeSecret();
-      throw fail(error, 'secrets');
-    }
-
-    let created: VirtualMachineObject;
-    try {
-      created = await api.createVirtualMachine(vm);
-    } catch (error) {
-      // The Secret is new, so it is ours to remove even when the name belongs to another VM.
-      await removeSecret();
-      throw fail(error, 'virtualmachines');
-    }
-
-    try {
-      await api.mergePatchSecret(secretName, {
-        metadata: {
-          ownerReferences: [
-            {
-              apiVersion: 'kubevirt.io/v1',
-              kind: 'VirtualMachine',
-              name: created.metadata.name,
-              uid: created.metadata.uid,
-              // Blocking would need update on virtualmachines/finalizers; the Secret is collected after the VM either way.
-              blockOwnerDeletion: false,
-            },
-          ],
-        },
-      });
-    } catch (error) {
-      // A Secret without an owner would outlive the desktop, password and all.
-      await api
-        .deleteVirtualMachine(spec.name, 'Background')
-        .catch(e =>
-          this.logger.error(
-            `Could not remove VM ${cluster.namespace}/${spec.name} on ${cluster.name}`,
-            e,
-          ),
-        );
-      await removeSecret();
-      throw toBackstageError(error, {
-        cluster,
-        verb: 'patch',
-        resource: 'secrets',
-        name: secretName,
-      });
-    }
-    return this.toWorkspace(cluster, created);
+    const target = this.target(spec.cluster);
+    const created = await createWorkspace(
+      { ...target, logger: this.logger },
+      spec,
+    );
+    return this.toWorkspace(target.cluster, created);
   }
 
   async get(ref: WorkspaceRef): Promise<ProviderWorkspace | undefined> {
-    const { cluster, api } = this.target(ref.cluster);
+    const target = this.target(ref.cluster);
+    const { cluster, api, version } = target;
     const orUndefined = <T>(promise: Promise<T>, resource: string) =>
       promise.catch(error => {
-        if (isStatus(error, 404)) return undefined;
+        if (isNotFound(error)) return undefined;
         throw toBackstageError(error, {
           cluster,
           verb: 'get',
@@ -244,26 +146,38 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
           name: ref.name,
         });
       });
-    const [vm, vmi] = await Promise.all([
+    const [vm, vmi, preserves] = await Promise.all([
       orUndefined(api.getVirtualMachine(ref.name), 'virtualmachines'),
       orUndefined(
         api.getVirtualMachineInstance(ref.name),
         'virtualmachineinstances',
       ),
+      version.preservesConsoleSession(),
     ]);
-    return vm && this.toWorkspace(cluster, vm, vmi);
+    if (!vm) return undefined;
+    const disk = await this.disk(target, vm);
+    return this.toWorkspace(cluster, vm, vmi, disk, preserves);
   }
 
   async list(clusterName: string): Promise<ProviderWorkspace[]> {
-    const { cluster, api } = this.target(clusterName);
+    const target = this.target(clusterName);
+    const { cluster, api, version } = target;
     try {
-      const [vms, vmis] = await Promise.all([
+      const [vms, vmis, preserves] = await Promise.all([
         api.listVirtualMachines(MANAGED_BY_SELECTOR),
         api.listVirtualMachineInstances(MANAGED_BY_SELECTOR),
+        version.preservesConsoleSession(),
       ]);
       const byName = new Map(vmis.map(vmi => [vmi.metadata.name, vmi]));
-      return vms.map(vm =>
-        this.toWorkspace(cluster, vm, byName.get(vm.metadata.name)),
+      const disks = await Promise.all(vms.map(vm => this.disk(target, vm)));
+      return vms.map((vm, i) =>
+        this.toWorkspace(
+          cluster,
+          vm,
+          byName.get(vm.metadata.name),
+          disks[i],
+          preserves,
+        ),
       );
     } catch (error) {
       throw toBackstageError(error, {
@@ -277,10 +191,11 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   private async subresource(
     ref: WorkspaceRef,
     action: 'start' | 'stop' | 'restart',
+    body?: object,
   ) {
     const { cluster, api } = this.target(ref.cluster);
     try {
-      await api.putVirtualMachineSubresource(ref.name, action);
+      await api.putVirtualMachineSubresource(ref.name, action, body);
     } catch (error) {
       throw toBackstageError(error, {
         cluster,
@@ -291,14 +206,42 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     }
   }
 
-  /** KubeVirt sets runStrategy Always. */
-  start(ref: WorkspaceRef) {
-    return this.subresource(ref, 'start');
+  /**
+   * KubeVirt refuses a start while the VM has an instance that has not
+   * ended: "VM is already running", also for a paused or unschedulable one,
+   * and "RerunOnFailure does not support starting VM from failed state" for
+   * a failed one (kubevirt/kubevirt pkg/virt-api/rest/lifecycle.go
+   * `StartVMRequestHandler`). Starting a failed desktop means starting it
+   * over, so that becomes a restart, which replaces the instance.
+   */
+  async start(ref: WorkspaceRef) {
+    try {
+      await this.subresource(ref, 'start');
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const current = await this.get(ref);
+      if (current?.status.phase !== 'Failed') {
+        throw new ConflictError(
+          `The desktop '${ref.name}' cannot be started while it is ${
+            current?.status.phase ?? 'missing'
+          }: ${error.message}`,
+        );
+      }
+      await this.subresource(ref, 'restart');
+    }
   }
 
-  /** KubeVirt sets runStrategy Halted; the disk stays. */
+  /**
+   * The guest gets `stopGracePeriod` to shut down (KubeVirt's
+   * `StopOptions.gracePeriod`); the disk stays.
+   */
   stop(ref: WorkspaceRef) {
-    return this.subresource(ref, 'stop');
+    const seconds = this.target(ref.cluster).cluster.stopGracePeriodSeconds;
+    return this.subresource(
+      ref,
+      'stop',
+      seconds === undefined ? {} : { gracePeriod: seconds },
+    );
   }
 
   restart(ref: WorkspaceRef) {
@@ -320,7 +263,21 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     }
   }
 
+  /**
+   * The stream ends with a `ConflictError` when the desktop stopped or
+   * failed, a `ConsoleInUseError` when another viewer took the seat, a
+   * `ConsoleMigratingError` when it moved to another node, and a
+   * `ServiceUnavailableError` when the connection itself broke.
+   */
   openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex> {
-    return openVncConsole(this.target(ref.cluster).cluster, ref, options);
+    const { cluster, api } = this.target(ref.cluster);
+    const openedAt = Date.now();
+    return openVncConsole(cluster, ref, options, {
+      explainEnd: transportError =>
+        explainConsoleEnd(
+          { api, ref, openedAt, settleMs: CONSOLE_SETTLE_MS },
+          transportError,
+        ),
+    });
   }
 }

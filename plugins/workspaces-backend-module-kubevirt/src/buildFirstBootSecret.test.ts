@@ -5,6 +5,7 @@ import {
   cloudInitUserData,
   generatePassword,
   sysprepUnattend,
+  windowsComputerName,
 } from './buildFirstBootSecret';
 import { spec } from './__testUtils__/fixtures';
 
@@ -56,8 +57,35 @@ describe('buildFirstBootSecret', () => {
     expect(xml).toContain(
       '<Value>Pw0rd-xyz</Value><PlainText>true</PlainText>',
     );
-    // NetBIOS names have at most 15 characters and must not end in a dash.
-    expect(xml).toContain('<ComputerName>my-desktop-for</ComputerName>');
+    expect(xml).toContain(
+      `<ComputerName>${windowsComputerName(
+        'my-desktop-for-alice',
+      )}</ComputerName>`,
+    );
+  });
+
+  it.each([
+    ['win-11', /^win-11$/],
+    ['exactly-15-char', /^exactly-15-char$/],
+    // Not all digits: Windows Setup refuses a numeric computer name.
+    ['2026', /^D2026$/],
+    ['123456789012345', /^D123456789-[0-9a-f]{4}$/],
+    // Cut to 10 characters, no dash before the hash, plus 4 of the hash.
+    ['my-desktop-for-alice', /^my-desktop-[0-9a-f]{4}$/],
+    ['design-team-01-desktop', /^design-tea-[0-9a-f]{4}$/],
+    ['abcdefghi-jklmnop', /^abcdefghi-[0-9a-f]{4}$/],
+  ])('names the Windows computer of %s %s', (name, expected) => {
+    const computer = windowsComputerName(name);
+    expect(computer).toMatch(expected);
+    expect(computer.length).toBeLessThanOrEqual(15);
+    expect(computer).not.toMatch(/^[0-9]+$/);
+    expect(computer).toMatch(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/);
+  });
+
+  it('keeps long names with the same start apart', () => {
+    expect(windowsComputerName('design-team-01-desktop')).not.toBe(
+      windowsComputerName('design-team-02-desktop'),
+    );
   });
 
   it('escapes what would break the answer file or the YAML', () => {

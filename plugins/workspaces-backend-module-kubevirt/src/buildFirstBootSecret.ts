@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { InputError } from '@backstage/errors';
 import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
 import { workspaceLabels } from './labels';
@@ -84,6 +84,25 @@ const INTERNATIONAL =
   'name="Microsoft-Windows-International-Core" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS"';
 
 /**
+ * A valid Windows computer name for a desktop. Windows Setup takes at most
+ * 15 characters, no spaces or punctuation but '-', and not only digits
+ * (Microsoft-Windows-Shell-Setup `ComputerName` in the unattended setup
+ * reference; the NetBIOS limit). Desktop names are DNS labels (lowercase
+ * letters, digits, '-'), so only the length and an all-digit name need
+ * care. A longer name is cut to 10 characters plus 4 of its hash, so two
+ * long names with the same start do not clash on the network.
+ */
+export function windowsComputerName(name: string): string {
+  let computer = name.replace(/[^A-Za-z0-9-]/g, '-');
+  if (/^[0-9]+$/.test(computer)) computer = `D${computer}`;
+  if (computer.length > 15) {
+    const hash = createHash('sha256').update(name).digest('hex').slice(0, 4);
+    computer = `${computer.slice(0, 10).replace(/-+$/, '')}-${hash}`;
+  }
+  return computer.replace(/^-+|-+$/g, '') || 'DESKTOP';
+}
+
+/**
  * A Windows answer file for a generalized image: names the computer, skips
  * the out-of-box questions and creates the owner's local administrator.
  */
@@ -92,8 +111,7 @@ export function sysprepUnattend(
   password: string,
   computerName: string,
 ): string {
-  // NetBIOS names: at most 15 characters.
-  const computer = computerName.slice(0, 15).replace(/-+$/, '');
+  const computer = windowsComputerName(computerName);
   return `<?xml version="1.0" encoding="utf-8"?>
 <unattend xmlns="urn:schemas-microsoft-com:unattend" xmlns:wcm="http://schemas.microsoft.com/WMIConfig/2002/State">
   <settings pass="specialize">

@@ -34,7 +34,7 @@ describe('buildVirtualMachine', () => {
         },
       },
       spec: {
-        runStrategy: 'Always',
+        runStrategy: 'RerunOnFailure',
         instancetype: {
           kind: 'VirtualMachineClusterInstancetype',
           name: 'u1.medium',
@@ -69,6 +69,7 @@ describe('buildVirtualMachine', () => {
             domain: {
               devices: {
                 autoattachGraphicsDevice: true,
+                inputs: [{ type: 'tablet', bus: 'usb', name: 'tablet' }],
                 disks: [
                   { name: 'rootdisk', bootOrder: 1, disk: {} },
                   { name: 'cloudinit', disk: { bus: 'virtio' } },
@@ -105,6 +106,8 @@ describe('buildVirtualMachine', () => {
       sysprep: { secret: { name: 'windows-desk-sysprep' } },
     });
     expect(vm.metadata.annotations['vm.kubevirt.io/os']).toBe('windows');
+    // Its preference attaches a tablet (preferredAutoattachInputDevice).
+    expect(vm.spec.template.spec.domain.devices).not.toHaveProperty('inputs');
   });
 
   it('clones from the desktops namespace when the image names no DataSource namespace, and leaves the preference out when there is none', () => {

@@ -1,7 +1,11 @@
 import { InputError } from '@backstage/errors';
 import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
 import { checkUsername, firstBootSecretName } from './buildFirstBootSecret';
-import { ANNOTATION_OWNER, workspaceLabels } from './labels';
+import {
+  ANNOTATION_CREATED_BY,
+  ANNOTATION_OWNER,
+  workspaceLabels,
+} from './labels';
 
 /**
  * Where on the cluster a desktop goes.
@@ -11,6 +15,11 @@ import { ANNOTATION_OWNER, workspaceLabels } from './labels';
 export interface VirtualMachineTarget {
   namespace: string;
   storageClassName: string;
+}
+
+/** The DataVolume, and PVC, of a desktop's root disk. */
+export function rootDiskName(workspaceName: string) {
+  return `${workspaceName}-root`;
 }
 
 /**
@@ -41,7 +50,7 @@ export function buildVirtualMachine(
   checkUsername(image.os, spec.username);
   const windows = image.os === 'windows';
   const labels = workspaceLabels(spec.name);
-  const rootDisk = `${spec.name}-root`;
+  const rootDisk = rootDiskName(spec.name);
   const secretName = firstBootSecretName(spec);
   // On the VMI too: KubeVirt copies these onto kubevirt_vmi_info.
   const monitoring = {
@@ -59,7 +68,7 @@ export function buildVirtualMachine(
       labels,
       annotations: {
         [ANNOTATION_OWNER]: spec.owner,
-        'desktopmania.io/created-by': spec.createdBy,
+        [ANNOTATION_CREATED_BY]: spec.createdBy,
         'desktopmania.io/image': image.name,
         'desktopmania.io/size': size.name,
         ...(spec.expiresAt
@@ -69,7 +78,11 @@ export function buildVirtualMachine(
       },
     },
     spec: {
-      runStrategy: 'Always',
+      // RerunOnFailure: KubeVirt starts the VM now and restarts it after a
+      // crash, but leaves it stopped when its owner shuts it down from inside
+      // (the VMI Succeeded); Always would boot it straight back up
+      // (kubevirt/kubevirt pkg/virt-controller/watch/vm/vm.go `syncRunStrategy`).
+      runStrategy: 'RerunOnFailure',
       instancetype: {
         kind: 'VirtualMachineClusterInstancetype',
         name: size.instancetype,
@@ -108,6 +121,18 @@ export function buildVirtualMachine(
             devices: {
               // The console is the VNC of this graphics device.
               autoattachGraphicsDevice: true,
+              // An absolute pointer keeps the VNC cursor where the mouse is.
+              // The Windows preferences attach one (preferredAutoattachInputDevice
+              // in the common-instancetypes bundle); the Linux ones do not. USB,
+              // because every guest kernel has usbhid and not all virtio-input
+              // (kubevirt/kubevirt staging/src/kubevirt.io/api/core/v1/schema.go `Input`).
+              ...(windows
+                ? {}
+                : {
+                    inputs: [
+                      { type: 'tablet', bus: 'usb', name: 'tablet' } as const,
+                    ],
+                  }),
               // Without a bus, the preference picks it (virtio, or SATA for older guests).
               disks: [
                 { name: 'rootdisk', bootOrder: 1, disk: {} },

@@ -335,12 +335,44 @@ describe('readKubeVirtClusters', () => {
       { timeoutMs: 10_000 },
       "Invalid config at 'workspaces.kubevirt.timeoutMs': renamed to 'workspaces.kubevirt.timeout', a duration such as '10s', 'PT10S' or { seconds: 10 }",
     ],
+    [
+      { stopGracePeriod: 'a while' },
+      "Invalid config at 'workspaces.kubevirt.stopGracePeriod': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"a while\"",
+    ],
+    [
+      { stopGracePeriod: { seconds: -5 } },
+      "Invalid config at 'workspaces.kubevirt.stopGracePeriod': must not be negative",
+    ],
   ])('refuses the default %j naming the key', (kubevirt, message) => {
     const c = { name: 'a', url: 'https://a', serviceAccountToken: 't' };
     const read = () => readKubeVirtClusters(own([c], kubevirt));
     expect(read).toThrow(InputError);
     expect(read).toThrow(message);
   });
+
+  it.each([
+    [undefined, undefined],
+    ['5m', 300],
+    ['PT90.5S', 91],
+    [{ seconds: 0 }, 0],
+  ])(
+    'reads stopGracePeriod %j as %j whole seconds for every cluster',
+    (stopGracePeriod, seconds) => {
+      const clusters = readKubeVirtClusters(
+        own(
+          [
+            { name: 'a', url: 'https://a', serviceAccountToken: 't' },
+            { name: 'b', url: 'https://b', serviceAccountToken: 't' },
+          ],
+          stopGracePeriod === undefined ? {} : { stopGracePeriod },
+        ),
+      );
+      expect(clusters.map(c => c.stopGracePeriodSeconds)).toEqual([
+        seconds,
+        seconds,
+      ]);
+    },
+  );
 
   it('names the key of a mistake among the Kubernetes plugin clusters', () => {
     expect(() =>

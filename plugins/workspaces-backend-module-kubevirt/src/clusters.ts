@@ -1,13 +1,15 @@
-import fs from 'fs';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   DNS1123_LABEL,
   WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
+import {
+  kubeconfigFileKubeConfig,
+  serviceAccountKubeConfig,
+} from './clusterCredentials';
+import { asConfigError, configError, readDurationMs } from './configValues';
 
 /**
  * One KubeVirt cluster desktops may run on, with its credentials.
@@ -23,69 +25,17 @@ export interface KubeVirtCluster {
   os: WorkspaceOs[];
   /** How long to wait for the API server, read from the `timeout` duration. */
   timeoutMs: number;
+  /**
+   * How long a stopping desktop's guest may take to shut down before it is
+   * switched off, from `workspaces.kubevirt.stopGracePeriod`; without it,
+   * the VMI's own `terminationGracePeriodSeconds` applies.
+   */
+  stopGracePeriodSeconds?: number;
   kubeConfig: KubeConfig;
 }
 
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const OPERATING_SYSTEMS: WorkspaceOs[] = ['linux', 'windows'];
-
-/** A config mistake, named by its key so the operator can find it; one line. */
-function configError(key: string, problem: string) {
-  return new InputError(
-    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
-  );
-}
-
-/**
- * The same shape for the type errors of the config reader itself, which
- * name the key but are plain errors with the config file in them.
- */
-function asConfigError(error: unknown, key: string): InputError {
-  if (error instanceof InputError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const typed =
-    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
-      message,
-    );
-  if (typed)
-    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
-  const missing = /^Missing required config value at '([^']+)'/.exec(message);
-  if (missing) return configError(missing[1], 'a value is required');
-  const convert =
-    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
-      message,
-    );
-  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
-  return configError(key, message);
-}
-
-const DURATION_EXAMPLES =
-  "a duration such as '10s', 'PT10S' or { seconds: 10 }";
-
-/** A positive duration in milliseconds, or the fallback when the key is not set. */
-function readTimeoutMs(c: Config, key: string, fallbackMs: number): number {
-  if (c.has('timeoutMs')) {
-    throw configError(
-      `${key}.timeoutMs`,
-      `renamed to '${key}.timeout', ${DURATION_EXAMPLES}`,
-    );
-  }
-  if (!c.has('timeout')) return fallbackMs;
-  let ms: number;
-  try {
-    ms = durationToMilliseconds(readDurationFromConfig(c, { key: 'timeout' }));
-  } catch {
-    throw configError(
-      `${key}.timeout`,
-      `expected ${DURATION_EXAMPLES}, got ${JSON.stringify(c.get('timeout'))}`,
-    );
-  }
-  if (!(ms > 0)) {
-    throw configError(`${key}.timeout`, 'must be longer than zero');
-  }
-  return ms;
-}
 
 function readUrl(c: Config, key: string): string | undefined {
   const url = c.getOptionalString('url');
@@ -102,83 +52,10 @@ function readUrl(c: Config, key: string): string | undefined {
   return url.replace(/\/+$/, '');
 }
 
-function serviceAccountKubeConfig(
-  c: Config,
-  key: string,
-  name: string,
-  url: string,
-) {
-  const kubeConfig = new KubeConfig();
-  const token = c.getOptionalString('serviceAccountToken');
-  const caData = c.getOptionalString('caData');
-  const caFile = c.getOptionalString('caFile');
-  const skipTLSVerify = c.getOptionalBoolean('skipTLSVerify') ?? false;
-  if (caFile && !fs.existsSync(caFile)) {
-    throw configError(`${key}.caFile`, `${caFile} does not exist`);
-  }
-  if (token) {
-    kubeConfig.loadFromClusterAndUser(
-      { name, server: url, caData, caFile, skipTLSVerify },
-      { name: `${name}-user`, token },
-    );
-    return kubeConfig;
-  }
-  // Inside the cluster, the pod's projected token; client-node re-reads it as the kubelet rotates it.
-  const tokenFile = `${SERVICE_ACCOUNT_DIR}/token`;
-  if (!fs.existsSync(tokenFile)) {
-    throw configError(
-      `${key}.serviceAccountToken`,
-      `cluster '${name}' needs a token outside the cluster (no ${tokenFile} here)`,
-    );
-  }
-  const podCa = `${SERVICE_ACCOUNT_DIR}/ca.crt`;
-  kubeConfig.loadFromClusterAndUser(
-    {
-      name,
-      server: url,
-      caData,
-      caFile: caFile ?? (caData || !fs.existsSync(podCa) ? undefined : podCa),
-      skipTLSVerify,
-    },
-    {
-      name: `${name}-user`,
-      authProvider: { name: 'tokenFile', config: { tokenFile } },
-    },
-  );
-  return kubeConfig;
-}
-
-function kubeconfigFileKubeConfig(c: Config, key: string) {
-  const kubeConfig = new KubeConfig();
-  const file = c.getOptionalString('kubeconfigPath');
-  try {
-    if (file) kubeConfig.loadFromFile(file);
-    else kubeConfig.loadFromDefault();
-  } catch (error) {
-    throw configError(
-      `${key}.kubeconfigPath`,
-      `cannot load ${file ?? 'the default kubeconfig'}: ${
-        (error as Error).message
-      }`,
-    );
-  }
-  const context = c.getOptionalString('context');
-  if (context) {
-    if (!kubeConfig.getContextObject(context)) {
-      throw configError(
-        `${key}.context`,
-        `the kubeconfig has no context '${context}'`,
-      );
-    }
-    kubeConfig.setCurrentContext(context);
-  }
-  return kubeConfig;
-}
-
 function readCluster(
   c: Config,
   key: string,
-  defaultTimeoutMs: number,
+  defaults: Pick<KubeVirtCluster, 'timeoutMs' | 'stopGracePeriodSeconds'>,
 ): KubeVirtCluster {
   const name = c.getString('name');
   const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
@@ -225,7 +102,7 @@ function readCluster(
       `list linux and/or windows, got [${os.join(', ')}]`,
     );
   }
-  const timeoutMs = readTimeoutMs(c, key, defaultTimeoutMs);
+  const timeoutMs = readDurationMs(c, key, 'timeout', defaults.timeoutMs)!;
   return {
     name,
     url,
@@ -234,6 +111,9 @@ function readCluster(
       c.getOptionalString('storageClassName') ?? 'longhorn-desktop',
     os,
     timeoutMs,
+    ...(defaults.stopGracePeriodSeconds === undefined
+      ? {}
+      : { stopGracePeriodSeconds: defaults.stopGracePeriodSeconds }),
     kubeConfig,
   };
 }
@@ -261,16 +141,24 @@ function readClusters(
   logger?: LoggerService,
 ): KubeVirtCluster[] {
   const kubevirt = config.getOptionalConfig('workspaces.kubevirt');
-  const defaultTimeoutMs = kubevirt
-    ? readTimeoutMs(kubevirt, 'workspaces.kubevirt', DEFAULT_TIMEOUT_MS)
-    : DEFAULT_TIMEOUT_MS;
+  const base = 'workspaces.kubevirt';
+  const gracePeriodMs =
+    kubevirt && readDurationMs(kubevirt, base, 'stopGracePeriod');
+  const defaults = {
+    timeoutMs: kubevirt
+      ? readDurationMs(kubevirt, base, 'timeout', DEFAULT_TIMEOUT_MS)!
+      : DEFAULT_TIMEOUT_MS,
+    // KubeVirt takes whole seconds.
+    stopGracePeriodSeconds:
+      gracePeriodMs === undefined ? undefined : Math.ceil(gracePeriodMs / 1000),
+  };
   const clusters: KubeVirtCluster[] = [];
   const keys: string[] = [];
   const own = kubevirt?.getOptionalConfigArray('clusters');
   if (own) {
     own.forEach((c, i) => {
       const key = `workspaces.kubevirt.clusters[${i}]`;
-      clusters.push(readCluster(c, key, defaultTimeoutMs));
+      clusters.push(readCluster(c, key, defaults));
       keys.push(key);
     });
   } else {
@@ -294,7 +182,7 @@ function readClusters(
           );
           return;
         }
-        clusters.push(readCluster(c, key, defaultTimeoutMs));
+        clusters.push(readCluster(c, key, defaults));
         keys.push(key);
       });
     });

@@ -7,6 +7,8 @@ export const MANAGED_BY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 export const LABEL_WORKSPACE = 'desktopmania.io/workspace';
 /** Entity refs hold ':' and '/', which label values may not; the owner is an annotation. */
 export const ANNOTATION_OWNER = 'desktopmania.io/owner';
+/** Who ordered the desktop; with the owner, it tells this portal's VM from a namesake. */
+export const ANNOTATION_CREATED_BY = 'desktopmania.io/created-by';
 
 /** The labels of a desktop's VM, its instance, disk and Secret. */
 export function workspaceLabels(name: string): Record<string, string> {

@@ -20,7 +20,11 @@ import { statusPayload, vmiPayload, vmPayload } from './__testUtils__/payloads';
 // server with KubeVirt installed.
 const API = 'https://rke2.test:6443';
 const NS = `${API}/apis/kubevirt.io/v1/namespaces/workspaces`;
-const server = setupServer();
+const server = setupServer(
+  http.get(`${API}/apis/subresources.kubevirt.io/v1/version`, () =>
+    HttpResponse.json({ gitVersion: 'v1.7.0' }),
+  ),
+);
 beforeAll(() =>
   server.listen({
     onUnhandledRequest: ({ url }, print) =>
@@ -154,6 +158,7 @@ describe('the workspaces backend on KubeVirt', () => {
       message: 'Running',
       ip: '10.42.0.8',
       node: 'rke2-worker-1',
+      consolePreservesSession: true,
     });
     await request(backend.server)
       .post('/api/workspaces/workspaces/alice-dev/stop')

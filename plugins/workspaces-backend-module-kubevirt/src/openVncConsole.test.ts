@@ -2,9 +2,19 @@ import http from 'http';
 import https from 'https';
 import { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 import { openVncConsole } from './openVncConsole';
 import { testCluster } from './__testUtils__/fixtures';
+import { statusPayload } from './__testUtils__/payloads';
+import {
+  forbidden,
+  notFound,
+  PAGE_NOT_FOUND,
+  VNC,
+} from './__testUtils__/refusals';
 import { TEST_CERT, TEST_KEY } from './__testUtils__/tls';
 
 type Refusal = { status: number; type?: string; body: string };
@@ -19,15 +29,22 @@ async function startVncEndpoint(
     tls?: boolean;
     hang?: boolean;
     refuse?: (req: http.IncomingMessage) => Refusal | undefined;
+    /** Leave pings unanswered, as a dead connection would. */
+    noPong?: boolean;
+    /** Answers the REST calls, such as the VMI a dropped console asks for. */
+    rest?: http.RequestListener;
   } = {},
 ) {
   const seen: http.IncomingMessage[] = [];
   const received: Buffer[] = [];
+  const sockets: WebSocket[] = [];
+  let pings = 0;
   const server = options.tls
     ? https.createServer({ cert: TEST_CERT, key: TEST_KEY })
-    : http.createServer();
+    : http.createServer(options.rest);
   const wss = new WebSocketServer({
     noServer: true,
+    autoPong: !options.noPong,
     handleProtocols: protocols =>
       protocols.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false,
   });
@@ -46,6 +63,8 @@ async function startVncEndpoint(
       return;
     }
     wss.handleUpgrade(req, socket, head, ws => {
+      sockets.push(ws);
+      ws.on('ping', () => pings++);
       ws.send(Buffer.from('RFB 003.008\n'));
       ws.on('message', (data: Buffer, isBinary) => {
         received.push(data);
@@ -59,6 +78,9 @@ async function startVncEndpoint(
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
     received,
+    pings: () => pings,
+    /** Drops the connection without a close frame, as virt-handler does (pkg/virt-handler/rest/console.go `stream`). */
+    drop: () => sockets.forEach(ws => ws.terminate()),
     close: async () => {
       for (const client of wss.clients) client.terminate();
       for (const req of seen) req.socket.destroy();
@@ -149,60 +171,68 @@ describe('openVncConsole', () => {
     });
   });
 
+  const json = (body: unknown) => JSON.stringify(body);
   it.each([
     [
-      'a seat in use, in plain text',
-      {
-        status: 503,
-        type: 'text/plain',
-        body: 'Active VNC connection. Request denied.',
-      },
+      'a seat in use (preserveSession=true while someone is connected)',
       'ConsoleInUseError',
-      "Someone else is connected to the desktop 'alice-dev' (Active VNC connection. Request denied.)",
-    ],
-    [
-      'a seat in use, as a Status',
-      {
-        status: 409,
-        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Active VNC connection. Request denied.","reason":"Conflict","code":409}',
-      },
-      'ConsoleInUseError',
+      { status: 500, body: json(VNC.seatTaken) },
       "Someone else is connected to the desktop 'alice-dev' (Active VNC connection. Request denied.)",
     ],
     [
       'a VMI that is not running',
-      {
-        status: 400,
-        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unable to connect to VM because phase is Scheduling instead of Running","reason":"BadRequest","code":400}',
-      },
       'ConflictError',
-      "The desktop 'alice-dev' is not running (Unable to connect to VM because phase is Scheduling instead of Running)",
+      { status: 400, body: json(VNC.notRunning) },
+      "The desktop 'alice-dev' is not running (VMI is not running)",
     ],
     [
       'a stopped VM, which has no VMI',
-      {
-        status: 404,
-        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstance.kubevirt.io \\"alice-dev\\" not found","reason":"NotFound","code":404}',
-      },
       'ConflictError',
+      { status: 404, body: json(VNC.noInstance('alice-dev')) },
       'The desktop \'alice-dev\' is not running (virtualmachineinstance.kubevirt.io "alice-dev" not found)',
     ],
     [
       'a service account without the vnc permission',
+      'NotAllowedError',
       {
         status: 403,
-        body: '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"virtualmachineinstances.subresources.kubevirt.io \\"alice-dev\\" is forbidden","reason":"Forbidden","code":403}',
+        body: json(
+          forbidden(
+            'get',
+            'virtualmachineinstances/vnc',
+            'subresources.kubevirt.io',
+            'alice-dev',
+          ),
+        ),
       },
-      'NotAllowedError',
-      expect.stringContaining('it needs get on virtualmachineinstances/vnc'),
+      expect.stringMatching(
+        /^The portal's service account may not get virtualmachineinstances\/vnc in namespace 'workspaces' on cluster 'rke2-test'; .* cannot get resource "virtualmachineinstances\/vnc" in API group "subresources\.kubevirt\.io"/,
+      ),
     ],
     [
-      'a failing virt-api',
-      { status: 500, type: 'text/plain', body: 'Internal error' },
+      'a cluster without KubeVirt',
       'ServiceUnavailableError',
-      "Cluster 'rke2-test' refused the console of 'alice-dev' with 500: Internal error",
+      { status: 404, type: 'text/plain; charset=utf-8', body: PAGE_NOT_FOUND },
+      expect.stringMatching(
+        /^KubeVirt is not installed on cluster 'rke2-test': the API server answered '404 page not found' for subresources\.kubevirt\.io\/v1/,
+      ),
     ],
-  ])('maps %s to %s', async (_label, refusal, name, message) => {
+    [
+      'a virt-api that cannot reach virt-handler',
+      'ServiceUnavailableError',
+      {
+        status: 500,
+        body: json(
+          statusPayload(
+            500,
+            'InternalError',
+            'Internal error occurred: dial tcp 10.42.1.5:8186: connect: connection refused',
+          ),
+        ),
+      },
+      "Cluster 'rke2-test' answered 500 to get virtualmachineinstances/vnc: Internal error occurred: dial tcp 10.42.1.5:8186: connect: connection refused",
+    ],
+  ])('maps %s to %s', async (_label, name, refusal, message) => {
     endpoint = await startVncEndpoint({ refuse: () => refusal });
     await expect(
       openVncConsole(testCluster({ url: endpoint.url }), ref, {
@@ -257,6 +287,107 @@ describe('openVncConsole', () => {
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringContaining('Opening handshake has timed out'),
+    });
+  });
+
+  it('ends the stream with the error that explains why KubeVirt dropped it', async () => {
+    endpoint = await startVncEndpoint();
+    const explainEnd = jest.fn(
+      async () => new ConflictError("The desktop 'alice-dev' stopped"),
+    );
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      {},
+      { explainEnd },
+    );
+    await nextData(stream);
+    const failed = new Promise<Error>(r => stream.once('error', r));
+    endpoint.drop();
+    expect(await failed).toMatchObject({
+      name: 'ConflictError',
+      message: "The desktop 'alice-dev' stopped",
+    });
+    expect(explainEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends cleanly when nothing explains the drop, and asks nothing when the portal closes', async () => {
+    endpoint = await startVncEndpoint();
+    const explainEnd = jest.fn(async () => undefined);
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      {},
+      { explainEnd },
+    );
+    stream.resume();
+    const ended = new Promise(r => stream.once('end', r));
+    endpoint.drop();
+    await ended;
+
+    const second = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      {},
+      { explainEnd },
+    );
+    second.destroy();
+    await new Promise(r => setTimeout(r, 50));
+    expect(explainEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it('pings KubeVirt, and gives up on a connection that stops answering', async () => {
+    endpoint = await startVncEndpoint();
+    const stream = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      {},
+      { keepaliveMs: 30 },
+    );
+    stream.resume();
+    await new Promise(r => setTimeout(r, 200));
+    expect(endpoint.pings()).toBeGreaterThanOrEqual(3);
+    expect(stream.destroyed).toBe(false);
+    stream.destroy();
+    await endpoint.close();
+
+    endpoint = await startVncEndpoint({ noPong: true });
+    const explainEnd = jest.fn(async (cause?: Error) => cause);
+    const silent = await openVncConsole(
+      testCluster({ url: endpoint.url }),
+      ref,
+      {},
+      { keepaliveMs: 30, explainEnd },
+    );
+    silent.resume();
+    await expect(
+      new Promise((_, reject) => silent.once('error', reject)),
+    ).rejects.toThrow('KubeVirt did not answer a ping within 30 ms');
+  });
+
+  it('through the provider, ends the console of a desktop that stopped with a ConflictError', async () => {
+    endpoint = await startVncEndpoint({
+      rest: (_req, res) => {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            notFound('virtualmachineinstances', 'kubevirt.io', 'alice-dev'),
+          ),
+        );
+      },
+    });
+    const provider = new KubeVirtWorkspaceProvider(
+      [testCluster({ url: endpoint.url })],
+      mockServices.logger.mock(),
+    );
+    const stream = await provider.openConsole(ref);
+    expect((await nextData(stream)).toString()).toBe('RFB 003.008\n');
+    const failed = new Promise<Error>(r => stream.once('error', r));
+    endpoint.drop();
+    expect(await failed).toMatchObject({
+      name: 'ConflictError',
+      message:
+        "The console closed because the desktop 'alice-dev' stopped; start it to connect again",
     });
   });
 });

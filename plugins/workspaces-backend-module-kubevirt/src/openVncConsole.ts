@@ -1,56 +1,53 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
-import WebSocket, { createWebSocketStream } from 'ws';
-import {
-  ConflictError,
-  NotAllowedError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import WebSocket from 'ws';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { ConsoleInUseError } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
   WorkspaceRef,
 } from '@desktop-mania/plugin-workspaces-node';
 import type { KubeVirtCluster } from './clusters';
+import { isNotFound, toKubeApiError } from './KubeApiError';
+import { toBackstageError } from './toBackstageError';
+import { VncStream, type VncStreamOptions } from './vncStream';
 
 /** The only subprotocol of KubeVirt's VNC websocket: raw RFB in binary messages. */
 export const VNC_SUBPROTOCOL = 'plain.kubevirt.io';
 
-// What KubeVirt answers when preserveSession=true meets a connected viewer.
-const SEAT_TAKEN = /active vnc connection/i;
+// What virt-handler answers when preserveSession=true meets a connected
+// viewer (kubevirt/kubevirt pkg/virt-handler/rest/console.go `VNCHandler`);
+// virt-api passes it on inside a 500 InternalError
+// (pkg/virt-api/rest/dialers.go `handlerDial.Dial`).
+const SEAT_TAKEN = /active vnc connection\.?( request denied\.)?/i;
 
-function refusal(status: number, body: string, ref: WorkspaceRef): Error {
-  let message = body.trim();
-  try {
-    message = JSON.parse(body).message ?? message;
-  } catch {
-    // KubeVirt answers some refusals in plain text.
-  }
-  if (SEAT_TAKEN.test(message)) {
+function refusal(
+  status: number,
+  body: string,
+  cluster: KubeVirtCluster,
+  ref: WorkspaceRef,
+): Error {
+  const error = toKubeApiError(status, body);
+  const seatTaken = SEAT_TAKEN.exec(error.message);
+  if (seatTaken) {
+    // Only KubeVirt's own words: the browser sees at most 120 characters.
     return new ConsoleInUseError(
-      `Someone else is connected to the desktop '${ref.name}' (${message})`,
+      `Someone else is connected to the desktop '${ref.name}' (${seatTaken[0]})`,
     );
   }
-  switch (status) {
-    case 400:
-    case 404:
-    case 409:
-      // 400: the VMI is not running; 404: a stopped VM has no VMI at all.
-      return new ConflictError(
-        `The desktop '${ref.name}' is not running${
-          message ? ` (${message})` : ''
-        }`,
-      );
-    case 401:
-    case 403:
-      return new NotAllowedError(
-        `The portal's service account may not open consoles on cluster '${ref.cluster}' (${message}); it needs get on virtualmachineinstances/vnc`,
-      );
-    default:
-      return new ServiceUnavailableError(
-        `Cluster '${ref.cluster}' refused the console of '${ref.name}' with ${status}: ${message}`,
-      );
+  // 400 "VMI is not running" (pkg/virt-api/rest/vnc.go `vmiHasDisplay`);
+  // 404 NotFound: a stopped VM has no VMI at all.
+  if (status === 400 || status === 409 || isNotFound(error)) {
+    return new ConflictError(
+      `The desktop '${ref.name}' is not running (${error.message})`,
+    );
   }
+  return toBackstageError(error, {
+    cluster,
+    verb: 'get',
+    resource: 'virtualmachineinstances/vnc',
+    name: ref.name,
+  });
 }
 
 function readBody(res: IncomingMessage): Promise<string> {
@@ -69,12 +66,15 @@ function readBody(res: IncomingMessage): Promise<string> {
 /**
  * Opens the VMI's VNC subresource with the cluster's own credentials and TLS
  * settings and resolves once the websocket is open, with a binary stream of
- * the raw RFB bytes. Credentials stay on this side of the stream.
+ * the raw RFB bytes. Credentials stay on this side of the stream. When
+ * KubeVirt drops the connection, the stream ends with the error `end`
+ * explains it with.
  */
 export async function openVncConsole(
   cluster: KubeVirtCluster,
   ref: WorkspaceRef,
   options: ConsoleOptions = {},
+  end: Partial<VncStreamOptions> = {},
 ): Promise<Duplex> {
   const url = `${cluster.url.replace(
     /^http/,
@@ -92,10 +92,10 @@ export async function openVncConsole(
   options.signal?.throwIfAborted();
 
   const socket = new WebSocket(url, [VNC_SUBPROTOCOL], wsOptions);
-  // KubeVirt speaks first (its RFB version): the stream must be listening before the socket opens.
-  const stream = createWebSocketStream(socket);
-  // Errors before open are answered through the promise below.
-  stream.on('error', () => undefined);
+  const stream = new VncStream(socket, {
+    keepaliveMs: end.keepaliveMs ?? 20_000,
+    explainEnd: end.explainEnd ?? (async () => undefined),
+  });
 
   let onAbort: (() => void) | undefined;
   try {
@@ -104,7 +104,7 @@ export async function openVncConsole(
       socket.once('unexpected-response', (req, res) => {
         readBody(res).then(body => {
           req.destroy();
-          reject(refusal(res.statusCode ?? 0, body, ref));
+          reject(refusal(res.statusCode ?? 0, body, cluster, ref));
         });
       });
       socket.once('error', error =>

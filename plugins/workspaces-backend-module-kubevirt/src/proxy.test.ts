@@ -26,11 +26,14 @@ async function startApiServer() {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && req.url?.includes('/virtualmachineinstances'))
+    const path = req.url?.split('?')[0] ?? '';
+    if (req.method === 'GET' && path.endsWith('/version'))
+      return json(200, { gitVersion: 'v1.7.0' });
+    if (req.method === 'GET' && path.includes('/virtualmachineinstances'))
       return json(200, { items: [] });
-    if (req.method === 'GET' && req.url?.includes('/virtualmachines'))
+    if (req.method === 'GET' && path.includes('/virtualmachines'))
       return json(200, { items: [vmPayload('alice-dev', 'Running')] });
-    if (req.method === 'POST' && req.url?.endsWith('/virtualmachines'))
+    if (req.method === 'POST' && path.endsWith('/virtualmachines'))
       return json(201, vmPayload('alice-dev', 'Provisioning'));
     return json(201, {});
   });

@@ -9,6 +9,11 @@ export interface RbacRule {
  * Exactly what the KubeVirt provider asks of the API server, in the desktops'
  * namespace, and nothing more. deploy/ grants these rules; a test there keeps
  * the Role equal to them and a test here keeps them equal to the calls made.
+ *
+ * One call needs no rule here: `GET /apis/subresources.kubevirt.io/v1/version`,
+ * cluster-wide, which KubeVirt grants every authenticated user through its
+ * `kubevirt.io:default` ClusterRole (kubevirt/kubevirt
+ * pkg/virt-operator/resource/generate/rbac/cluster.go).
  * @public
  */
 export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
@@ -34,6 +39,12 @@ export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
   {
     apiGroups: ['subresources.kubevirt.io'],
     resources: ['virtualmachineinstances/vnc'],
+    verbs: ['get'],
+  },
+  {
+    // The root disk, read while it is being made to say how far or why not.
+    apiGroups: ['cdi.kubevirt.io'],
+    resources: ['datavolumes'],
     verbs: ['get'],
   },
   {

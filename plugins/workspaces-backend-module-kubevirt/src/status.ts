@@ -2,87 +2,118 @@ import type {
   WorkspacePhase,
   WorkspaceStatus,
 } from '@desktop-mania/plugin-workspaces-common';
+import type { DiskReport } from './dataVolumeStatus';
 import type {
+  Condition,
   VirtualMachineInstanceObject,
   VirtualMachineObject,
-} from './KubeVirtApi';
+} from './objects';
+import { viewOf, VMI_PHASES } from './printableStatus';
 
-/** KubeVirt's `status.printableStatus` values, as the portal groups them. */
-const PRINTABLE: Record<string, WorkspacePhase> = {
-  Provisioning: 'Provisioning',
-  WaitingForVolumeBinding: 'Provisioning',
-  WaitingForReceiver: 'Provisioning',
-  Starting: 'Starting',
-  Running: 'Running',
-  Paused: 'Running',
-  Migrating: 'Running',
-  Stopping: 'Stopping',
-  Stopped: 'Stopped',
-  Terminating: 'Terminating',
-  CrashLoopBackOff: 'Failed',
-  ErrorUnschedulable: 'Failed',
-  ErrImagePull: 'Failed',
-  ImagePullBackOff: 'Failed',
-  ErrorPvcNotFound: 'Failed',
-  ErrorDataVolumeNotFound: 'Failed',
-  DataVolumeError: 'Failed',
-  Unknown: 'Unknown',
-};
-
-/** VMI phases, for a VM the controller has not given a printable status yet. */
-const VMI_PHASES: Record<string, WorkspacePhase> = {
-  Pending: 'Starting',
-  Scheduling: 'Starting',
-  Scheduled: 'Starting',
-  Running: 'Running',
-  Succeeded: 'Stopped',
-  Failed: 'Failed',
-  Unknown: 'Unknown',
-};
-
-// The conditions that explain a failure, most specific first.
-const FAILURE_CONDITIONS: Array<{ type: string; status: string }> = [
+/**
+ * The conditions that say why a desktop is not running, most specific
+ * first. The VM controller copies the VMI's conditions onto the VM
+ * (kubevirt/kubevirt pkg/virt-controller/watch/vm/vm.go `syncConditions`);
+ * both are read, the VM's first.
+ */
+const CAUSES: Array<{ type: string; status: string }> = [
+  // The VM controller could not act, e.g. the image's DataSource is missing
+  // (vm.go `processFailureCondition`).
   { type: 'Failure', status: 'True' },
+  // The VMI controller could not act, e.g. FailedCreate of the launcher pod
+  // over a ResourceQuota (pkg/controller/conditions.go `CheckFailure`).
+  { type: 'Synchronized', status: 'False' },
+  // Copied from the launcher pod: no node fits it.
   { type: 'PodScheduled', status: 'False' },
+  { type: 'Paused', status: 'True' },
   { type: 'DataVolumesReady', status: 'False' },
   { type: 'Ready', status: 'False' },
 ];
 
-function failureMessage(
+// Ready=False reasons that only restate that there is no instance
+// (vm.go `syncReadyConditionFromVMI`).
+const NOT_A_CAUSE = ['VMINotExists', 'VMIConditionMissing'];
+
+// What virt-handler writes as the Paused condition's reason (pkg/virt-handler/vm.go).
+const PAUSED_BECAUSE: Record<string, string> = {
+  PausedIOError:
+    'Paused after its disk failed a read or write: KubeVirt stops the guest so that it loses no data. Ask the cluster admins to check its storage, then restart it.',
+  PausedByUser:
+    'Paused by someone with access to the cluster. Restart it, or ask them to unpause it.',
+};
+
+function conditionsOf(
   vm: Pick<VirtualMachineObject, 'status'>,
-): string | undefined {
-  const conditions = vm.status?.conditions ?? [];
-  for (const wanted of FAILURE_CONDITIONS) {
+  vmi?: Pick<VirtualMachineInstanceObject, 'status'>,
+): Condition[] {
+  return [...(vm.status?.conditions ?? []), ...(vmi?.status?.conditions ?? [])];
+}
+
+function causeIn(conditions: Condition[]): string | undefined {
+  for (const wanted of CAUSES) {
     const found = conditions.find(
-      c => c.type === wanted.type && c.status === wanted.status && c.message,
+      c =>
+        c.type === wanted.type &&
+        c.status === wanted.status &&
+        c.message?.trim() &&
+        !NOT_A_CAUSE.includes(c.reason ?? ''),
     );
-    if (found) return found.message;
+    if (found) return found.message!.trim();
   }
   return undefined;
 }
 
-/** A desktop's status from its VM and, while it has one, its VMI. */
+function backoffNote(vm: Pick<VirtualMachineObject, 'status'>) {
+  const failure = vm.status?.startFailure;
+  if (!failure?.consecutiveFailCount) return undefined;
+  return `${failure.consecutiveFailCount} failed starts in a row${
+    failure.retryAfterTimestamp
+      ? `; next try after ${failure.retryAfterTimestamp}`
+      : ''
+  }`;
+}
+
+/**
+ * A desktop's status from its VM and, while it has one, its VMI. Every
+ * phase but Running says what the owner can do, and why when KubeVirt, the
+ * scheduler or CDI (`disk`, from the root disk's DataVolume) tells.
+ */
 export function statusOf(
   vm: Pick<VirtualMachineObject, 'status'>,
   vmi?: Pick<VirtualMachineInstanceObject, 'status'>,
+  disk: DiskReport = {},
 ): WorkspaceStatus {
   const printable = vm.status?.printableStatus;
+  const conditions = conditionsOf(vm, vmi);
   let phase: WorkspacePhase;
-  let message: string;
+  let sentence: string;
   if (printable) {
-    phase = PRINTABLE[printable] ?? 'Unknown';
-    message = printable;
+    ({ phase, sentence } = viewOf(printable));
+    if (printable === 'Paused') {
+      const paused = conditions.find(
+        c => c.type === 'Paused' && c.status === 'True',
+      );
+      sentence = PAUSED_BECAUSE[paused?.reason ?? ''] ?? sentence;
+    }
   } else if (vmi?.status?.phase) {
+    // The VM controller has not looked at the VM since its instance changed.
     phase = VMI_PHASES[vmi.status.phase] ?? 'Unknown';
-    message = vmi.status.phase;
+    sentence =
+      phase === 'Running'
+        ? 'Running'
+        : `Its instance is ${vmi.status.phase}; KubeVirt has not summed up the desktop yet.`;
   } else {
-    // Just created: KubeVirt's controller has not looked at it yet.
     phase = 'Provisioning';
-    message = 'Provisioning';
+    sentence = 'Created; KubeVirt has not picked it up yet.';
   }
-  if (phase === 'Failed') {
-    const detail = failureMessage(vm);
-    if (detail) message = `${message}: ${detail}`;
+
+  let message = sentence;
+  if (phase !== 'Running') {
+    if (disk.progress) message += ` Disk ${disk.progress} copied.`;
+    const cause = [disk.problem ?? causeIn(conditions), backoffNote(vm)]
+      .filter(Boolean)
+      .join('; ');
+    if (cause) message += ` Cause: ${cause}`;
   }
   const ip = vmi?.status?.interfaces?.find(i => i.ipAddress)?.ipAddress;
   const node = vmi?.status?.nodeName;

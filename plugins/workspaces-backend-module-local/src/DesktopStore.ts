@@ -186,6 +186,8 @@ export class DesktopStore {
       createdAt: new Date().toISOString(),
     };
     fs.mkdirSync(dir, { mode: 0o711 });
+    // A portal started with umask 077 would leave its user unable to pass.
+    fs.chmodSync(dir, 0o711);
     this.write(state);
     return state;
   }

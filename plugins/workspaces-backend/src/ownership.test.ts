@@ -3,18 +3,21 @@ import path from 'path';
 
 // The workspace service is the one owner of desktop records and of the calls
 // to providers. Everything else (routes, the console proxy, housekeeping)
-// reaches them through it; this test keeps it that way.
+// reaches them through it; this test keeps it that way. Reconciler.ts is part
+// of the service: the service builds it with its own store and providers.
 const OWNERS = {
   // Holding a WorkspaceStore is what lets code read or write records.
   store: [
     'plugin.ts',
     'service/WorkspaceService.ts',
+    'service/Reconciler.ts',
     'database/WorkspaceStore.ts',
   ],
   // forCluster() hands out a provider to call.
   providers: [
     'plugin.ts',
     'service/WorkspaceService.ts',
+    'service/Reconciler.ts',
     'service/liveStatus.ts',
     'service/ProviderRegistry.ts',
   ],

@@ -134,6 +134,11 @@ export const workspacesPlugin = createBackendPlugin({
           metrics,
           logger,
         });
+        // A crash leaves records creating or deleting and sessions without an
+        // end; settle them as soon as the providers are up, not a minute later.
+        deps.lifecycle.addStartupHook(() => {
+          housekeeping.reconcile(new Date(), true);
+        });
         await deps.scheduler.scheduleTask({
           id: 'workspaces-housekeeping',
           frequency: { minutes: 1 },

@@ -18,6 +18,8 @@ export const CONSOLE_CLOSE_CODES = {
   notRunning: 4412,
   tooManySessions: 4429,
   idle: 4408,
+  /** The desktop moved to another node (live migration): connect again at once. */
+  migrating: 4307,
   upstreamFailed: 4502,
 } as const;
 

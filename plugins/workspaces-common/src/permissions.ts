@@ -37,6 +37,17 @@ export const workspaceDeletePermission = createPermission({
   resourceType: RESOURCE_TYPE_WORKSPACE,
 });
 
+/**
+ * Read the plugin's Prometheus metrics: counts by cluster and phase, never a
+ * desktop's name or owner. Not a resource permission: it covers the plugin.
+ * The scrape token's access restrictions grant this and nothing else.
+ * @public
+ */
+export const workspaceMetricsReadPermission = createPermission({
+  name: 'workspace.metrics.read',
+  attributes: { action: 'read' },
+});
+
 /** @public */
 export const workspacesPermissions = [
   workspaceReadPermission,
@@ -44,4 +55,5 @@ export const workspacesPermissions = [
   workspaceConnectPermission,
   workspaceLifecyclePermission,
   workspaceDeletePermission,
+  workspaceMetricsReadPermission,
 ];

@@ -61,6 +61,12 @@ export interface WorkspaceStatus {
   message?: string;
   ip?: string;
   node?: string;
+  /**
+   * Whether opening the console can leave another viewer's session alone.
+   * False where every connect takes the seat over (KubeVirt before v1.7.0),
+   * so the console should warn before connecting; absent when not known.
+   */
+  consolePreservesSession?: boolean;
 }
 
 /** @public */

@@ -30,6 +30,73 @@ describe('createWorkspaceRequestSchema', () => {
     );
   });
 
+  it('accepts the refs the scaffolder sends', () => {
+    expect(
+      parse({
+        name: 'dev',
+        image: 'ubuntu-desktop',
+        size: 'small',
+        owner: 'group:default/team-a',
+        cluster: 'rke2-prod',
+        system: 'system:default/desktop-mania',
+        template: 'template:default/linux-desktop',
+      }),
+    ).toBe('ok');
+    expect(
+      parse({ name: 'dev', image: 'u', size: 's', system: 'desktop-mania' }),
+    ).toBe('ok');
+  });
+
+  const huge = 'x'.repeat(60_000);
+  it.each([
+    ['system', huge, 'system: system must be at most 255 characters'],
+    ['template', huge, 'template: template must be at most 255 characters'],
+    ['owner', huge, 'owner: owner must be at most 255 characters'],
+    ['image', huge, 'image: image must be at most 63 characters'],
+    ['size', huge, 'size: size must be at most 63 characters'],
+    ['cluster', huge, 'cluster: cluster must be at most 63 characters'],
+    ['name', huge, 'name: name must be at most 40 characters'],
+    [
+      'system',
+      '<script>alert(1)</script>',
+      "system: system must be an entity ref such as 'system:default/name' (letters, digits, '-', '_' and '.')",
+    ],
+    [
+      'template',
+      'template:default/<script>',
+      "template: template must be an entity ref such as 'template:default/name' (letters, digits, '-', '_' and '.')",
+    ],
+    [
+      'template',
+      'component:default/linux-desktop',
+      'template: template must refer to a template',
+    ],
+    [
+      'image',
+      'ubuntu desktop',
+      "image: image must be a name from the offer: letters, digits, '-', '_' and '.'",
+    ],
+    [
+      'owner',
+      'user:default/a\nb',
+      "owner: owner must be an entity ref such as 'user:default/name' (letters, digits, '-', '_' and '.')",
+    ],
+  ])('refuses %s %#, with one line naming it', (field, value, message) => {
+    const result = parse({
+      name: 'dev',
+      image: 'u',
+      size: 's',
+      [field]: value,
+    });
+    expect(result).toBe(message);
+    expect(result).not.toContain('\n');
+  });
+
+  it('shortens unknown field names that come from the caller', () => {
+    const result = parse({ name: 'dev', image: 'u', size: 's', [huge]: 1 });
+    expect(result).toBe(`unknown field(s): ${'x'.repeat(40)}`);
+  });
+
   it('refuses fractional disk sizes', () => {
     expect(parse({ name: 'dev', image: 'u', size: 's', diskGi: 1.5 })).toMatch(
       /diskGi: diskGi must be a whole number/,

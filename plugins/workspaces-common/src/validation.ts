@@ -4,8 +4,60 @@ import { z } from 'zod';
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
+ * A name from the offer (image, size, cluster): what config names look like.
+ * Anything else is refused before the message that echoes it is built.
+ */
+const OFFER_NAME = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/** `[kind:][namespace/]name` with the characters the catalog allows. */
+const ENTITY_REF =
+  /^([A-Za-z][A-Za-z0-9]*:)?([A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?\/)?[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/**
+ * A free-text field with a length limit and a character set; the length is
+ * checked first and stops the rest, so a huge value gets one short message.
+ */
+function limited(field: string, max: number, pattern: RegExp, shape: string) {
+  return z
+    .string()
+    .min(1, `${field} must not be empty`)
+    .max(max, {
+      message: `${field} must be at most ${max} characters`,
+      abort: true,
+    })
+    .regex(pattern, `${field} must be ${shape}`);
+}
+
+const offerName = (field: string) =>
+  limited(
+    field,
+    63,
+    OFFER_NAME,
+    "a name from the offer: letters, digits, '-', '_' and '.'",
+  );
+
+/** An entity ref, optionally of one kind only; the kind compares without case. */
+const entityRef = (field: string, kind?: string) =>
+  limited(
+    field,
+    255,
+    ENTITY_REF,
+    `an entity ref such as '${
+      kind ?? 'user'
+    }:default/name' (letters, digits, '-', '_' and '.')`,
+  ).refine(
+    ref =>
+      !kind ||
+      !ref.includes(':') ||
+      ref.split(':')[0].toLocaleLowerCase('en-US') === kind,
+    `${field} must refer to a ${kind}`,
+  );
+
+/**
  * The body of `POST /workspaces`. Shared by the backend, the scaffolder
- * actions and the frontend so that all of them refuse the same input.
+ * actions and the frontend so that all of them refuse the same input. Every
+ * string is bounded and limited to the characters its kind of value uses, so
+ * markup or a huge value is refused with a message naming the field.
  * @public
  */
 export const createWorkspaceRequestSchema = z
@@ -13,22 +65,22 @@ export const createWorkspaceRequestSchema = z
     name: z
       .string()
       .min(1, 'name is required')
-      .max(40, 'name must be at most 40 characters')
+      .max(40, { message: 'name must be at most 40 characters', abort: true })
       .regex(
         DNS1123_LABEL,
         'name must be lowercase letters, digits and dashes, starting and ending with a letter or digit',
       ),
-    image: z.string().min(1, 'image is required'),
-    size: z.string().min(1, 'size is required'),
+    image: offerName('image'),
+    size: offerName('size'),
     diskGi: z.number().int('diskGi must be a whole number').optional(),
     lifetimeHours: z
       .number()
       .int('lifetimeHours must be a whole number')
       .optional(),
-    owner: z.string().min(1).optional(),
-    cluster: z.string().min(1).optional(),
-    system: z.string().min(1).optional(),
-    template: z.string().min(1).optional(),
+    owner: entityRef('owner').optional(),
+    cluster: offerName('cluster').optional(),
+    system: entityRef('system', 'system').optional(),
+    template: entityRef('template', 'template').optional(),
   })
   .strict();
 
@@ -41,7 +93,12 @@ export function describeZodError(error: z.ZodError): string {
     .map(issue => {
       const field = issue.path.join('.');
       if (issue.code === 'unrecognized_keys') {
-        return `unknown field(s): ${issue.keys.join(', ')}`;
+        // Field names come from the caller: a few, shortened, keep it one line.
+        const keys = issue.keys
+          .slice(0, 5)
+          .map(key => JSON.stringify(key.slice(0, 40)).slice(1, -1));
+        const more = issue.keys.length > 5 ? ', …' : '';
+        return `unknown field(s): ${keys.join(', ')}${more}`;
       }
       return field ? `${field}: ${issue.message}` : issue.message;
     })

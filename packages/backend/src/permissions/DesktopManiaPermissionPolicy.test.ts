@@ -6,6 +6,7 @@ import {
   workspaceConnectPermission,
   workspaceCreatePermission,
   workspaceDeletePermission,
+  workspaceMetricsReadPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
 import { DesktopManiaPermissionPolicy } from './DesktopManiaPermissionPolicy';
@@ -95,6 +96,21 @@ describe('DesktopManiaPermissionPolicy', () => {
     ).toBe(AuthorizeResult.ALLOW);
     expect(
       (await policy.handle(read, user('user:default/dev') as any)).result,
+    ).toBe(AuthorizeResult.DENY);
+  });
+
+  it('gives the metrics permission to admins only among people', async () => {
+    const metrics = { permission: workspaceMetricsReadPermission };
+    expect(
+      (
+        await policy.handle(
+          metrics,
+          user('user:default/r', ['group:default/admins']) as any,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(
+      (await policy.handle(metrics, user('user:default/dev') as any)).result,
     ).toBe(AuthorizeResult.DENY);
   });
 

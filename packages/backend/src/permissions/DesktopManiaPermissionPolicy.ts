@@ -16,6 +16,7 @@ import {
   workspaceCreatePermission,
   workspaceDeletePermission,
   workspaceLifecyclePermission,
+  workspaceMetricsReadPermission,
   workspaceReadPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import {
@@ -96,6 +97,13 @@ const OWNER_SCOPED = [
  * the desktops they or their groups own, and only platform owners read
  * cluster health. Permissions of other plugins stay open to signed-in people,
  * as a stock Backstage portal has them.
+ *
+ * Service principals never reach this policy: the permissions service
+ * decides for them from their access restrictions, allowing everything to
+ * other plugins' own tokens (the catalog and scaffolder modules call the
+ * workspaces backend with those) and, to the metrics scrape token, only
+ * `workspace.metrics.read` (backend.auth.externalAccess in the production
+ * config).
  */
 export class DesktopManiaPermissionPolicy implements PermissionPolicy {
   private readonly admins: string[];
@@ -140,6 +148,10 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       };
+    }
+    // Metrics are served to services only; of people, only admins hold it.
+    if (isPermission(request.permission, workspaceMetricsReadPermission)) {
+      return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isPermission(request.permission, workspaceCreatePermission)) {
       return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };

@@ -3,6 +3,7 @@ import {
   createServiceFactory,
   BackstageCredentials,
   PermissionsService,
+  type BackendFeature,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
@@ -120,13 +121,21 @@ export const WORKSPACES_TEST_CONFIG = {
   },
 };
 
+/**
+ * The workspaces plugin with the given providers, the test organisation's
+ * permissions and an events service that keeps what was published. Usable
+ * outside Jest too (the fault suite runs it in a process of its own).
+ */
 export async function startWorkspacesTestBackend(options: {
   knex?: Knex;
   providers: WorkspaceProvider[];
   config?: object;
+  /** More features or service factories, e.g. a logger that prints. */
+  features?: BackendFeature[];
+  onPublished?(event: EventParams): void;
 }) {
   const events = DefaultEventsService.create({
-    logger: mockServices.logger.mock(),
+    logger: mockServices.rootLogger(),
   });
   const published: EventParams[] = [];
   await events.subscribe({
@@ -134,6 +143,7 @@ export async function startWorkspacesTestBackend(options: {
     topics: [WORKSPACES_EVENT_TOPIC],
     onEvent: async e => {
       published.push(e);
+      options.onPublished?.(e);
     },
   });
   const backend = await startTestBackend({
@@ -168,6 +178,7 @@ export async function startWorkspacesTestBackend(options: {
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.features ?? []),
     ],
   });
   return Object.assign(backend, { published });

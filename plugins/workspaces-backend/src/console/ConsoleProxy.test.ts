@@ -229,6 +229,31 @@ describe('ConsoleProxy', () => {
     });
   });
 
+  it.each([
+    ['ConflictError', 'The desktop stopped', 4412],
+    ['ConsoleInUseError', 'Another viewer took over the desktop', 4409],
+    ['ConsoleMigratingError', 'The desktop is moving to another node', 4307],
+    ['NotAllowedError', 'The cluster refused the console', 4403],
+    ['Error', 'socket hang up', 4502],
+  ])(
+    'closes a running session ended by a %s with its own code',
+    async (name, message, code) => {
+      const { proxySide } = pipePair();
+      provider.console = async () => proxySide;
+      const ws = connect({ user: ALICE });
+      await new Promise(resolve => ws.on('open', resolve));
+      const done = closed(ws);
+      const error = new Error(message);
+      error.name = name;
+      proxySide.destroy(error);
+      expect(await done).toEqual({
+        code,
+        reason:
+          code === 4502 ? `Desktop connection failed: ${message}` : message,
+      });
+    },
+  );
+
   it('refuses text frames, which RFB never sends', async () => {
     provider.console = async () => pipePair().proxySide;
     const ws = connect({ user: ALICE });

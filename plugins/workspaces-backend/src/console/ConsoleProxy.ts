@@ -405,12 +405,17 @@ export class ConsoleProxy {
     upstream.on('close', () =>
       finish(1000, 'The desktop closed the connection'),
     );
-    upstream.on('error', error =>
+    // Providers end the stream with an error that says why (stopped, taken
+    // over, migrating), so the browser learns it as a close code.
+    upstream.on('error', error => {
+      const code = closeCodeFor(error);
       finish(
-        CONSOLE_CLOSE_CODES.upstreamFailed,
-        `Desktop connection failed: ${error.message}`,
-      ),
-    );
+        code,
+        code === CONSOLE_CLOSE_CODES.upstreamFailed
+          ? `Desktop connection failed: ${error.message}`
+          : error.message,
+      );
+    });
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
@@ -465,6 +470,10 @@ function closeCodeFor(error: Error): number {
       return CONSOLE_CLOSE_CODES.notRunning;
     case 'NotFoundError':
       return CONSOLE_CLOSE_CODES.notFound;
+    case 'NotAllowedError':
+      return CONSOLE_CLOSE_CODES.forbidden;
+    case 'ConsoleMigratingError':
+      return CONSOLE_CLOSE_CODES.migrating;
     default:
       return CONSOLE_CLOSE_CODES.upstreamFailed;
   }

@@ -55,6 +55,39 @@ describe.each(databases.eachSupportedId())(
       expect(await names({ allowed: { not: alice } })).toEqual(['b', 'c']);
     });
 
+    it('holds an owner to the quota under parallel reservations, in any case', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.reserve(
+            record(
+              `q-${i}`,
+              i % 2 ? 'user:default/Quota' : 'user:default/quota',
+            ),
+            3,
+          ),
+        ),
+      );
+      expect(results.filter(r => r.ok)).toHaveLength(3);
+      expect(results.find(r => !r.ok)).toEqual({ ok: false, held: 3 });
+    });
+
+    it('refuses a taken name before it counts', async () => {
+      await expect(
+        store.reserve(record('a', 'user:default/someone'), 10),
+      ).rejects.toThrow("A desktop named 'a' already exists");
+    });
+
+    it('moves a record between states only from the state named', async () => {
+      await store.reserve(record('moving', 'user:default/m'), 10);
+      const moves = await Promise.all([
+        store.transition('moving', 'active', 'deleting'),
+        store.transition('moving', 'active', 'deleting'),
+      ]);
+      expect(moves.sort()).toEqual([false, true]);
+      expect(await store.remove('moving', 'active')).toBe(false);
+      expect(await store.remove('moving', 'deleting')).toBe(true);
+    });
+
     it('allows nothing for a condition with no owners', async () => {
       expect(await names({ allowed: { owners: [] } })).toEqual([]);
     });

@@ -10,6 +10,14 @@ import type {
   WorkspaceAuditEvent,
   WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
+import {
+  fromRow,
+  isUniqueViolation,
+  toDate,
+  toRow,
+  whereAllowed,
+  type Row,
+} from './rows';
 
 /**
  * A desktop as the backend records it; live status comes from the provider.
@@ -46,77 +54,10 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-interface Row {
-  name: string;
-  cluster: string;
-  provider: string;
-  os: string;
-  image: string;
-  size: string;
-  disk_gi: number;
-  owner: string;
-  created_by: string;
-  template: string | null;
-  system: string | null;
-  state: string;
-  created_at: Date | string | number;
-  expires_at: Date | string | number | null;
-  last_activity_at: Date | string | number;
-}
-
-// SQLite hands timestamps back as numbers or strings, PostgreSQL as Dates.
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}
-
-function fromRow(row: Row): WorkspaceRecord {
-  return {
-    name: row.name,
-    cluster: row.cluster,
-    provider: row.provider,
-    os: row.os as WorkspaceOs,
-    image: row.image,
-    size: row.size,
-    diskGi: Number(row.disk_gi),
-    owner: row.owner,
-    createdBy: row.created_by,
-    template: row.template ?? undefined,
-    system: row.system ?? undefined,
-    state: row.state as WorkspaceRecord['state'],
-    createdAt: toDate(row.created_at),
-    expiresAt: row.expires_at ? toDate(row.expires_at) : undefined,
-    lastActivityAt: toDate(row.last_activity_at),
-  };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
-
-// Owners compare case-insensitively, as the IS_OWNER rule does in memory.
-function whereAllowed(
-  qb: Knex.QueryBuilder,
-  criteria: PermissionCriteria<WorkspaceQuery>,
-): void {
-  if ('allOf' in criteria) {
-    for (const c of criteria.allOf) qb.andWhere(sub => whereAllowed(sub, c));
-  } else if ('anyOf' in criteria) {
-    for (const c of criteria.anyOf) qb.orWhere(sub => whereAllowed(sub, c));
-  } else if ('not' in criteria) {
-    qb.whereNot(sub => whereAllowed(sub, criteria.not));
-  } else if (criteria.owners.length === 0) {
-    qb.whereRaw('1 = 0');
-  } else {
-    const owners = criteria.owners.map(o => o.toLocaleLowerCase('en-US'));
-    qb.whereRaw(
-      `lower(owner) in (${owners.map(() => '?').join(', ')})`,
-      owners,
-    );
+/** Thrown inside the reservation to roll back its insert. */
+class QuotaReached extends Error {
+  constructor(readonly held: number) {
+    super('quota reached');
   }
 }
 
@@ -137,39 +78,36 @@ export class WorkspaceStore {
   /**
    * Reserves the name and checks the owner's quota in one transaction, so two
    * concurrent orders can neither share a name nor both pass a full quota.
+   * The insert comes before the count: on SQLite it takes the one write lock
+   * first, where a count first would hold only a read lock that another
+   * transaction can hold too. PostgreSQL at READ COMMITTED would still let two
+   * inserts each count without the other, so the owner's orders also queue on
+   * a lock held until commit.
    */
   async reserve(
     record: WorkspaceRecord,
     maxPerOwner: number,
   ): Promise<{ ok: true } | { ok: false; held: number }> {
+    const owner = record.owner.toLocaleLowerCase('en-US');
     try {
       return await this.db.transaction(async tx => {
-        const [{ count }] = await tx('workspaces')
-          .where({ owner: record.owner })
-          .count<{ count: string | number }[]>({ count: '*' });
-        if (Number(count) >= maxPerOwner) {
-          return { ok: false as const, held: Number(count) };
+        if (tx.client.config.client === 'pg') {
+          await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+            `workspaces.owner:${owner}`,
+          ]);
         }
-        await tx('workspaces').insert({
-          name: record.name,
-          cluster: record.cluster,
-          provider: record.provider,
-          os: record.os,
-          image: record.image,
-          size: record.size,
-          disk_gi: record.diskGi,
-          owner: record.owner,
-          created_by: record.createdBy,
-          template: record.template ?? null,
-          system: record.system ?? null,
-          state: record.state,
-          created_at: record.createdAt,
-          expires_at: record.expiresAt ?? null,
-          last_activity_at: record.lastActivityAt,
-        });
+        await tx('workspaces').insert(toRow(record));
+        const [{ count }] = await tx('workspaces')
+          .whereRaw('lower(owner) = ?', [owner])
+          .count<{ count: string | number }[]>({ count: '*' });
+        const held = Number(count) - 1;
+        if (held >= maxPerOwner) throw new QuotaReached(held);
         return { ok: true as const };
       });
     } catch (error) {
+      if (error instanceof QuotaReached) {
+        return { ok: false, held: error.held };
+      }
       if (isUniqueViolation(error)) {
         throw new ConflictError(
           `A desktop named '${record.name}' already exists`,
@@ -200,8 +138,37 @@ export class WorkspaceStore {
     return (await query).map(fromRow);
   }
 
-  async setState(name: string, state: WorkspaceRecord['state']) {
-    await this.db('workspaces').where({ name }).update({ state });
+  /**
+   * Moves a record from one state to another only if it is still in the
+   * first; false when another request or process moved it already.
+   */
+  async transition(
+    name: string,
+    from: WorkspaceRecord['state'],
+    to: WorkspaceRecord['state'],
+  ): Promise<boolean> {
+    const changed = await this.db('workspaces')
+      .where({ name, state: from })
+      .update({ state: to, state_changed_at: new Date() });
+    return changed > 0;
+  }
+
+  /**
+   * Records that have been creating or deleting since before `before`: work
+   * that no running request is doing any more, unless it is very slow.
+   */
+  async unsettled(before: Date): Promise<WorkspaceRecord[]> {
+    const rows = await this.db<Row>('workspaces')
+      .whereIn('state', ['creating', 'deleting'])
+      .where(qb =>
+        qb
+          .where('state_changed_at', '<', before)
+          .orWhere(old =>
+            old.whereNull('state_changed_at').where('created_at', '<', before),
+          ),
+      )
+      .orderBy('name');
+    return rows.map(fromRow);
   }
 
   async touch(name: string, at: Date) {
@@ -210,8 +177,12 @@ export class WorkspaceStore {
       .update({ last_activity_at: at });
   }
 
-  async remove(name: string) {
-    await this.db('workspaces').where({ name }).delete();
+  /** Removes the record, only while it is in `state` if one is given. */
+  async remove(name: string, state?: WorkspaceRecord['state']) {
+    const removed = await this.db('workspaces')
+      .where(state ? { name, state } : { name })
+      .delete();
+    return removed > 0;
   }
 
   async audit(event: Omit<WorkspaceAuditEvent, 'id' | 'at'> & { at?: Date }) {
@@ -249,6 +220,37 @@ export class WorkspaceStore {
       .insert({ workspace, actor, started_at: new Date() })
       .returning('id');
     return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  /**
+   * Ends the sessions started before `before` that have no end: a process
+   * that is gone can no longer relay them. Returns what it ended.
+   */
+  async endSessionsStartedBefore(
+    before: Date,
+    end: Pick<ConsoleSessionEnd, 'closeCode' | 'closeReason'>,
+  ): Promise<Array<{ workspace: string; actor: string; startedAt: Date }>> {
+    const rows = await this.db('console_sessions')
+      .whereNull('ended_at')
+      .where('started_at', '<', before)
+      .select('id', 'workspace', 'actor', 'started_at');
+    if (rows.length === 0) return [];
+    await this.db('console_sessions')
+      .whereIn(
+        'id',
+        rows.map(r => r.id),
+      )
+      .whereNull('ended_at')
+      .update({
+        ended_at: new Date(),
+        close_code: end.closeCode,
+        close_reason: end.closeReason,
+      });
+    return rows.map(r => ({
+      workspace: r.workspace,
+      actor: r.actor,
+      startedAt: toDate(r.started_at),
+    }));
   }
 
   async endConsoleSession(id: number, end: ConsoleSessionEnd) {

@@ -1,13 +1,11 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { createTestService } from '../__testUtils__/testService';
 import { WorkspaceStore } from '../database/WorkspaceStore';
-import { isWorkspaceOwner } from '../permissions/rules';
 import { Housekeeping } from './Housekeeping';
-import { ProviderRegistry } from './ProviderRegistry';
 import { WorkspaceMetrics } from './WorkspaceMetrics';
 import { readWorkspacesConfig } from './WorkspacesConfig';
-import { WorkspaceService } from './WorkspaceService';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const HOUR = 3600_000;
@@ -19,30 +17,10 @@ async function setup(lifecycle: object) {
     database: mockServices.database({ knex }),
   });
   const provider = new FakeProvider();
-  const providers = new ProviderRegistry([provider]);
   const config = readWorkspacesConfig(
     new ConfigReader({ workspaces: { lifecycle } }),
   );
-  const changed: string[] = [];
-  const service = new WorkspaceService({
-    store,
-    providers,
-    config,
-    permissions: mockServices.permissions(),
-    ruleset: { getRuleByName: () => isWorkspaceOwner },
-    userInfo: mockServices.userInfo(),
-    auth: mockServices.auth(),
-    auditor: mockServices.auditor.mock({
-      createEvent: async () => ({
-        success: async () => {},
-        fail: async () => {},
-      }),
-    }),
-    logger: mockServices.logger.mock(),
-    onChange: async (type, w) => {
-      changed.push(`${type}:${w.name}`);
-    },
-  });
+  const { service, changed } = createTestService({ store, provider, config });
   const metrics = new WorkspaceMetrics();
   const housekeeping = new Housekeeping({
     service,
@@ -52,7 +30,12 @@ async function setup(lifecycle: object) {
   });
   async function desktop(
     name: string,
-    opts: { expiresAt?: Date; lastActivityAt: Date; running: boolean },
+    opts: {
+      expiresAt?: Date;
+      lastActivityAt: Date;
+      running: boolean;
+      state?: 'creating' | 'active' | 'deleting';
+    },
   ) {
     await store.reserve(
       {
@@ -65,7 +48,7 @@ async function setup(lifecycle: object) {
         diskGi: 20,
         owner: 'user:default/alice',
         createdBy: 'user:default/alice',
-        state: 'active',
+        state: opts.state ?? 'active',
         createdAt: new Date(NOW.getTime() - 48 * HOUR),
         expiresAt: opts.expiresAt,
         lastActivityAt: opts.lastActivityAt,
@@ -176,6 +159,24 @@ describe('Housekeeping', () => {
       { op: 'stop', name: 'stuck' },
     ]);
     expect(changed).toEqual(['changed:stuck']);
+  });
+
+  it('settles a create that was left unfinished, then looks after it', async () => {
+    const { store, housekeeping, desktop, changed } = await setup({
+      expiryAction: 'delete',
+    });
+    await desktop('orphan', {
+      lastActivityAt: NOW,
+      expiresAt: new Date(NOW.getTime() - HOUR),
+      running: true,
+      state: 'creating',
+    });
+    await housekeeping.run(NOW);
+    expect((await store.auditLog('orphan')).map(e => e.message)).toEqual([
+      undefined,
+      'finished after a restart',
+    ]);
+    expect(changed).toEqual(['created:orphan', 'deleted:orphan']);
   });
 
   it('records a failure and carries on with the next desktop', async () => {

@@ -7,8 +7,9 @@ import type { WorkspaceService } from './WorkspaceService';
 const ACTOR = 'system:workspaces-housekeeping';
 
 /**
- * Gives resources back: stops desktops idle for too long and stops or deletes
- * those past their lifetime. Every action lands in the audit log.
+ * Gives resources back: settles what a crash left half done, stops desktops
+ * idle for too long and stops or deletes those past their lifetime. Every
+ * action lands in the audit log.
  */
 export class Housekeeping {
   constructor(
@@ -20,8 +21,34 @@ export class Housekeeping {
     },
   ) {}
 
+  /**
+   * Finishes or rolls back creates and deletes nobody is doing any more, and
+   * ends console sessions of an earlier process; `startup` logs the counts
+   * even when nothing was left.
+   */
+  async reconcile(now = new Date(), startup = false) {
+    const { service, logger } = this.options;
+    try {
+      const done = await service.reconcile(now);
+      if (startup || done.records || done.sessions) {
+        logger.info(
+          `Reconciled ${
+            done.records
+          } desktop records left creating or deleting and ended ${
+            done.sessions
+          } console sessions of an earlier process${
+            done.failed ? `; ${done.failed} records wait for their cluster` : ''
+          }`,
+        );
+      }
+    } catch (error) {
+      logger.warn(`Reconciling desktop records failed: ${error}`);
+    }
+  }
+
   async run(now = new Date()) {
     const { service, config, metrics, logger } = this.options;
+    await this.reconcile(now);
     metrics.setWorkspaces(await service.listAll());
     for (const { record, workspace } of await service.listActive()) {
       // Anything not already halted gives its compute back, including a

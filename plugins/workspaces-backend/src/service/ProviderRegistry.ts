@@ -1,6 +1,13 @@
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  assertError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { WorkspaceOs } from '@desktop-mania/plugin-workspaces-common';
-import type { WorkspaceProvider } from '@desktop-mania/plugin-workspaces-node';
+import type {
+  WorkspaceProvider,
+  WorkspaceRef,
+} from '@desktop-mania/plugin-workspaces-node';
 
 /** Which provider runs which cluster. */
 export class ProviderRegistry {
@@ -57,5 +64,18 @@ export class ProviderRegistry {
       );
     }
     return provider;
+  }
+
+  /**
+   * Deletes a desktop's machine. One that is already gone is the outcome
+   * wanted, so only other failures throw.
+   */
+  async deleteMachine({ name, cluster }: WorkspaceRef): Promise<void> {
+    try {
+      await this.forCluster(cluster).delete({ name, cluster });
+    } catch (error) {
+      assertError(error);
+      if (error.name !== 'NotFoundError') throw error;
+    }
   }
 }

@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   workspaceCreatePermission,
+  workspaceMetricsReadPermission,
   workspaceReadPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
@@ -109,6 +110,21 @@ export class WorkspaceAuthorizer {
       return this.toQuery(decision.conditions);
     }
     return decision.result === AuthorizeResult.ALLOW ? undefined : false;
+  }
+
+  /**
+   * Checks that the caller may read the plugin's metrics. The scrape token's
+   * access restrictions grant this permission and no other, so that token
+   * cannot list or open desktops.
+   */
+  async authorizeMetrics(credentials: BackstageCredentials): Promise<void> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: workspaceMetricsReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not read desktop metrics');
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 // Over 300 lines on purpose: every write to a desktop's record, every call
 // to its provider and every audit entry is in this one class, so one file
-// shows all of them. Checks that need none of that live beside it
-// (orderValidation, WorkspaceAuthorizer, liveStatus).
+// shows all of them; only settling what a crash left half done is apart, in
+// Reconciler, which the service builds with its own store and providers.
+// Checks that need none of that live beside it (orderValidation,
+// WorkspaceAuthorizer, liveStatus).
 import type { Duplex } from 'stream';
 import type {
   AuditorService,
@@ -11,7 +13,12 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { assertError, ConflictError } from '@backstage/errors';
+import {
+  assertError,
+  ConflictError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import {
   workspaceDeletePermission,
@@ -35,6 +42,7 @@ import type { WorkspaceQuery } from '../permissions/rules';
 import { toWorkspace, withLiveStatus } from './liveStatus';
 import { accountName, quotaError, validateOrder } from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
+import { Reconciler, type Reconciled } from './Reconciler';
 import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 
@@ -51,7 +59,8 @@ export interface WorkspaceServiceOptions {
   onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
 }
 
-interface AuditEntry {
+/** One line of a desktop's history, as the service writes it. */
+export interface AuditEntry {
   workspace: string;
   actor: string;
   action: string;
@@ -68,12 +77,31 @@ interface AuditEntry {
  */
 export class WorkspaceService {
   private readonly authorizer: WorkspaceAuthorizer;
+  private readonly reconciler: Reconciler;
+  /** Desktops this process is creating or deleting right now. */
+  private readonly busy = new Set<string>();
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.authorizer = new WorkspaceAuthorizer({
       ...options,
       load: name => options.store.get(name),
     });
+    this.reconciler = new Reconciler({
+      ...options,
+      reconcileAfterMs: options.config.reconcileAfterMs,
+      isBusy: name => this.busy.has(name),
+      audit: entry => this.audit(entry),
+    });
+  }
+
+  /** See {@link Reconciler.run}. */
+  reconcile(now?: Date): Promise<Reconciled> {
+    return this.reconciler.run(now);
+  }
+
+  /** See {@link WorkspaceAuthorizer.authorizeMetrics}. */
+  authorizeMetrics(credentials: BackstageCredentials): Promise<void> {
+    return this.authorizer.authorizeMetrics(credentials);
   }
 
   getFlavors(): WorkspaceFlavors {
@@ -113,7 +141,11 @@ export class WorkspaceService {
     filter: { owners?: string[] },
   ): Promise<Workspace[]> {
     const allowed = await this.authorizer.readable(credentials);
-    if (allowed === false) return [];
+    // A definite no is a caller that may not read desktops at all, such as
+    // the metrics scrape token, not one that happens to have none.
+    if (allowed === false) {
+      throw new NotAllowedError('You may not list desktops');
+    }
     const records = await this.options.store.list({
       owners: filter.owners,
       allowed,
@@ -212,8 +244,10 @@ export class WorkspaceService {
     if (!reserved.ok) {
       throw quotaError(owner, reserved.held, config.limits.maxPerOwner);
     }
-
     let machine: ProviderWorkspace;
+    let finishedElsewhere = false;
+    // Busy until the record is active, so reconciliation here leaves it alone.
+    this.busy.add(record.name);
     try {
       machine = await providers.forCluster(record.cluster).create({
         name: record.name,
@@ -226,20 +260,33 @@ export class WorkspaceService {
         username: accountName(order.image.defaultUser, userEntityRef),
         expiresAt: record.expiresAt?.toISOString(),
       });
+      // Another backend process that started meanwhile may have settled the
+      // record: finished it (and said so), or rolled it back, and then this
+      // machine must go too.
+      if (!(await store.transition(record.name, 'creating', 'active'))) {
+        if ((await store.get(record.name))?.state !== 'active') {
+          throw new ServiceUnavailableError(
+            `The order of '${record.name}' was rolled back while it was being made, by a backend process that restarted; order it again`,
+          );
+        }
+        finishedElsewhere = true;
+      }
     } catch (error) {
       assertError(error);
       await this.rollbackCreate(record, error, actorOf(credentials));
       throw error;
+    } finally {
+      this.busy.delete(record.name);
     }
-    await store.setState(record.name, 'active');
     record.state = 'active';
+    const workspace = toWorkspace(record, machine.status, machine.namespace);
+    if (finishedElsewhere) return workspace;
     await this.audit({
       workspace: record.name,
       actor: actorOf(credentials),
       action: 'create',
       outcome: 'succeeded',
     });
-    const workspace = toWorkspace(record, machine.status, machine.namespace);
     await this.options.onChange('created', workspace);
     return workspace;
   }
@@ -253,20 +300,16 @@ export class WorkspaceService {
     // A conflict means the name belongs to a machine someone else made; it is not ours to remove.
     if (error.name !== 'ConflictError') {
       try {
-        await this.options.providers
-          .forCluster(record.cluster)
-          .delete({ name: record.name, cluster: record.cluster });
+        await this.options.providers.deleteMachine(record);
       } catch (cleanupError) {
         assertError(cleanupError);
-        if (cleanupError.name !== 'NotFoundError') {
-          this.options.logger.error(
-            `Could not clean up desktop ${record.name} after a failed create`,
-            cleanupError,
-          );
-        }
+        this.options.logger.error(
+          `Could not clean up desktop ${record.name} after a failed create`,
+          cleanupError,
+        );
       }
     }
-    await this.options.store.remove(record.name);
+    await this.options.store.remove(record.name, 'creating');
     await this.audit({
       workspace: record.name,
       actor,
@@ -286,13 +329,7 @@ export class WorkspaceService {
       workspaceLifecyclePermission,
       credentials,
     );
-    if (record.state !== 'active') {
-      throw new ConflictError(
-        `The desktop '${name}' is ${
-          record.state === 'creating' ? 'still being created' : 'being deleted'
-        }`,
-      );
-    }
+    if (record.state !== 'active') throw busyError(name, record.state);
     const entry = { workspace: name, actor: actorOf(credentials), action };
     try {
       await this.options.providers
@@ -343,29 +380,34 @@ export class WorkspaceService {
     await this.deleteRecord(record, actorOf(credentials));
   }
 
-  /** Removes the machine, then the record; shared by the route and expiry. */
+  /**
+   * Removes the machine, then the record; shared by the route and expiry.
+   * Only the request that moves the record out of `active` goes on, so two
+   * deletes at once delete and audit once.
+   */
   async deleteRecord(record: WorkspaceRecord, actor: string) {
     const { store, providers } = this.options;
     const entry = { workspace: record.name, actor, action: 'delete' };
-    await store.setState(record.name, 'deleting');
+    if (!(await store.transition(record.name, 'active', 'deleting'))) {
+      const current = await store.get(record.name);
+      throw busyError(record.name, current?.state ?? 'deleting');
+    }
+    let removed: boolean;
+    this.busy.add(record.name);
     try {
-      await providers
-        .forCluster(record.cluster)
-        .delete({ name: record.name, cluster: record.cluster });
+      await providers.deleteMachine(record);
+      // False when a restarted backend process finished this delete already.
+      removed = await store.remove(record.name, 'deleting');
     } catch (error) {
       assertError(error);
-      if (error.name !== 'NotFoundError') {
-        // The record stays, back in service, so the delete can be retried.
-        await store.setState(record.name, 'active');
-        await this.audit({
-          ...entry,
-          outcome: 'failed',
-          message: error.message,
-        });
-        throw error;
-      }
+      // The record stays, back in service, so the delete can be retried.
+      await store.transition(record.name, 'deleting', 'active');
+      await this.audit({ ...entry, outcome: 'failed', message: error.message });
+      throw error;
+    } finally {
+      this.busy.delete(record.name);
     }
-    await store.remove(record.name);
+    if (!removed) return;
     await this.audit({ ...entry, outcome: 'succeeded' });
     await this.options.onChange(
       'deleted',
@@ -446,4 +488,13 @@ export class WorkspaceService {
       await event.fail({ error: new Error(entry.message ?? 'failed') });
     }
   }
+}
+
+/** The refusal of a change to a desktop another request is changing. */
+function busyError(name: string, state: WorkspaceRecord['state']) {
+  return new ConflictError(
+    state === 'creating'
+      ? `The desktop '${name}' is still being created`
+      : `The desktop '${name}' is already being deleted`,
+  );
 }

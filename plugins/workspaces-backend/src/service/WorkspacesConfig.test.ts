@@ -24,6 +24,7 @@ describe('readWorkspacesConfig', () => {
       },
       idleStopAfterMs: undefined,
       expiryAction: 'stop',
+      reconcileAfterMs: 2 * 60_000,
       console: {
         idleTimeoutMs: 30 * 60_000,
         maxSessionsPerUser: 4,
@@ -38,7 +39,11 @@ describe('readWorkspacesConfig', () => {
       images: [debian],
       sizes: [small, { name: 'large', geometry: '1920x1080' }],
       limits: { diskGi: { min: 10, max: 100, default: 20 }, maxPerOwner: 5 },
-      lifecycle: { idleStopAfter: { hours: 8 }, expiryAction: 'delete' },
+      lifecycle: {
+        idleStopAfter: { hours: 8 },
+        expiryAction: 'delete',
+        reconcileAfter: { seconds: 30 },
+      },
       console: {
         idleTimeout: 'PT15M',
         maxSessionsPerUser: 2,
@@ -52,6 +57,7 @@ describe('readWorkspacesConfig', () => {
       limits: { diskGi: { min: 10, max: 100, default: 20 }, maxPerOwner: 5 },
       idleStopAfterMs: 8 * 3_600_000,
       expiryAction: 'delete',
+      reconcileAfterMs: 30_000,
       console: {
         idleTimeoutMs: 15 * 60_000,
         maxSessionsPerUser: 2,
@@ -95,6 +101,10 @@ describe('readWorkspacesConfig', () => {
     [
       { lifecycle: { expiryAction: 'archive' } },
       "Invalid config at 'workspaces.lifecycle.expiryAction': expected 'stop' or 'delete', got 'archive'",
+    ],
+    [
+      { lifecycle: { reconcileAfter: 'soon' } },
+      `Invalid config at 'workspaces.lifecycle.reconcileAfter': expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got "soon"`,
     ],
     [
       { lifecycle: { idleStopAfter: 28800000 } },

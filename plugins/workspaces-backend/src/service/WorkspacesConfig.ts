@@ -24,6 +24,8 @@ export interface WorkspacesConfig {
   limits: WorkspaceLimits;
   idleStopAfterMs?: number;
   expiryAction: 'stop' | 'delete';
+  /** How long a create or delete may take before it counts as abandoned. */
+  reconcileAfterMs: number;
   console: {
     idleTimeoutMs: number;
     maxSessionsPerUser: number;
@@ -220,6 +222,14 @@ function readConfig(root: Config): WorkspacesConfig {
         )
       : undefined,
     expiryAction,
+    reconcileAfterMs:
+      (lifecycle &&
+        readDuration(
+          lifecycle,
+          'reconcileAfter',
+          'workspaces.lifecycle.reconcileAfter',
+        )) ??
+      2 * 60_000,
     console: {
       idleTimeoutMs:
         (consoleConfig &&

@@ -76,8 +76,12 @@ export function createRouter(options: {
   });
 
   router.get('/metrics', async (req, res) => {
-    // Scraped with a static external-access token (backend.auth.externalAccess).
-    await httpAuth.credentials(req, { allow: ['service'] });
+    // Scraped with a static external-access token (backend.auth.externalAccess)
+    // whose access restrictions grant workspace.metrics.read only.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service'],
+    });
+    await service.authorizeMetrics(credentials);
     res
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());

@@ -129,10 +129,11 @@ export function useConsoleConnection(options: {
         } else if (FINAL_CODES.includes(code) || code === 1000) {
           setState({ kind: 'disconnected', reason });
         } else {
-          const delay = Math.min(
-            maxReconnectDelayMs,
-            1000 * 2 ** attempts.current,
-          );
+          // A desktop that moved to another node is back within a second.
+          const delay =
+            code === CONSOLE_CLOSE_CODES.migrating
+              ? 1000
+              : Math.min(maxReconnectDelayMs, 1000 * 2 ** attempts.current);
           attempts.current += 1;
           let left = Math.ceil(delay / 1000);
           setState({ kind: 'reconnecting', inSeconds: left, reason });
