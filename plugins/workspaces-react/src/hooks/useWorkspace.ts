@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type {
-  Workspace,
-  WorkspacePhase,
+import {
+  workspacePhaseGroup,
+  type Workspace,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '../api';
 
-const SETTLED: WorkspacePhase[] = ['Running', 'Stopped', 'Failed'];
+// A desktop on its way somewhere, or on a cluster that did not answer, is
+// asked again soon; a settled one rarely.
+const SETTLED = ['running', 'stopped', 'failed'];
 
 /**
  * A desktop with its live status. Polls quickly while the desktop is
@@ -34,7 +36,9 @@ export function useWorkspace(
       setError(undefined);
       timer.current = setTimeout(
         load,
-        SETTLED.includes(next.status.phase) ? slowMs : fastMs,
+        SETTLED.includes(workspacePhaseGroup(next.status.phase))
+          ? slowMs
+          : fastMs,
       );
     } catch (e) {
       setError(e as Error);

@@ -21,6 +21,7 @@ import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { Button } from '@material-ui/core';
 import {
   WORKSPACE_KIND,
+  workspacePhaseGroup,
   type Workspace,
 } from '@desktop-mania/plugin-workspaces-common';
 import {
@@ -29,8 +30,6 @@ import {
 } from '@desktop-mania/plugin-workspaces-react';
 import { createDesktopRouteRef, DESKTOP_TAB_PATH } from '../routes';
 import { WorkspaceActions } from './WorkspaceActions';
-
-const CHANGING = ['Provisioning', 'Starting', 'Stopping', 'Terminating'];
 
 /** Hidden when the app has no route to order from. */
 function OrderDesktopButton() {
@@ -82,7 +81,11 @@ export function MyWorkspacesPage() {
 
   // Poll while any desktop is changing state.
   useEffect(() => {
-    if (!workspaces?.some(w => CHANGING.includes(w.status.phase)))
+    if (
+      !workspaces?.some(
+        w => workspacePhaseGroup(w.status.phase) === 'transitional',
+      )
+    )
       return undefined;
     const t = setTimeout(load, 2000);
     return () => clearTimeout(t);
