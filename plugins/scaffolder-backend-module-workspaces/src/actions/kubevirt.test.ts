@@ -66,6 +66,36 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
     http.get(`${NS}/virtualmachineinstances`, () =>
       HttpResponse.json({ items: [] }),
     ),
+    // KubeVirt's version answer (kubevirt/kubevirt pkg/virt-api/api.go,
+    // the Info of staging/src/kubevirt.io/client-go/version/types.go).
+    http.get(`${API}/apis/subresources.kubevirt.io/v1/version`, () =>
+      HttpResponse.json({
+        gitVersion: 'v1.7.0',
+        gitTreeState: 'clean',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      }),
+    ),
+    // The root disk while CDI clones it (containerized-data-importer
+    // pkg/controller/datavolume/conditions.go: Bound, Ready, Running).
+    http.get(
+      `${API}/apis/cdi.kubevirt.io/v1beta1/namespaces/workspaces/datavolumes/:name`,
+      ({ params }) =>
+        HttpResponse.json({
+          apiVersion: 'cdi.kubevirt.io/v1beta1',
+          kind: 'DataVolume',
+          metadata: { name: params.name, namespace: 'workspaces' },
+          status: {
+            phase: 'CloneInProgress',
+            progress: '42.00%',
+            conditions: [
+              { type: 'Bound', status: 'True', reason: 'Bound' },
+              { type: 'Ready', status: 'False', reason: 'CloneInProgress' },
+              { type: 'Running', status: 'True', reason: 'Pending' },
+            ],
+          },
+        }),
+    ),
   );
   const backend = await startTestBackend({
     features: [
@@ -146,8 +176,8 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
       pollIntervalMs: 10,
     }).handler(wait);
     expect((wait.logger.info as jest.Mock).mock.calls.map(c => c[0])).toEqual([
-      'team-desk is Provisioning: Provisioning',
-      'team-desk is Starting: Starting',
+      'team-desk is Provisioning: Preparing its disk from the image; it starts by itself once the disk is ready. Disk 42.00% copied.',
+      'team-desk is Starting: Starting: finding a node for it and booting it.',
       'team-desk is Running: Running',
     ]);
   } finally {
