@@ -36,7 +36,9 @@ ensure_node() {
     export PATH="$CACHE/bin:$PATH"
     export npm_config_nodedir="$dir"
   else
-    npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+    # Resolved through the symlink a first ensure_node puts on PATH, so a
+    # script that calls it again still builds against Node's own headers.
+    npm_config_nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
     export npm_config_nodedir
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
