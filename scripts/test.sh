@@ -95,5 +95,5 @@ done_step "browser tests"
 step "install into a fresh Backstage app"
 # Packs every published package and installs the tarballs into an app made by
 # @backstage/create-app outside this repository, as an adopter would.
-INSTALL_ELSEWHERE_STRICT=1 bash "$ROOT/scripts/install-elsewhere.sh"
+bash "$ROOT/scripts/install-elsewhere.sh"
 done_step "install into a fresh Backstage app"
