@@ -45,8 +45,8 @@ describe('the repository', () => {
 
   it('catches a path beside the repository', () => {
     expect(
-      pathsOutside('deploy/src/x.ts', "'../../../shared/schemas'"),
-    ).toEqual(['../../../shared']);
+      pathsOutside('deploy/src/x.ts', "'../../../elsewhere/schemas'"),
+    ).toEqual(['../../../elsewhere']);
     expect(pathsOutside('deploy/src/x.ts', "'../../packages/app'")).toEqual([]);
   });
 });
