@@ -121,7 +121,11 @@ ensure_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
     as_root pg_createcluster "$version" main -p "$port" >/dev/null
   fi
-  as_root pg_ctlcluster "$version" main start
+  # Another checkout's test run may be starting the same cluster right now;
+  # "already running" is then no failure, and the wait below covers both.
+  as_root pg_ctlcluster "$version" main start 2>/dev/null ||
+    pg_lsclusters -h | grep -q "^$version main .* online" ||
+    { log "PostgreSQL $version did not start: see pg_ctlcluster $version main start"; return 1; }
   for _ in $(seq 1 30); do
     pg_isready -q -h 127.0.0.1 -p "$port" && break
     sleep 1

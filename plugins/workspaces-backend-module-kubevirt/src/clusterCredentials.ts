@@ -1,7 +1,7 @@
 import fs from 'fs';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
-import { configError } from './configValues';
+import { configError } from '@desktop-mania/config-node';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

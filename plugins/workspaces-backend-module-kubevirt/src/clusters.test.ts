@@ -254,11 +254,11 @@ describe('readKubeVirtClusters', () => {
     ],
     [
       { name: 'a', url: 'https://a', serviceAccountToken: 't', timeout: 5000 },
-      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got 5000",
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got 5000",
     ],
     [
       { name: 'a', url: 'https://a', serviceAccountToken: 't', timeout: '5' },
-      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"5\"",
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got \"5\"",
     ],
     [
       {
@@ -267,7 +267,7 @@ describe('readKubeVirtClusters', () => {
         serviceAccountToken: 't',
         timeout: { secs: 5 },
       },
-      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got {\"secs\":5}",
+      "Invalid config at 'workspaces.kubevirt.clusters[0].timeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got {\"secs\":5}",
     ],
     [
       {
@@ -325,7 +325,7 @@ describe('readKubeVirtClusters', () => {
   it.each([
     [
       { timeout: 'soon' },
-      "Invalid config at 'workspaces.kubevirt.timeout': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"soon\"",
+      "Invalid config at 'workspaces.kubevirt.timeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got \"soon\"",
     ],
     [
       { timeout: 'PT0S' },
@@ -337,7 +337,7 @@ describe('readKubeVirtClusters', () => {
     ],
     [
       { stopGracePeriod: 'a while' },
-      "Invalid config at 'workspaces.kubevirt.stopGracePeriod': expected a duration such as '10s', 'PT10S' or { seconds: 10 }, got \"a while\"",
+      "Invalid config at 'workspaces.kubevirt.stopGracePeriod': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got \"a while\"",
     ],
     [
       { stopGracePeriod: { seconds: -5 } },

@@ -9,7 +9,8 @@ import {
   kubeconfigFileKubeConfig,
   serviceAccountKubeConfig,
 } from './clusterCredentials';
-import { asConfigError, configError, readDurationMs } from './configValues';
+import { asConfigError, configError } from '@desktop-mania/config-node';
+import { readClusterDurationMs } from './readClusterDurationMs';
 
 /**
  * One KubeVirt cluster desktops may run on, with its credentials.
@@ -102,7 +103,12 @@ function readCluster(
       `list linux and/or windows, got [${os.join(', ')}]`,
     );
   }
-  const timeoutMs = readDurationMs(c, key, 'timeout', defaults.timeoutMs)!;
+  const timeoutMs = readClusterDurationMs(
+    c,
+    key,
+    'timeout',
+    defaults.timeoutMs,
+  )!;
   return {
     name,
     url,
@@ -143,10 +149,10 @@ function readClusters(
   const kubevirt = config.getOptionalConfig('workspaces.kubevirt');
   const base = 'workspaces.kubevirt';
   const gracePeriodMs =
-    kubevirt && readDurationMs(kubevirt, base, 'stopGracePeriod');
+    kubevirt && readClusterDurationMs(kubevirt, base, 'stopGracePeriod');
   const defaults = {
     timeoutMs: kubevirt
-      ? readDurationMs(kubevirt, base, 'timeout', DEFAULT_TIMEOUT_MS)!
+      ? readClusterDurationMs(kubevirt, base, 'timeout', DEFAULT_TIMEOUT_MS)!
       : DEFAULT_TIMEOUT_MS,
     // KubeVirt takes whole seconds.
     stopGracePeriodSeconds:

@@ -1,6 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { asConfigError, configError } from '@desktop-mania/config-node';
 import {
   AuthorizeResult,
   isPermission,
@@ -24,27 +24,6 @@ import {
   workspaceConditions,
 } from '@desktop-mania/plugin-workspaces-backend';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
-
-/** A config mistake, named by its key so the operator can find it. */
-function configError(key: string, problem: string) {
-  return new InputError(`Invalid config at '${key}': ${problem}`);
-}
-
-/**
- * The same shape for the type errors of the config reader itself, which
- * name the key but are plain errors with the config file in them.
- */
-function asConfigError(error: unknown): InputError {
-  if (error instanceof InputError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const typed =
-    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
-      message,
-    );
-  if (typed)
-    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
-  return configError('desktopMania.permissions', message);
-}
 
 /**
  * A list of entity refs, each as the ownership refs of a signed-in person
@@ -121,7 +100,7 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
         platformOwners: readEntityRefs(c, 'platformOwners'),
       });
     } catch (error) {
-      throw asConfigError(error);
+      throw asConfigError(error, 'desktopMania.permissions');
     }
   }
 

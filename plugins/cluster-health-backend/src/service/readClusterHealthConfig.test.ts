@@ -97,15 +97,15 @@ describe('readClusterHealthConfig', () => {
     ],
     [
       { timeout: { seconds: 0 } },
-      "Invalid config at 'clusterHealth.timeout': must be at least 1 ms, got 0 ms",
+      "Invalid config at 'clusterHealth.timeout': must be longer than zero, got 0 ms",
     ],
     [
       { timeout: 5000 },
-      "Invalid config at 'clusterHealth.timeout': expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got 5000",
+      "Invalid config at 'clusterHealth.timeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got 5000",
     ],
     [
       { cacheTtl: 'often' },
-      `Invalid config at 'clusterHealth.cacheTtl': expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got "often"`,
+      `Invalid config at 'clusterHealth.cacheTtl': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got "often"`,
     ],
   ])(
     'refuses %j with an InputError naming the key',

@@ -1,6 +1,9 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import {
+  asConfigError,
+  configError,
+  readDurationMs,
+} from '@desktop-mania/config-node';
 import {
   CLUSTER_HEALTH_PANELS,
   isInstantPanel,
@@ -28,61 +31,17 @@ export interface ClusterHealthConfig {
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** A config mistake, named by its key so the operator can find it; one line. */
-function configError(key: string, problem: string) {
-  return new InputError(
-    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
-  );
-}
-
-/**
- * The same shape for the type errors of the config reader itself, which
- * name the key but are plain errors with the config file in them.
- */
-function asConfigError(error: unknown): InputError {
-  if (error instanceof InputError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const typed =
-    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
-      message,
-    );
-  if (typed)
-    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
-  const missing = /^Missing required config value at '([^']+)'/.exec(message);
-  if (missing) return configError(missing[1], 'a value is required');
-  const convert =
-    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
-      message,
-    );
-  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
-  return configError('clusterHealth', message);
-}
-
 function duration(
   config: Config | undefined,
   key: string,
   fallbackMs: number,
   minMs: number,
 ) {
-  if (!config?.has(key)) return fallbackMs;
-  let ms: number;
-  try {
-    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
-  } catch {
-    throw configError(
-      `clusterHealth.${key}`,
-      `expected a duration such as '15s', 'PT15S' or { seconds: 15 }, got ${JSON.stringify(
-        config.get(key),
-      )}`,
-    );
-  }
-  if (!(ms >= minMs)) {
-    throw configError(
-      `clusterHealth.${key}`,
-      `must be at least ${minMs} ms, got ${ms} ms`,
-    );
-  }
-  return ms;
+  if (!config) return fallbackMs;
+  return (
+    readDurationMs(config, key, { fullKey: `clusterHealth.${key}`, minMs }) ??
+    fallbackMs
+  );
 }
 
 /**
@@ -93,7 +52,7 @@ export function readClusterHealthConfig(root: Config): ClusterHealthConfig {
   try {
     return readConfig(root);
   } catch (error) {
-    throw asConfigError(error);
+    throw asConfigError(error, 'clusterHealth');
   }
 }
 

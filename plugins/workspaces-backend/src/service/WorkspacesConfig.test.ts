@@ -104,15 +104,15 @@ describe('readWorkspacesConfig', () => {
     ],
     [
       { lifecycle: { reconcileAfter: 'soon' } },
-      `Invalid config at 'workspaces.lifecycle.reconcileAfter': expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got "soon"`,
+      `Invalid config at 'workspaces.lifecycle.reconcileAfter': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got "soon"`,
     ],
     [
       { lifecycle: { idleStopAfter: 28800000 } },
-      "Invalid config at 'workspaces.lifecycle.idleStopAfter': expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got 28800000",
+      "Invalid config at 'workspaces.lifecycle.idleStopAfter': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got 28800000",
     ],
     [
       { console: { idleTimeout: { mins: 30 } } },
-      "Invalid config at 'workspaces.console.idleTimeout': expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got {\"mins\":30}",
+      "Invalid config at 'workspaces.console.idleTimeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got {\"mins\":30}",
     ],
     [
       { console: { maxSessionsPerUser: 'many' } },

@@ -1,6 +1,9 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import {
+  asConfigError,
+  configError,
+  readDurationMs,
+} from '@desktop-mania/config-node';
 import type {
   WorkspaceLimits,
   WorkspaceRange,
@@ -33,36 +36,6 @@ export interface WorkspacesConfig {
   };
 }
 
-/** A config mistake, named by its key so the operator can find it; one line. */
-function configError(key: string, problem: string) {
-  return new InputError(
-    `Invalid config at '${key}': ${problem.replace(/\s*\n\s*/g, ' ')}`,
-  );
-}
-
-/**
- * The same shape for the type errors of the config reader itself, which
- * name the key but are plain errors with the config file in them.
- */
-function asConfigError(error: unknown): InputError {
-  if (error instanceof InputError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const typed =
-    /^Invalid type in config for key '([^']+)' in '.*', got (\S+), wanted (\S+)$/.exec(
-      message,
-    );
-  if (typed)
-    return configError(typed[1], `expected ${typed[3]}, got ${typed[2]}`);
-  const missing = /^Missing required config value at '([^']+)'/.exec(message);
-  if (missing) return configError(missing[1], 'a value is required');
-  const convert =
-    /^Unable to convert config value for key '([^']+)' in '.*' to an? (\S+)$/.exec(
-      message,
-    );
-  if (convert) return configError(convert[1], `expected a ${convert[2]}`);
-  return configError('workspaces', message);
-}
-
 function readRange(
   config: Config | undefined,
   key: string,
@@ -86,24 +59,6 @@ function readRange(
   return range;
 }
 
-function readDuration(
-  config: Config,
-  key: string,
-  fullKey: string,
-): number | undefined {
-  if (!config.has(key)) return undefined;
-  try {
-    return durationToMilliseconds(readDurationFromConfig(config, { key }));
-  } catch {
-    throw configError(
-      fullKey,
-      `expected a duration such as '30m', 'PT30M' or { minutes: 30 }, got ${JSON.stringify(
-        config.get(key),
-      )}`,
-    );
-  }
-}
-
 /** The console's default allowed origins: that of app.baseUrl. */
 function appOrigin(appBaseUrl: string | undefined): string[] {
   if (appBaseUrl === undefined) return [];
@@ -125,7 +80,7 @@ export function readWorkspacesConfig(root: Config): WorkspacesConfig {
   try {
     return readConfig(root);
   } catch (error) {
-    throw asConfigError(error);
+    throw asConfigError(error, 'workspaces');
   }
 }
 
@@ -215,29 +170,23 @@ function readConfig(root: Config): WorkspacesConfig {
       maxPerOwner: limits?.getOptionalNumber('maxPerOwner') ?? 3,
     },
     idleStopAfterMs: lifecycle
-      ? readDuration(
-          lifecycle,
-          'idleStopAfter',
-          'workspaces.lifecycle.idleStopAfter',
-        )
+      ? readDurationMs(lifecycle, 'idleStopAfter', {
+          fullKey: 'workspaces.lifecycle.idleStopAfter',
+        })
       : undefined,
     expiryAction,
     reconcileAfterMs:
       (lifecycle &&
-        readDuration(
-          lifecycle,
-          'reconcileAfter',
-          'workspaces.lifecycle.reconcileAfter',
-        )) ??
+        readDurationMs(lifecycle, 'reconcileAfter', {
+          fullKey: 'workspaces.lifecycle.reconcileAfter',
+        })) ??
       2 * 60_000,
     console: {
       idleTimeoutMs:
         (consoleConfig &&
-          readDuration(
-            consoleConfig,
-            'idleTimeout',
-            'workspaces.console.idleTimeout',
-          )) ??
+          readDurationMs(consoleConfig, 'idleTimeout', {
+            fullKey: 'workspaces.console.idleTimeout',
+          })) ??
         30 * 60_000,
       maxSessionsPerUser:
         consoleConfig?.getOptionalNumber('maxSessionsPerUser') ?? 4,
