@@ -1,12 +1,14 @@
-import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { backendError, BASE, client } from './__testUtils__/fixtures';
+import {
+  BASE,
+  client,
+  clusterHealthServer,
+  notAllowed,
+} from './__testUtils__/fixtures';
 
 describe('ClusterHealthClient', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const server = clusterHealthServer();
 
   it('asks for named panels and ranges only, escaping names', async () => {
     const seen: string[] = [];
@@ -31,15 +33,7 @@ describe('ClusterHealthClient', () => {
   });
 
   it('turns an error answer into a ResponseError with the status and the backend message', async () => {
-    server.use(
-      http.get(`${BASE}/clusters`, () =>
-        backendError(
-          403,
-          'NotAllowedError',
-          'Cluster health is for platform owners',
-        ),
-      ),
-    );
+    server.use(http.get(`${BASE}/clusters`, notAllowed));
     const error = await client.listClusters().catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);

@@ -9,8 +9,14 @@ import {
   RangePanelAnswer,
   RangePanelName,
 } from '@desktop-mania/plugin-cluster-health-common';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  type TestAppOptions,
+} from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
-import { ClusterHealthClient } from '../api';
+import { setupServer } from 'msw/node';
+import { clusterHealthApiRef, ClusterHealthClient } from '../api';
 
 export const BASE = 'http://backstage.test/api/cluster-health';
 export const FETCHED_AT = '2026-11-24T07:00:00.000Z';
@@ -205,6 +211,29 @@ export function backendError(status: number, name: string, message: string) {
   );
 }
 
+/** The 403 the backend answers someone without cluster-health.read. */
+export function notAllowed() {
+  return backendError(
+    403,
+    'NotAllowedError',
+    'Cluster health is for platform owners',
+  );
+}
+
+/** A handler that answers every cluster's overview with these panels replaced. */
+export function overviewWith(overrides: Parameters<typeof overview>[0]) {
+  return http.get(`${BASE}/clusters/:cluster/overview`, () =>
+    HttpResponse.json(overview(overrides)),
+  );
+}
+
+/** A handler that answers every cluster's overview with this backend error. */
+export function overviewFails(status: number, name: string, message: string) {
+  return http.get(`${BASE}/clusters/:cluster/overview`, () =>
+    backendError(status, name, message),
+  );
+}
+
 /** Handlers for a healthy backend with two clusters. */
 export function handlers() {
   return [
@@ -233,4 +262,26 @@ export function handlers() {
       ),
     ),
   ];
+}
+
+/**
+ * The mocked backend for the calling test file: healthy at the start of each
+ * test, so a test only adds the answers it is about.
+ */
+export function clusterHealthServer() {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  beforeEach(() => server.use(...handlers()));
+  return server;
+}
+
+/** Renders in a test app whose cluster-health API talks to the mocked backend. */
+export function renderWithClient(
+  element: JSX.Element,
+  options: Omit<TestAppOptions, 'apis'> = {},
+) {
+  return renderInTestApp(element, {
+    apis: [[clusterHealthApiRef, client]],
+    ...options,
+  });
 }

@@ -1,26 +1,21 @@
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { clusterHealthApiRef } from '../api';
 import { rootRouteRef } from '../routes';
 import {
   alerts,
   answer,
-  backendError,
   BASE,
-  client,
-  handlers,
+  clusterHealthServer,
+  notAllowed,
   overview,
+  overviewFails,
+  overviewWith,
+  renderWithClient,
 } from '../__testUtils__/fixtures';
 import { ClusterHealthCard } from './ClusterHealthCard';
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = clusterHealthServer();
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -33,20 +28,15 @@ const entity = {
 };
 
 function renderCard() {
-  return renderInTestApp(
+  return renderWithClient(
     <EntityProvider entity={entity}>
       <ClusterHealthCard />
     </EntityProvider>,
-    {
-      apis: [[clusterHealthApiRef, client]],
-      mountedRoutes: { '/cluster-health': rootRouteRef },
-    },
+    { mountedRoutes: { '/cluster-health': rootRouteRef } },
   );
 }
 
 describe('ClusterHealthCard', () => {
-  beforeEach(() => server.use(...handlers()));
-
   it("summarises the annotated cluster's health and links to its page", async () => {
     const asked: string[] = [];
     server.use(
@@ -90,20 +80,8 @@ describe('ClusterHealthCard', () => {
 
   it("says the person doesn't have access on 403", async () => {
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        backendError(
-          403,
-          'NotAllowedError',
-          'Cluster health is for platform owners',
-        ),
-      ),
-      http.get(`${BASE}/clusters/:cluster/alerts`, () =>
-        backendError(
-          403,
-          'NotAllowedError',
-          'Cluster health is for platform owners',
-        ),
-      ),
+      http.get(`${BASE}/clusters/:cluster/overview`, notAllowed),
+      http.get(`${BASE}/clusters/:cluster/alerts`, notAllowed),
     );
     renderCard();
     expect(
@@ -114,12 +92,10 @@ describe('ClusterHealthCard', () => {
 
   it('says the cluster is not configured on 404', async () => {
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        backendError(
-          404,
-          'NotFoundError',
-          "No cluster named 'rke2-prod' is configured",
-        ),
+      overviewFails(
+        404,
+        'NotFoundError',
+        "No cluster named 'rke2-prod' is configured",
       ),
     );
     renderCard();
@@ -130,12 +106,10 @@ describe('ClusterHealthCard', () => {
 
   it('shows the error when Prometheus cannot be read', async () => {
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        backendError(
-          503,
-          'ServiceUnavailableError',
-          'Prometheus answered 503 timeout error: query timed out',
-        ),
+      overviewFails(
+        503,
+        'ServiceUnavailableError',
+        'Prometheus answered 503 timeout error: query timed out',
       ),
     );
     renderCard();
@@ -146,16 +120,12 @@ describe('ClusterHealthCard', () => {
 
   it('warns when it shows stale data', async () => {
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        HttpResponse.json(
-          overview({
-            nodesReady: answer('nodesReady', {
-              stale: true,
-              error: 'Prometheus did not answer within 5000 ms',
-            }),
-          }),
-        ),
-      ),
+      overviewWith({
+        nodesReady: answer('nodesReady', {
+          stale: true,
+          error: 'Prometheus did not answer within 5000 ms',
+        }),
+      }),
       http.get(`${BASE}/clusters/:cluster/alerts`, () =>
         HttpResponse.json(alerts()),
       ),

@@ -1,20 +1,18 @@
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RANGE_PANELS } from '@desktop-mania/plugin-cluster-health-common';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { clusterHealthApiRef } from '../api';
 import {
   alerts,
   answer,
   backendError,
   BASE,
-  client,
-  handlers,
+  clusterHealthServer,
+  FETCHED_AT,
+  notAllowed,
   overview,
+  overviewFails,
+  overviewWith,
+  renderWithClient,
 } from '../__testUtils__/fixtures';
 import { ClusterHealthPage } from './ClusterHealthPage';
 
@@ -32,7 +30,7 @@ jest.mock('recharts', () => {
 // Nine charts and two tables per render: slow machines need more than 5 s.
 jest.setTimeout(20_000);
 
-const server = setupServer();
+const server = clusterHealthServer();
 
 /** Every chart answers with no series. */
 const emptyCharts = () =>
@@ -42,28 +40,22 @@ const emptyCharts = () =>
       title: 'Empty',
       range: '6h',
       step: 90,
-      fetchedAt: '2026-11-24T07:00:00.000Z',
+      fetchedAt: FETCHED_AT,
       stale: false,
       data: [],
     }),
   );
-registerMswTestHooks(server);
 
 function renderPage(
   options: { url?: string; refreshIntervalMs?: number } = {},
 ) {
-  return renderInTestApp(
+  return renderWithClient(
     <ClusterHealthPage refreshIntervalMs={options.refreshIntervalMs} />,
-    {
-      apis: [[clusterHealthApiRef, client]],
-      initialRouteEntries: [options.url ?? '/cluster-health'],
-    },
+    { initialRouteEntries: [options.url ?? '/cluster-health'] },
   );
 }
 
 describe('ClusterHealthPage', () => {
-  beforeEach(() => server.use(...handlers()));
-
   it('shows every area of the cluster from the backend', async () => {
     renderPage();
     const nodes = await screen.findByTestId('cluster-nodes');
@@ -169,15 +161,7 @@ describe('ClusterHealthPage', () => {
   });
 
   it("tells people without cluster-health.read that they don't have access", async () => {
-    server.use(
-      http.get(`${BASE}/clusters`, () =>
-        backendError(
-          403,
-          'NotAllowedError',
-          'Cluster health is for platform owners',
-        ),
-      ),
-    );
+    server.use(http.get(`${BASE}/clusters`, notAllowed));
     renderPage();
     expect(
       await screen.findByText("You don't have access to cluster health"),
@@ -188,12 +172,10 @@ describe('ClusterHealthPage', () => {
 
   it('shows the error when the overview cannot be read at all', async () => {
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        backendError(
-          503,
-          'ServiceUnavailableError',
-          'Prometheus at http://prometheus:9090 could not be reached (ECONNREFUSED)',
-        ),
+      overviewFails(
+        503,
+        'ServiceUnavailableError',
+        'Prometheus at http://prometheus:9090 could not be reached (ECONNREFUSED)',
       ),
     );
     renderPage();
@@ -208,23 +190,19 @@ describe('ClusterHealthPage', () => {
   it('warns that stale panels show the last good answer, with its time', async () => {
     const error = 'Prometheus did not answer within 5000 ms';
     server.use(
-      http.get(`${BASE}/clusters/:cluster/overview`, () =>
-        HttpResponse.json(
-          overview({
-            nodesReady: answer('nodesReady', {
-              stale: true,
-              error,
-              title: 'Node readiness',
-            }),
-            podsByPhase: {
-              panel: 'podsByPhase',
-              title: 'Pods by phase',
-              stale: false,
-              error,
-            },
-          }),
-        ),
-      ),
+      overviewWith({
+        nodesReady: answer('nodesReady', {
+          stale: true,
+          error,
+          title: 'Node readiness',
+        }),
+        podsByPhase: {
+          panel: 'podsByPhase',
+          title: 'Pods by phase',
+          stale: false,
+          error,
+        },
+      }),
       http.get(`${BASE}/clusters/:cluster/alerts`, () =>
         HttpResponse.json(alerts({ stale: true, error })),
       ),
@@ -305,7 +283,7 @@ describe('ClusterHealthPage', () => {
             title: 'CPU',
             range: '6h',
             step: 90,
-            fetchedAt: '2026-11-24T07:00:00.000Z',
+            fetchedAt: FETCHED_AT,
             stale: false,
             data: [],
           });

@@ -1,4 +1,8 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import type {
@@ -7,7 +11,8 @@ import type {
   WorkspaceStatus,
 } from '@desktop-mania/plugin-workspaces-common';
 import { http, HttpResponse } from 'msw';
-import type { SetupServer } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
+import { createWorkspaceAction } from '../actions/createWorkspace';
 
 export const ALICE = 'user:default/alice';
 export const WORKSPACES_URL = 'http://localhost:7007/api/workspaces';
@@ -16,6 +21,15 @@ export const discovery = {
   getBaseUrl: async () => WORKSPACES_URL,
   getExternalBaseUrl: async () => WORKSPACES_URL,
 };
+
+export const auth = mockServices.auth();
+
+/** An msw server that listens for the calling test file's run and forgets each test's handlers after it. */
+export function workspacesServer(): SetupServer {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  return server;
+}
 
 /** What a call made on behalf of Alice carries: a token for the workspaces plugin with her as the subject. */
 export const ALICE_AUTHORIZATION = mockCredentials.service.header({
@@ -143,5 +157,28 @@ export function logged(
 ): string[] {
   return (ctx.logger as Record<string, jest.Mock>)[level].mock.calls.map(
     c => c[0],
+  );
+}
+
+/** What workspace:create hands the next steps: the desktop's entity, its catalog page and its console. */
+export function expectOrderOutputs(ctx: { output: unknown }, name: string) {
+  expect(ctx.output).toHaveBeenCalledWith(
+    'entityRef',
+    `workspace:default/${name}`,
+  );
+  expect(ctx.output).toHaveBeenCalledWith(
+    'entityUrl',
+    `/catalog/default/workspace/${name}`,
+  );
+  expect(ctx.output).toHaveBeenCalledWith(
+    'consoleUrl',
+    `/catalog/default/workspace/${name}/desktop`,
+  );
+}
+
+/** Orders a desktop from the mocked backend with workspace:create, as the template step before workspace:wait does. */
+export async function orderDesktop(name: string) {
+  await createWorkspaceAction({ auth, discovery }).handler(
+    actionContext({ name, image: 'ubuntu-desktop', size: 'small' }),
   );
 }

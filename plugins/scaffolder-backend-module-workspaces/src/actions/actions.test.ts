@@ -5,18 +5,22 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
 import {
   FakeProvider,
   providerModule,
 } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import {
+  ALICE,
+  actionContext,
+  auth,
+  expectOrderOutputs,
+  logged,
+} from '../__testUtils__/workspacesApi';
 import { createWorkspaceAction } from './createWorkspace';
 import { waitForWorkspaceAction } from './waitForWorkspace';
 
 jest.setTimeout(30_000);
-
-const ALICE = 'user:default/alice';
 
 /** The real workspaces backend, with a provider standing in for the cluster. */
 async function startWorkspaces(provider: FakeProvider) {
@@ -46,22 +50,22 @@ async function startWorkspaces(provider: FakeProvider) {
   return { backend, discovery };
 }
 
-function context(input: object, extra: { isDryRun?: boolean } = {}) {
-  const ctx = createMockActionContext({
-    input: input as any,
-    templateInfo: { entityRef: 'template:default/linux-desktop' } as any,
-  });
-  jest.spyOn(ctx.logger, 'info');
-  return Object.assign(ctx, {
-    getInitiatorCredentials: async () => mockCredentials.user(ALICE),
-    ...extra,
-  });
-}
-
 describe('workspace:create and workspace:wait against the workspaces backend', () => {
   let provider: FakeProvider;
   let env: Awaited<ReturnType<typeof startWorkspaces>>;
-  const auth = mockServices.auth();
+  const create = () =>
+    createWorkspaceAction({ auth, discovery: env.discovery });
+  const wait = (extra: { catalog?: any; pollIntervalMs?: number } = {}) =>
+    waitForWorkspaceAction({
+      auth,
+      discovery: env.discovery,
+      pollIntervalMs: 20,
+      ...extra,
+    });
+  const ordered = (name: string) =>
+    create().handler(
+      actionContext({ name, image: 'debian-desktop', size: 'small' }),
+    );
 
   beforeEach(async () => {
     provider = new FakeProvider();
@@ -70,26 +74,14 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
   afterEach(() => env.backend.stop());
 
   it('orders a desktop as the person running the template', async () => {
-    const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    const ctx = context({
+    const ctx = actionContext({
       name: 'alice-dev',
       image: 'debian-desktop',
       size: 'small',
       diskGi: 30,
     });
-    await action.handler(ctx);
-    expect(ctx.output).toHaveBeenCalledWith(
-      'entityRef',
-      'workspace:default/alice-dev',
-    );
-    expect(ctx.output).toHaveBeenCalledWith(
-      'entityUrl',
-      '/catalog/default/workspace/alice-dev',
-    );
-    expect(ctx.output).toHaveBeenCalledWith(
-      'consoleUrl',
-      '/catalog/default/workspace/alice-dev/desktop',
-    );
+    await create().handler(ctx);
+    expectOrderOutputs(ctx, 'alice-dev');
     expect(provider.calls).toEqual([{ op: 'create', name: 'alice-dev' }]);
     const res = await fetch(
       `${await env.discovery.getBaseUrl('workspaces')}/workspaces/alice-dev`,
@@ -106,12 +98,11 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
   });
 
   it('validates a dry run without creating anything', async () => {
-    const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    const ctx = context(
+    const ctx = actionContext(
       { name: 'alice-dev', image: 'debian-desktop', size: 'small' },
       { isDryRun: true },
     );
-    await action.handler(ctx);
+    await create().handler(ctx);
     expect(provider.calls).toEqual([]);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
@@ -143,25 +134,19 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
   ])(
     'refuses %s with the backend reason, and creates nothing',
     async (_l, input, message) => {
-      const action = createWorkspaceAction({ auth, discovery: env.discovery });
-      await expect(action.handler(context(input))).rejects.toThrow(message);
+      await expect(create().handler(actionContext(input))).rejects.toThrow(
+        message,
+      );
       expect(provider.calls).toEqual([]);
     },
   );
 
   it('refuses a full quota, also in a dry run', async () => {
-    const action = createWorkspaceAction({ auth, discovery: env.discovery });
-    await action.handler(
-      context({ name: 'first', image: 'debian-desktop', size: 'small' }),
-    );
+    await ordered('first');
+    await expect(ordered('second')).rejects.toThrow(/\(403\): Quota reached/);
     await expect(
-      action.handler(
-        context({ name: 'second', image: 'debian-desktop', size: 'small' }),
-      ),
-    ).rejects.toThrow(/\(403\): Quota reached/);
-    await expect(
-      action.handler(
-        context(
+      create().handler(
+        actionContext(
           { name: 'third', image: 'debian-desktop', size: 'small' },
           { isDryRun: true },
         ),
@@ -170,30 +155,18 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
   });
 
   it('waits until the desktop runs, logging each phase', async () => {
-    const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(
-      context({ name: 'slow', image: 'debian-desktop', size: 'small' }),
-    );
-    const wait = waitForWorkspaceAction({
-      auth,
-      discovery: env.discovery,
-      pollIntervalMs: 20,
-    });
-    const ctx = context({ name: 'slow', timeoutMinutes: 1 });
+    await ordered('slow');
+    const ctx = actionContext({ name: 'slow', timeoutMinutes: 1 });
     setTimeout(() => {
       provider.machines.get('slow')!.status = { phase: 'Running', ready: true };
     }, 200);
-    await wait.handler(ctx);
+    await wait().handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('phase', 'Running');
-    const logged = (ctx.logger.info as jest.Mock).mock.calls.map(c => c[0]);
-    expect(logged).toEqual(['slow is Starting', 'slow is Running']);
+    expect(logged(ctx)).toEqual(['slow is Starting', 'slow is Running']);
   });
 
   it('also waits for the catalog entity, so the links it outputs work', async () => {
-    const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(
-      context({ name: 'listed', image: 'debian-desktop', size: 'small' }),
-    );
+    await ordered('listed');
     provider.machines.get('listed')!.status = { phase: 'Running', ready: true };
     const asked: string[] = [];
     const catalog = {
@@ -202,67 +175,42 @@ describe('workspace:create and workspace:wait against the workspaces backend', (
         return asked.length < 3 ? undefined : ({ kind: 'Workspace' } as any);
       },
     };
-    const wait = waitForWorkspaceAction({
-      auth,
-      discovery: env.discovery,
-      catalog,
-      pollIntervalMs: 20,
-    });
-    const ctx = context({ name: 'listed' });
-    await wait.handler(ctx);
+    const ctx = actionContext({ name: 'listed' });
+    await wait({ catalog }).handler(ctx);
     expect(asked).toEqual([
       'workspace:default/listed',
       'workspace:default/listed',
       'workspace:default/listed',
     ]);
-    expect((ctx.logger.info as jest.Mock).mock.calls.map(c => c[0])).toContain(
+    expect(logged(ctx)).toContain(
       'listed runs; waiting for it to appear in the catalog',
     );
   });
 
   it('fails with the reason when the desktop fails', async () => {
-    const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(
-      context({ name: 'broken', image: 'debian-desktop', size: 'small' }),
-    );
+    await ordered('broken');
     provider.machines.get('broken')!.status = {
       phase: 'Failed',
       ready: false,
       message: 'Xvnc exited',
     };
-    const wait = waitForWorkspaceAction({
-      auth,
-      discovery: env.discovery,
-      pollIntervalMs: 20,
-    });
-    await expect(wait.handler(context({ name: 'broken' }))).rejects.toThrow(
-      'The desktop broken failed: Xvnc exited',
-    );
+    await expect(
+      wait().handler(actionContext({ name: 'broken' })),
+    ).rejects.toThrow('The desktop broken failed: Xvnc exited');
   });
 
   it('times out when the desktop does not come up', async () => {
-    const create = createWorkspaceAction({ auth, discovery: env.discovery });
-    await create.handler(
-      context({ name: 'stuck', image: 'debian-desktop', size: 'small' }),
-    );
-    const wait = waitForWorkspaceAction({
-      auth,
-      discovery: env.discovery,
-      pollIntervalMs: 50,
-    });
+    await ordered('stuck');
     await expect(
-      wait.handler(context({ name: 'stuck', timeoutMinutes: 0.01 })),
+      wait({ pollIntervalMs: 50 }).handler(
+        actionContext({ name: 'stuck', timeoutMinutes: 0.01 }),
+      ),
     ).rejects.toThrow(/still Starting when the wait timed out/);
   });
 
   it('refuses to wait for a desktop the person cannot see', async () => {
-    const wait = waitForWorkspaceAction({
-      auth,
-      discovery: env.discovery,
-      pollIntervalMs: 20,
-    });
-    await expect(wait.handler(context({ name: 'nobodys' }))).rejects.toThrow(
-      /\(404\): No desktop named 'nobodys'/,
-    );
+    await expect(
+      wait().handler(actionContext({ name: 'nobodys' })),
+    ).rejects.toThrow(/\(404\): No desktop named 'nobodys'/);
   });
 });

@@ -1,22 +1,17 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
 import { validate } from 'jsonschema';
-import { setupServer } from 'msw/node';
 import yaml from 'yaml';
 import {
   ALICE_AUTHORIZATION,
   actionContext,
+  auth,
   discovery,
   playWorkspacesBackend,
+  workspacesServer,
 } from '../__testUtils__/workspacesApi';
 import { createWorkspaceAction } from './createWorkspace';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-const action = createWorkspaceAction({ auth: mockServices.auth(), discovery });
+const server = workspacesServer();
+const action = createWorkspaceAction({ auth, discovery });
 
 describe('workspace:create examples', () => {
   it.each(action.examples!.map(e => [e.description, e.example]))(

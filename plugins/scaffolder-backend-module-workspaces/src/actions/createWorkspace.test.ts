@@ -1,24 +1,20 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import {
   ALICE_AUTHORIZATION,
   actionContext,
+  auth,
   backstageError,
   discovery,
+  expectOrderOutputs,
   logged,
   playWorkspacesBackend,
   WORKSPACES_URL,
+  workspacesServer,
 } from '../__testUtils__/workspacesApi';
 import { createWorkspaceAction } from './createWorkspace';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-const action = createWorkspaceAction({ auth: mockServices.auth(), discovery });
+const server = workspacesServer();
+const action = createWorkspaceAction({ auth, discovery });
 const order = { name: 'alice-dev', image: 'ubuntu-desktop', size: 'small' };
 
 describe('workspace:create', () => {
@@ -51,18 +47,7 @@ describe('workspace:create', () => {
         },
       },
     ]);
-    expect(ctx.output).toHaveBeenCalledWith(
-      'entityRef',
-      'workspace:default/alice-dev',
-    );
-    expect(ctx.output).toHaveBeenCalledWith(
-      'entityUrl',
-      '/catalog/default/workspace/alice-dev',
-    );
-    expect(ctx.output).toHaveBeenCalledWith(
-      'consoleUrl',
-      '/catalog/default/workspace/alice-dev/desktop',
-    );
+    expectOrderOutputs(ctx, 'alice-dev');
     expect(logged(ctx)).toEqual([
       'Ordered desktop alice-dev (ubuntu-desktop, small) on rke2-prod for group:default/team-a',
     ]);

@@ -1,23 +1,17 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
 import { validate } from 'jsonschema';
-import { setupServer } from 'msw/node';
 import yaml from 'yaml';
 import {
   actionContext,
+  auth,
   discovery,
   logged,
+  orderDesktop,
   playWorkspacesBackend,
+  workspacesServer,
 } from '../__testUtils__/workspacesApi';
-import { createWorkspaceAction } from './createWorkspace';
 import { waitForWorkspaceAction } from './waitForWorkspace';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-const auth = mockServices.auth();
+const server = workspacesServer();
 const action = waitForWorkspaceAction({ auth, discovery, pollIntervalMs: 5 });
 
 describe('workspace:wait examples', () => {
@@ -36,13 +30,7 @@ describe('workspace:wait examples', () => {
           { phase: 'Running', ready: true },
         ],
       });
-      await createWorkspaceAction({ auth, discovery }).handler(
-        actionContext({
-          name: step.input.name,
-          image: 'ubuntu-desktop',
-          size: 'small',
-        }),
-      );
+      await orderDesktop(step.input.name);
       const ctx = actionContext(step.input);
       await action.handler(ctx);
       expect(logged(ctx)).toEqual([

@@ -1,38 +1,26 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import type { WorkspaceStatus } from '@desktop-mania/plugin-workspaces-common';
 import {
   ALICE_AUTHORIZATION,
   actionContext,
+  auth,
   backstageError,
   discovery,
   logged,
+  orderDesktop,
   playWorkspacesBackend,
   WORKSPACES_URL,
+  workspacesServer,
 } from '../__testUtils__/workspacesApi';
-import { createWorkspaceAction } from './createWorkspace';
 import { waitForWorkspaceAction } from './waitForWorkspace';
 
-const server = setupServer();
-registerMswTestHooks(server);
-
-const auth = mockServices.auth();
+const server = workspacesServer();
 const wait = (extra: { pollIntervalMs?: number; catalog?: any } = {}) =>
   waitForWorkspaceAction({ auth, discovery, pollIntervalMs: 5, ...extra });
 
 async function ordered(phases: WorkspaceStatus[]) {
   const backend = playWorkspacesBackend(server, { phases });
-  await createWorkspaceAction({ auth, discovery }).handler(
-    actionContext({
-      name: 'alice-dev',
-      image: 'ubuntu-desktop',
-      size: 'small',
-    }),
-  );
+  await orderDesktop('alice-dev');
   backend.requests.length = 0;
   return backend;
 }
