@@ -42,6 +42,8 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
   await pick(page, 'Image', /Debian desktop/);
   await pick(page, 'Size', /Small/);
   await page.getByRole('button', { name: 'Next' }).click();
+  // The disk starts at the default the backend gives this image.
+  await expect(page.getByTestId('disk-picker')).toHaveValue('40');
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 

@@ -17,6 +17,19 @@ export interface Config {
       dataSource?: { name: string; namespace?: string };
       /** KubeVirt: the cluster preference, e.g. ubuntu or windows.11.virtio. */
       preference?: string;
+      /**
+       * What the image needs. Only sizes with at least this `cpu` and
+       * `memory` are offered with it, and disks below `diskGi` are refused.
+       * With KubeVirt, cover what the preference requires (the KubeVirt
+       * module checks the common preferences at start) and the size of the
+       * DataSource's disk, which CDI cannot clone into anything smaller.
+       */
+      minimum?: {
+        cpu?: number;
+        /** A Kubernetes quantity, e.g. 4Gi. */
+        memory?: string;
+        diskGi?: number;
+      };
     }>;
     /** Sizes people may order. */
     sizes?: Array<{

@@ -11,3 +11,8 @@ export {
   schemaFilePath,
   SCHEMAS_DIR,
 } from './openApiValidator';
+export {
+  commonClusterInstancetypes,
+  commonClusterPreferences,
+  type BundleObject,
+} from './commonInstancetypes';

@@ -1,10 +1,10 @@
-import fs from 'fs';
-import yaml from 'yaml';
 import { Secret } from 'kubernetes-models/v1';
 import { buildFirstBootSecret } from './buildFirstBootSecret';
 import { buildVirtualMachine } from './buildVirtualMachine';
 import { spec, testCluster } from './__testUtils__/fixtures';
 import {
+  commonClusterInstancetypes,
+  commonClusterPreferences,
   openApiValidator,
   readSchemaFile,
   schemaFilePath,
@@ -18,12 +18,8 @@ const validateDataVolumeSpec = openApiValidator(
   readSchemaFile('cdi-openapi.json'),
   'v1beta1.DataVolumeSpec',
 );
-const namesIn = (file: string) =>
-  yaml
-    .parseAllDocuments(fs.readFileSync(schemaFilePath(file), 'utf8'))
-    .map(d => d.toJS()?.metadata?.name);
-const instancetypes = namesIn('kubevirt-common-clusterinstancetypes.yaml');
-const preferences = namesIn('kubevirt-common-clusterpreferences.yaml');
+const instancetypes = commonClusterInstancetypes().map(d => d.metadata.name);
+const preferences = commonClusterPreferences().map(d => d.metadata.name);
 
 const errorsOf = (
   validate: ReturnType<typeof openApiValidator>,

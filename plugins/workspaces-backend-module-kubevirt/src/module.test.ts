@@ -58,10 +58,17 @@ async function start() {
                   namespace: 'desktop-images',
                 },
                 preference: 'ubuntu',
+                minimum: { cpu: 1, memory: '2Gi' },
               },
             ],
             sizes: [
-              { name: 'medium', title: 'Medium', instancetype: 'u1.medium' },
+              {
+                name: 'medium',
+                title: 'Medium',
+                instancetype: 'u1.medium',
+                cpu: 1,
+                memory: '4Gi',
+              },
             ],
             kubevirt: {
               clusters: [

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspaces-node';
+import { checkCommonFlavors } from './checkCommonFlavors';
 import { readKubeVirtClusters } from './clusters';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 
@@ -29,6 +30,7 @@ export const workspacesModuleKubevirt = createBackendModule({
           );
           return;
         }
+        checkCommonFlavors(config, logger);
         providers.addProvider(new KubeVirtWorkspaceProvider(clusters, logger));
         logger.info(
           `KubeVirt desktops on ${clusters

@@ -77,10 +77,17 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
                 os: 'linux',
                 dataSource: { name: 'ubuntu' },
                 preference: 'ubuntu',
+                minimum: { cpu: 1, memory: '2Gi' },
               },
             ],
             sizes: [
-              { name: 'medium', title: 'Medium', instancetype: 'u1.medium' },
+              {
+                name: 'medium',
+                title: 'Medium',
+                instancetype: 'u1.medium',
+                cpu: 1,
+                memory: '4Gi',
+              },
             ],
             // Plain HTTP is only for this loopback stand-in.
             kubevirt: {

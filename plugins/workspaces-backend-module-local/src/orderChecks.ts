@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { quantityToBytes } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ResolvedWorkspaceSize,
   WorkspaceCreateSpec,
@@ -17,18 +18,6 @@ const USERNAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const DEFAULT_SIZE = { cpu: 1, memory: '4Gi', maxProcesses: 256 };
 // Xvnc, openbox and a terminal alone hold about 115 MiB.
 const MIN_MEMORY = 128 * 2 ** 20;
-// Kubernetes quantities, as the KubeVirt provider reads the same sizes.
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
 
 interface DesktopSettings {
   geometry: string;
@@ -48,11 +37,8 @@ function parseGeometry(geometry: string, size: string): string {
 }
 
 function parseMemory(memory: string, size: string): number {
-  const match = /^(\d+(?:\.\d+)?)([kMGT]|[KMGT]i)?$/.exec(memory);
-  const bytes = match
-    ? Math.floor(Number(match[1]) * MEMORY_UNITS[match[2] ?? ''])
-    : NaN;
-  if (!(bytes >= MIN_MEMORY)) {
+  const bytes = quantityToBytes(memory);
+  if (!(bytes !== undefined && bytes >= MIN_MEMORY)) {
     throw new InputError(
       `The memory '${memory}' of size '${size}' is not a quantity like 4Gi or 512Mi of at least 128Mi`,
     );

@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './errors';
 export * from './WorkspacesClient';
 export * from './phases';
+export * from './quantity';

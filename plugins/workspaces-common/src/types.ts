@@ -8,6 +8,24 @@ export interface WorkspaceImage {
   description?: string;
   /** The account created for the owner inside the desktop. */
   defaultUser?: string;
+  /** What the image needs to run; sizes and disks below it are refused. */
+  minimum?: WorkspaceImageMinimum;
+  /** The sizes this image may be ordered with, in the order offered. */
+  sizes: string[];
+  /** The disk this image may be ordered with, at least `minimum.diskGi`. */
+  diskGi: WorkspaceRange;
+}
+
+/**
+ * The least an image runs with: its guest's CPU and memory (for KubeVirt, its
+ * preference's requirements) and its disk (at least its source's size).
+ * @public
+ */
+export interface WorkspaceImageMinimum {
+  cpu?: number;
+  /** A Kubernetes quantity, e.g. `4Gi`. */
+  memory?: string;
+  diskGi?: number;
 }
 
 /** A size people may order, as the admins allow it. @public */

@@ -104,6 +104,19 @@ const sizePicker = FormFieldBlueprint.make({
   },
 });
 
+const diskPicker = FormFieldBlueprint.make({
+  name: 'disk-picker',
+  params: {
+    field: () =>
+      import('./components/fields/WorkspaceFlavorPickers').then(m =>
+        createFormField({
+          name: 'WorkspaceDiskPicker',
+          component: m.WorkspaceDiskPicker as any,
+        }),
+      ),
+  },
+});
+
 /**
  * Desktops in the portal: the Workspace entity page (overview card and
  * Desktop tab), a full-window console, My workspaces, and the template
@@ -124,5 +137,6 @@ export default createFrontendPlugin({
     desktopContent,
     flavorPicker,
     sizePicker,
+    diskPicker,
   ],
 });

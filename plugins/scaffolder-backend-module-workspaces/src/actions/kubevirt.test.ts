@@ -115,10 +115,17 @@ it('orders a desktop on KubeVirt and waits until it runs', async () => {
                   namespace: 'desktop-images',
                 },
                 preference: 'windows.11.virtio',
+                minimum: { cpu: 2, memory: '4Gi', diskGi: 64 },
               },
             ],
             sizes: [
-              { name: 'large', title: 'Large', instancetype: 'u1.large' },
+              {
+                name: 'large',
+                title: 'Large',
+                instancetype: 'u1.large',
+                cpu: 2,
+                memory: '8Gi',
+              },
             ],
             kubevirt: {
               clusters: [

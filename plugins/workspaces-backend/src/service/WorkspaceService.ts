@@ -108,12 +108,24 @@ export class WorkspaceService {
     const { config, providers } = this.options;
     return {
       images: config.images.map(
-        ({ name, title, os, description, defaultUser }) => ({
+        ({
           name,
           title,
           os,
           description,
           defaultUser,
+          minimum,
+          sizes,
+          diskGi,
+        }) => ({
+          name,
+          title,
+          os,
+          description,
+          defaultUser,
+          minimum,
+          sizes,
+          diskGi,
         }),
       ),
       sizes: config.sizes.map(({ name, title, description, cpu, memory }) => ({

@@ -69,6 +69,31 @@ describe('readWorkspacesConfig', () => {
     );
   });
 
+  it('offers each image the sizes that fit it and a disk it fits on', () => {
+    const medium = { name: 'medium', cpu: 2, memory: '8Gi' };
+    const config = read({
+      images: [
+        debian,
+        {
+          name: 'windows',
+          os: 'windows',
+          minimum: { cpu: 2, memory: '4Gi', diskGi: 64 },
+        },
+      ],
+      // A size that does not say what it has cannot be shown to fit.
+      sizes: [small, medium, { name: 'unknown' }],
+    });
+    expect(config.images[0]).toMatchObject({
+      sizes: ['small', 'medium', 'unknown'],
+      diskGi: { min: 20, max: 200, default: 40 },
+    });
+    expect(config.images[1]).toMatchObject({
+      minimum: { cpu: 2, memory: '4Gi', diskGi: 64 },
+      sizes: ['medium'],
+      diskGi: { min: 64, max: 200, default: 64 },
+    });
+  });
+
   it.each([
     [
       { sizes: [small, small] },
@@ -113,6 +138,18 @@ describe('readWorkspacesConfig', () => {
     [
       { console: { idleTimeout: { mins: 30 } } },
       "Invalid config at 'workspaces.console.idleTimeout': expected a duration such as '30s', 'PT30S' or { seconds: 30 }, got {\"mins\":30}",
+    ],
+    [
+      { images: [{ ...debian, minimum: { memory: '4 GiB' } }], sizes: [small] },
+      "Invalid config at 'workspaces.images[0].minimum.memory': expected a quantity such as '4Gi' or '512Mi', got '4 GiB'",
+    ],
+    [
+      { images: [{ ...debian, minimum: { cpu: 8 } }], sizes: [small] },
+      "Invalid config at 'workspaces.images[0].minimum': no size offers what image 'debian' needs (8 vCPU); the sizes are 'small' (1 vCPU, 4Gi), so add a size or lower the minimum",
+    ],
+    [
+      { images: [{ ...debian, minimum: { diskGi: 500 } }] },
+      "Invalid config at 'workspaces.images[0].minimum.diskGi': image 'debian' needs 500 GiB but workspaces.limits.diskGi.max is 200",
     ],
     [
       { console: { maxSessionsPerUser: 'many' } },

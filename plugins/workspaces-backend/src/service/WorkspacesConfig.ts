@@ -5,6 +5,7 @@ import {
   readDurationMs,
 } from '@desktop-mania/config-node';
 import type {
+  WorkspaceImageMinimum,
   WorkspaceLimits,
   WorkspaceRange,
 } from '@desktop-mania/plugin-workspaces-common';
@@ -12,11 +13,21 @@ import type {
   ResolvedWorkspaceImage,
   ResolvedWorkspaceSize,
 } from '@desktop-mania/plugin-workspaces-node';
+import { fitImage, readImageMinimum } from './imageFit';
 
 /** Everything the backend reads from `workspaces` in app-config. */
 export interface WorkspacesConfig {
   defaultCluster?: string;
-  images: Array<ResolvedWorkspaceImage & { description?: string }>;
+  images: Array<
+    ResolvedWorkspaceImage & {
+      description?: string;
+      minimum?: WorkspaceImageMinimum;
+      /** The sizes that fit the image, by name. */
+      sizes: string[];
+      /** The disk range of the image: the limits, raised to its minimum. */
+      diskGi: WorkspaceRange;
+    }
+  >;
   sizes: Array<
     ResolvedWorkspaceSize & {
       description?: string;
@@ -103,6 +114,7 @@ function readConfig(root: Config): WorkspacesConfig {
         description: c.getOptionalString('description'),
         defaultUser: c.getOptionalString('defaultUser'),
         preference: c.getOptionalString('preference'),
+        minimum: readImageMinimum(c, `workspaces.images[${i}]`),
         dataSource: dataSource
           ? {
               name: dataSource.getString('name'),
@@ -152,16 +164,20 @@ function readConfig(root: Config): WorkspacesConfig {
   const allowedOrigins =
     consoleConfig?.getOptionalStringArray('allowedOrigins') ??
     appOrigin(root.getOptionalString('app.baseUrl'));
+  const diskGi = readRange(limits?.getOptionalConfig('diskGi'), 'diskGi', {
+    min: 20,
+    max: 200,
+    default: 40,
+  });
   return {
     defaultCluster: config?.getOptionalString('defaultCluster'),
-    images,
+    images: images.map((image, i) => ({
+      ...image,
+      ...fitImage(image, `workspaces.images[${i}]`, sizes, diskGi),
+    })),
     sizes,
     limits: {
-      diskGi: readRange(limits?.getOptionalConfig('diskGi'), 'diskGi', {
-        min: 20,
-        max: 200,
-        default: 40,
-      }),
+      diskGi,
       lifetimeHours: readRange(
         limits?.getOptionalConfig('lifetimeHours'),
         'lifetimeHours',

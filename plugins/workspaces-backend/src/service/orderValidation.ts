@@ -6,6 +6,7 @@ import {
   type CreateWorkspaceRequest,
   type WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
+import { describeSize, shortfall } from './imageFit';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 
 type Image = WorkspacesConfig['images'][number];
@@ -62,6 +63,15 @@ export function validateOrder(
       }`,
     );
   }
+  if (!image.sizes.includes(size.name)) {
+    throw new InputError(
+      `size: ${describeSize(size)} is too small for image '${
+        image.name
+      }', which needs at least ${shortfall(image.minimum, size).join(
+        ' and ',
+      )}; choose ${image.sizes.join(', ')}`,
+    );
+  }
   const clusterName = request.cluster ?? defaultCluster;
   const cluster = clusters.find(c => c.name === clusterName);
   if (!cluster) {
@@ -80,11 +90,16 @@ export function validateOrder(
         : `cluster '${cluster.name}' does not run ${image.os} desktops`,
     );
   }
-  const { diskGi: diskRange, lifetimeHours: lifeRange } = config.limits;
+  const { lifetimeHours: lifeRange } = config.limits;
+  const diskRange = image.diskGi;
   const diskGi = request.diskGi ?? diskRange.default;
   if (diskGi < diskRange.min || diskGi > diskRange.max) {
+    const why =
+      diskGi < diskRange.min && image.minimum?.diskGi === diskRange.min
+        ? ` for image '${image.name}', whose disk is ${diskRange.min} GiB`
+        : '';
     throw new InputError(
-      `diskGi: ${diskGi} is out of range; allowed ${diskRange.min} to ${diskRange.max} GiB`,
+      `diskGi: ${diskGi} is out of range${why}; allowed ${diskRange.min} to ${diskRange.max} GiB`,
     );
   }
   const lifetimeHours = request.lifetimeHours ?? lifeRange.default;

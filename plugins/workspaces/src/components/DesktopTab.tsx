@@ -1,9 +1,12 @@
+import { useEffect, useState } from 'react';
 import {
   Link,
   Progress,
   ResponseErrorPanel,
   EmptyState,
+  WarningPanel,
 } from '@backstage/core-components';
+import { Box, Button } from '@material-ui/core';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import {
@@ -14,11 +17,42 @@ import {
 import { consoleRouteRef } from '../routes';
 import { followChanges, WorkspaceActions } from './WorkspaceActions';
 
+/**
+ * Where the cluster cannot open a console beside another one (KubeVirt
+ * before v1.7.0 has no preserveSession), connecting silently cuts off
+ * whoever is watching, so the user decides instead of the page.
+ */
+function SharedSessionWarning(props: { onConnect(): void }) {
+  return (
+    <Box data-testid="console-shared-session-warning">
+      <WarningPanel
+        defaultExpanded
+        title="Connecting disconnects anyone else viewing this desktop"
+        message="On this cluster, opening the console ends the session of anyone else who is viewing this desktop, without telling them. Check that nobody is using it before you connect."
+      />
+      <Box mt={1}>
+        <Button variant="contained" color="primary" onClick={props.onConnect}>
+          Connect anyway
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
 /** The console of a running desktop; its lifecycle buttons instead of a black screen otherwise. */
 export function DesktopView(props: { name: string; fill?: boolean }) {
   const live = useWorkspace(props.name);
   const { workspace, error, loading } = live;
   const consoleLink = useRouteRef(consoleRouteRef);
+  const running = workspace?.status.phase === 'Running';
+  const [consoleAllowed, setConsoleAllowed] = useState(false);
+  const mustAsk =
+    !consoleAllowed && workspace?.status.consolePreservesSession === false;
+  // A poll that learns only later that sessions are not preserved must not
+  // tear down a console already open: that would end the session itself.
+  useEffect(() => {
+    if (running && !mustAsk) setConsoleAllowed(true);
+  }, [running, mustAsk]);
 
   if (loading) return <Progress />;
   if (error && !workspace)
@@ -53,7 +87,11 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
           </Link>
         </div>
       )}
-      <DesktopConsole name={props.name} fill={props.fill} />
+      {mustAsk ? (
+        <SharedSessionWarning onConnect={() => setConsoleAllowed(true)} />
+      ) : (
+        <DesktopConsole name={props.name} fill={props.fill} />
+      )}
     </>
   );
 }

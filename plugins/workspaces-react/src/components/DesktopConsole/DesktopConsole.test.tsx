@@ -42,6 +42,10 @@ jest.mock('@novnc/novnc', () => ({
   },
 }));
 
+// The move tests render the console once per reconnect; with every suite
+// running at once on two cores that can pass 5 s.
+jest.setTimeout(20_000);
+
 class FakeWebSocket extends EventTarget {
   static instances: FakeWebSocket[] = [];
   binaryType = 'blob';
@@ -90,6 +94,14 @@ function drop(rfb: any, code: number, reason = '') {
     rfb.dispatchEvent(new Event('disconnect'));
   });
 }
+
+/** Lets pending promises settle while the fake clock stands still. */
+async function settle() {
+  for (let i = 0; i < 5; i++) await act(async () => {});
+}
+
+const MOVED =
+  "The desktop 'alice-dev' is moving to another node; connect again to reach it there";
 
 describe('DesktopConsole', () => {
   beforeEach(() => {
@@ -181,6 +193,101 @@ describe('DesktopConsole', () => {
       expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
         'reconnecting in 2 s',
       );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('reconnects at once, without a countdown, when the desktop moves to another host', async () => {
+    const rfb = await renderConsole();
+    jest.useFakeTimers();
+    try {
+      act(() => {
+        rfb.dispatchEvent(new Event('connect'));
+      });
+      drop(rfb, 4307, MOVED);
+      await settle();
+      expect(rfbInstances).toHaveLength(2);
+      expect(FakeWebSocket.instances[1].url).toMatch(/\/console$/);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'The desktop is moving to another host; reconnecting…',
+      );
+      expect(screen.queryByText(/Disconnected/)).not.toBeInTheDocument();
+      act(() => {
+        rfbInstances[1].dispatchEvent(new Event('connect'));
+      });
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'Connected',
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives up with the usual error after five moves in a row', async () => {
+    const rfb = await renderConsole();
+    jest.useFakeTimers();
+    try {
+      drop(rfb, 4307, MOVED);
+      for (let i = 1; i <= 5; i++) {
+        await settle();
+        expect(rfbInstances).toHaveLength(i + 1);
+        if (i < 5) drop(rfbInstances[i], 4307, MOVED);
+      }
+      drop(rfbInstances[5], 4307, MOVED);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        `Disconnected: ${MOVED}`,
+      );
+      await act(async () => {
+        jest.advanceTimersByTime(60_000);
+      });
+      await settle();
+      expect(rfbInstances).toHaveLength(6);
+
+      // Connecting by hand starts a fresh count.
+      fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+      await settle();
+      expect(rfbInstances).toHaveLength(7);
+      drop(rfbInstances[6], 4307, MOVED);
+      await settle();
+      expect(rfbInstances).toHaveLength(8);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('stays disconnected when Disconnect is pressed while a move reconnects', async () => {
+    const rfb = await renderConsole();
+    jest.useFakeTimers();
+    try {
+      drop(rfb, 4307, MOVED);
+      fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+      await settle();
+      expect(rfbInstances).toHaveLength(1);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'Disconnected: you disconnected',
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('counts moves afresh once a reconnect gets through', async () => {
+    const rfb = await renderConsole();
+    jest.useFakeTimers();
+    try {
+      drop(rfb, 4307, MOVED);
+      for (let i = 1; i <= 8; i++) {
+        await settle();
+        expect(rfbInstances).toHaveLength(i + 1);
+        act(() => {
+          rfbInstances[i].dispatchEvent(new Event('connect'));
+        });
+        drop(rfbInstances[i], 4307, MOVED);
+      }
+      await settle();
+      expect(rfbInstances).toHaveLength(10);
+      expect(screen.queryByText(/Disconnected/)).not.toBeInTheDocument();
     } finally {
       jest.useRealTimers();
     }

@@ -67,7 +67,9 @@ function describeState(state: ConsoleState): string {
     case 'disconnected':
       return `Disconnected: ${state.reason}`;
     case 'reconnecting':
-      return `Connection lost (${state.reason}); reconnecting in ${state.inSeconds} s`;
+      return state.inSeconds > 0
+        ? `Connection lost (${state.reason}); reconnecting in ${state.inSeconds} s`
+        : `${state.reason}; reconnecting…`;
     case 'inUse':
       return `In use: ${state.reason}`;
     default:

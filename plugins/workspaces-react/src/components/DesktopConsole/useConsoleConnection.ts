@@ -31,6 +31,13 @@ const FINAL_CODES: number[] = [
   1003,
 ];
 
+// A live migration ends the session on the old host while the desktop is
+// already reachable on the new one, so waiting only prolongs the blank
+// screen. The cap stops a desktop that keeps moving, or a proxy that keeps
+// saying so, from spinning without the user seeing why.
+const MAX_MOVE_RECONNECTS = 5;
+const MOVING = 'The desktop is moving to another host';
+
 /**
  * The console's connection: the websocket with the token subprotocol, the
  * noVNC client on the screen element, and reconnects with backoff for the
@@ -50,6 +57,7 @@ export function useConsoleConnection(options: {
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB>();
   const attempts = useRef(0);
+  const moves = useRef(0);
   const retryTimer = useRef<ReturnType<typeof setInterval>>();
   const userClosed = useRef(false);
   const [state, setState] = useState<ConsoleState>({ kind: 'idle' });
@@ -66,17 +74,21 @@ export function useConsoleConnection(options: {
   };
 
   const connect = useCallback(
-    async (takeover = false) => {
+    async (
+      takeover = false,
+      status: ConsoleState = { kind: 'connecting' },
+    ): Promise<void> => {
       stopRetry();
       rfb.current?.disconnect();
       userClosed.current = false;
-      setState({ kind: 'connecting' });
+      setState(status);
       const [{ default: RFBClass }, baseUrl, { token }] = await Promise.all([
         import('@novnc/novnc'),
         discoveryApi.getBaseUrl('workspaces'),
         identityApi.getCredentials(),
       ]);
-      if (!screen.current) return;
+      // Disconnect stays pressable while a reconnect is on its way.
+      if (!screen.current || userClosed.current) return;
       const url = `${baseUrl.replace(
         /^http/,
         'ws',
@@ -102,6 +114,8 @@ export function useConsoleConnection(options: {
 
       client.addEventListener('connect', () => {
         attempts.current = 0;
+        // A move after this one is a new migration, with its own budget.
+        moves.current = 0;
         setState({ kind: 'connected' });
         client.focus();
       });
@@ -126,14 +140,27 @@ export function useConsoleConnection(options: {
           setState({ kind: 'disconnected', reason: 'you disconnected' });
         } else if (code === CONSOLE_CLOSE_CODES.inUse) {
           setState({ kind: 'inUse', reason });
-        } else if (FINAL_CODES.includes(code) || code === 1000) {
+        } else if (
+          code === CONSOLE_CLOSE_CODES.migrating &&
+          moves.current < MAX_MOVE_RECONNECTS
+        ) {
+          moves.current += 1;
+          connect(false, {
+            kind: 'reconnecting',
+            inSeconds: 0,
+            reason: MOVING,
+          }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
+        } else if (
+          FINAL_CODES.includes(code) ||
+          code === 1000 ||
+          code === CONSOLE_CLOSE_CODES.migrating
+        ) {
           setState({ kind: 'disconnected', reason });
         } else {
-          // A desktop that moved to another node is back within a second.
-          const delay =
-            code === CONSOLE_CLOSE_CODES.migrating
-              ? 1000
-              : Math.min(maxReconnectDelayMs, 1000 * 2 ** attempts.current);
+          const delay = Math.min(
+            maxReconnectDelayMs,
+            1000 * 2 ** attempts.current,
+          );
           attempts.current += 1;
           let left = Math.ceil(delay / 1000);
           setState({ kind: 'reconnecting', inSeconds: left, reason });
@@ -149,6 +176,16 @@ export function useConsoleConnection(options: {
       });
     },
     [discoveryApi, identityApi, name, maxReconnectDelayMs],
+  );
+
+  // Whoever presses Connect has seen the earlier moves end in an error, and
+  // gets a fresh set of reconnects.
+  const connectByUser = useCallback(
+    (takeover?: boolean) => {
+      moves.current = 0;
+      return connect(takeover);
+    },
+    [connect],
   );
 
   const disconnect = () => {
@@ -177,5 +214,5 @@ export function useConsoleConnection(options: {
     rfb.current.viewOnly = viewOnly;
   }, [scale, viewOnly]);
 
-  return { screen, rfb, state, connect, disconnect };
+  return { screen, rfb, state, connect: connectByUser, disconnect };
 }

@@ -1,0 +1,45 @@
+/**
+ * Runs the cluster conformance suite itself against a simulated cluster, so
+ * its own logic (setup, every case, recordings, cleanup) is checked on a
+ * machine without one. The import order matters: the environment first.
+ */
+import fs from 'fs';
+import {
+  SIMULATED_RECORD_DIR,
+  SIMULATION_DIR,
+  writeSimulatedKubeconfig,
+} from './__testUtils__/simulatedClusterEnv';
+import './cluster.conformance.test';
+import {
+  ADMIN_TOKEN,
+  startSimulatedCluster,
+} from './__testUtils__/simulatedCluster';
+
+let cluster: Awaited<ReturnType<typeof startSimulatedCluster>>;
+
+beforeAll(async () => {
+  cluster = await startSimulatedCluster();
+  writeSimulatedKubeconfig(cluster.url, ADMIN_TOKEN);
+});
+
+// Registered after the suite, so it runs once the suite's afterAll has torn the run down.
+it('leaves nothing on the cluster, and has recorded every answer', () => {
+  expect([...cluster.store.keys()]).toEqual([]);
+  expect(fs.readdirSync(SIMULATED_RECORD_DIR).sort()).toEqual([
+    'explained-below-source.json',
+    'explained-exceeded-quota.json',
+    'explained-missing-datasource.json',
+    'refused-below-preference.json',
+    'running.json',
+    'start-while-running.json',
+    'stopped.json',
+    'version.json',
+    'vnc-not-running.json',
+    'vnc-seat-taken.json',
+  ]);
+});
+
+afterAll(async () => {
+  await cluster.close();
+  fs.rmSync(SIMULATION_DIR, { recursive: true, force: true });
+});

@@ -1,0 +1,138 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import type { WorkspaceFlavors } from '@desktop-mania/plugin-workspaces-common';
+import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import { workspacesApi } from '../../__testUtils__/fixtures';
+import {
+  WorkspaceDiskPicker,
+  WorkspaceSizePicker,
+} from './WorkspaceFlavorPickers';
+
+// Rendering the test app takes seconds when every suite runs at once.
+jest.setTimeout(20_000);
+
+const limits = {
+  diskGi: { min: 20, max: 200, default: 40 },
+  lifetimeHours: { min: 1, max: 720, default: 168 },
+  maxPerOwner: 3,
+};
+// As GET /flavors answers for the repository's app-config.yaml.
+const flavors: WorkspaceFlavors = {
+  images: [
+    {
+      name: 'debian-desktop',
+      title: 'Debian desktop',
+      os: 'linux',
+      minimum: { cpu: 1, memory: '512Mi', diskGi: 20 },
+      sizes: ['small', 'medium'],
+      diskGi: { min: 20, max: 200, default: 40 },
+    },
+    {
+      name: 'windows-11',
+      title: 'Windows 11',
+      os: 'windows',
+      minimum: { cpu: 2, memory: '4Gi', diskGi: 64 },
+      sizes: ['medium'],
+      diskGi: { min: 64, max: 200, default: 64 },
+    },
+  ],
+  sizes: [
+    { name: 'small', title: 'Small (1 vCPU, 4 GiB)', cpu: 1, memory: '4Gi' },
+    { name: 'medium', title: 'Medium (2 vCPU, 8 GiB)', cpu: 2, memory: '8Gi' },
+  ],
+  limits,
+  clusters: [{ name: 'rke2', provider: 'kubevirt', os: ['linux', 'windows'] }],
+  defaultCluster: 'rke2',
+};
+
+function field(
+  Component: typeof WorkspaceSizePicker | typeof WorkspaceDiskPicker,
+  formData: unknown,
+  image: string | undefined,
+  title: string,
+) {
+  const onChange = jest.fn();
+  const props = {
+    formData,
+    onChange,
+    schema: { title },
+    uiSchema: {},
+    idSchema: { $id: title },
+    rawErrors: [],
+    formContext: { formData: { image } },
+  } as any;
+  renderInTestApp(<Component {...props} />, {
+    apis: [
+      [workspacesApiRef, workspacesApi({ getFlavors: async () => flavors })],
+    ],
+  });
+  return onChange;
+}
+
+async function sizeOptions() {
+  fireEvent.mouseDown(await screen.findByRole('button'));
+  const list = await screen.findByRole('listbox');
+  return within(list)
+    .getAllByRole('option')
+    .map(o => o.textContent);
+}
+
+describe('WorkspaceSizePicker', () => {
+  it('lists only the sizes the chosen image runs in, and says why', async () => {
+    field(WorkspaceSizePicker, undefined, 'windows-11', 'Size');
+    expect(
+      await screen.findByText(
+        'Windows 11 needs at least 2 vCPU and 4Gi; only sizes that have it are listed.',
+      ),
+    ).toBeInTheDocument();
+    expect(await sizeOptions()).toEqual(['Medium (2 vCPU, 8 GiB)']);
+  });
+
+  it('lists every size before an image is chosen', async () => {
+    field(WorkspaceSizePicker, undefined, undefined, 'Size');
+    await waitFor(async () =>
+      expect(await sizeOptions()).toEqual([
+        'Small (1 vCPU, 4 GiB)',
+        'Medium (2 vCPU, 8 GiB)',
+      ]),
+    );
+  });
+
+  it('clears a size that the newly chosen image cannot run in', async () => {
+    const onChange = field(WorkspaceSizePicker, 'small', 'windows-11', 'Size');
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith(undefined));
+  });
+});
+
+describe('WorkspaceDiskPicker', () => {
+  it("starts at the image's default and states its smallest disk", async () => {
+    const onChange = field(
+      WorkspaceDiskPicker,
+      undefined,
+      'windows-11',
+      'Disk',
+    );
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith(64));
+    expect(
+      await screen.findByText(
+        'Between 64 and 200 GiB; Windows 11 itself takes 64 GiB.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('raises a disk chosen for a smaller image', async () => {
+    const onChange = field(WorkspaceDiskPicker, 40, 'windows-11', 'Disk');
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith(64));
+  });
+
+  it('keeps a disk that fits', async () => {
+    const onChange = field(WorkspaceDiskPicker, 50, 'debian-desktop', 'Disk');
+    expect(
+      await screen.findByText(
+        'Between 20 and 200 GiB; Debian desktop itself takes 20 GiB.',
+      ),
+    ).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+    expect(screen.getByTestId('disk-picker')).toHaveValue(50);
+  });
+});
