@@ -40,6 +40,7 @@ describe('desktop phases', () => {
       'Starting',
       'Running',
       'Stopping',
+      'Failed',
       'Unknown',
     ]);
   });

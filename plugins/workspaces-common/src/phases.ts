@@ -41,12 +41,15 @@ export function workspacePhaseGroup(
 }
 
 /**
- * Whether a desktop in this phase holds compute that expiry or an idle stop
- * should give back: anything not already stopped, failed or being deleted.
- * An `Unknown` desktop counts, because its cluster may still run it.
+ * Whether a desktop in this phase may hold compute that expiry or an idle
+ * stop should give back: anything not already stopped or being deleted. An
+ * `Unknown` desktop counts, because its cluster may still run it, and so does
+ * a `Failed` one: KubeVirt reports a VM paused on an I/O error as failed
+ * while it still holds its node, and stopping a failed desktop leaves it
+ * cleanly stopped.
  *
  * @public
  */
 export function workspaceHoldsCompute(phase: WorkspacePhase): boolean {
-  return !['Stopped', 'Failed', 'Terminating'].includes(phase);
+  return !['Stopped', 'Terminating'].includes(phase);
 }

@@ -138,27 +138,40 @@ describe('Housekeeping', () => {
     expect(changed).toEqual(['deleted:expired']);
   });
 
-  it('stops an expired desktop that is still starting, and leaves a failed one alone', async () => {
+  it('stops an expired desktop that is still starting or failed, and leaves a stopped one alone', async () => {
     const { provider, housekeeping, desktop, changed } = await setup({
       expiryAction: 'stop',
     });
     const expired = { lastActivityAt: NOW, expiresAt: NOW, running: true };
     await desktop('stuck', expired);
     await desktop('broken', expired);
+    await desktop('halted', expired);
     provider.machines.get('stuck')!.status = {
       phase: 'Starting',
       ready: false,
       message: '0/2 nodes are available: insufficient memory',
     };
-    provider.machines.get('broken')!.status = { phase: 'Failed', ready: false };
+    // KubeVirt's Paused (an I/O error) reads as Failed but holds its node.
+    provider.machines.get('broken')!.status = {
+      phase: 'Failed',
+      ready: false,
+      message: 'Paused, so it does not respond.',
+    };
+    provider.machines.get('halted')!.status = {
+      phase: 'Stopped',
+      ready: false,
+    };
     provider.calls.length = 0;
 
     await housekeeping.run(NOW);
 
-    expect(provider.calls.filter(c => c.op === 'stop')).toEqual([
-      { op: 'stop', name: 'stuck' },
-    ]);
-    expect(changed).toEqual(['changed:stuck']);
+    expect(
+      provider.calls
+        .filter(c => c.op === 'stop')
+        .map(c => c.name)
+        .sort(),
+    ).toEqual(['broken', 'stuck']);
+    expect([...changed].sort()).toEqual(['changed:broken', 'changed:stuck']);
   });
 
   it('settles a create that was left unfinished, then looks after it', async () => {
