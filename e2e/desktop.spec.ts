@@ -117,10 +117,41 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
     fullPage: true,
   });
 
+  // My workspaces lists it with its expiry in words, under a readable
+  // order button (its label once had the button's own colour).
+  await page.goto('/workspaces');
+  const mine = page.getByRole('row', { name: new RegExp(name) });
+  await expect(mine.getByText('in 7 days')).toBeVisible();
+  const order = page.getByRole('button', { name: 'Order a desktop' }).first();
+  const { text, background } = await order.evaluate(el => {
+    const style = getComputedStyle(el);
+    return { text: style.color, background: style.backgroundColor };
+  });
+  expect(contrastRatio(text, background)).toBeGreaterThanOrEqual(4.5);
+  await page.screenshot({ path: `${SHOTS}/my-workspaces.png`, fullPage: true });
+
   // Delete asks first, then removes the desktop and its home folder.
+  await page.goto(`/catalog/default/workspace/${name}`);
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Delete for good' }).click();
   await expect
     .poll(() => fs.existsSync(path.join(DESKTOPS, name)), { timeout: 15_000 })
     .toBe(false);
 });
+
+/** WCAG 2 contrast ratio of two CSS rgb()/rgba() colours. */
+function contrastRatio(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = css
+      .match(/\d+(\.\d+)?/g)!
+      .slice(0, 3)
+      .map(Number);
+    const linear = (c: number) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(bl);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}

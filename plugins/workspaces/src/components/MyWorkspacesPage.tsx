@@ -5,6 +5,7 @@ import {
   EmptyState,
   Header,
   Link,
+  LinkButton,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -29,6 +30,7 @@ import {
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
 import { createDesktopRouteRef, DESKTOP_TAB_PATH } from '../routes';
+import { expiresIn } from './expiry';
 import { WorkspaceActions } from './WorkspaceActions';
 
 /** Hidden when the app has no route to order from. */
@@ -36,14 +38,11 @@ function OrderDesktopButton() {
   const createDesktop = useRouteRef(createDesktopRouteRef);
   if (!createDesktop) return null;
   return (
-    <Button
-      variant="contained"
-      color="primary"
-      component={Link as any}
-      to={createDesktop()}
-    >
+    // LinkButton, not a Button rendering a Link: the Link's own text colour
+    // is the primary blue, which made the label vanish on the blue button.
+    <LinkButton variant="contained" color="primary" to={createDesktop()}>
       Order a desktop
-    </Button>
+    </LinkButton>
   );
 }
 
@@ -108,7 +107,15 @@ export function MyWorkspacesPage() {
     { title: 'Cluster', field: 'cluster' },
     {
       title: 'Expires',
-      render: w => (w.expiresAt ? new Date(w.expiresAt).toLocaleString() : '—'),
+      render: w => (
+        <span
+          title={
+            w.expiresAt ? new Date(w.expiresAt).toLocaleString() : undefined
+          }
+        >
+          {expiresIn(w.expiresAt)}
+        </span>
+      ),
     },
     {
       title: 'Actions',

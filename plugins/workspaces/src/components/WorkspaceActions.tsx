@@ -80,7 +80,7 @@ export function WorkspaceActions(props: {
     resourceRef: workspace.name,
   });
   const [busy, setBusy] = useState<string>();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'stop' | 'delete'>();
   const phase = workspace.status.phase;
 
   const run = async (action: WorkspaceAction) => {
@@ -105,7 +105,7 @@ export function WorkspaceActions(props: {
   };
 
   const destroy = async () => {
-    setConfirming(false);
+    setConfirming(undefined);
     setBusy('delete');
     try {
       await api.deleteWorkspace(workspace.name);
@@ -176,7 +176,9 @@ export function WorkspaceActions(props: {
                 color={b.action === 'delete' ? 'secondary' : 'primary'}
                 disabled={!!reason}
                 onClick={() =>
-                  b.action === 'delete' ? setConfirming(true) : run(b.action)
+                  b.action === 'delete' || b.action === 'stop'
+                    ? setConfirming(b.action)
+                    : run(b.action)
                 }
                 style={{ marginRight: 8 }}
               >
@@ -186,7 +188,10 @@ export function WorkspaceActions(props: {
           </Tooltip>
         );
       })}
-      <Dialog open={confirming} onClose={() => setConfirming(false)}>
+      <Dialog
+        open={confirming === 'delete'}
+        onClose={() => setConfirming(undefined)}
+      >
         <DialogTitle>Delete {workspace.name}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
@@ -195,9 +200,34 @@ export function WorkspaceActions(props: {
           </DialogContentText>
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setConfirming(false)}>Cancel</Button>
+          <Button onClick={() => setConfirming(undefined)}>Cancel</Button>
           <Button color="secondary" variant="contained" onClick={destroy}>
             Delete for good
+          </Button>
+        </DialogActions>
+      </Dialog>
+      <Dialog
+        open={confirming === 'stop'}
+        onClose={() => setConfirming(undefined)}
+      >
+        <DialogTitle>Stop {workspace.name}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            Programs running in it are closed and work not saved to a file is
+            lost. Its disk and files stay; start it again at any time.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={() => {
+              setConfirming(undefined);
+              run('stop');
+            }}
+          >
+            Stop it
           </Button>
         </DialogActions>
       </Dialog>

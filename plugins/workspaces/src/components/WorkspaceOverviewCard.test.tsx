@@ -60,12 +60,17 @@ describe('WorkspaceOverviewCard', () => {
     expect(screen.getAllByText('Running').length).toBeGreaterThan(0);
   });
 
-  it('stops the desktop and shows the new status', async () => {
+  it('stops the desktop after saying what is lost, and shows the new status', async () => {
     const workspacesApi = api();
     renderCard(workspacesApi);
     const stop = await screen.findByRole('button', { name: 'Stop' });
     await waitFor(() => expect(stop).toBeEnabled());
     fireEvent.click(stop);
+    expect(
+      await screen.findByText(/work not saved to a file is\s+lost/),
+    ).toBeInTheDocument();
+    expect(workspacesApi.runAction).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop it' }));
     await waitFor(() =>
       expect(workspacesApi.runAction).toHaveBeenCalledWith('alice-dev', 'stop'),
     );

@@ -10,6 +10,7 @@ import {
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
 import { followChanges, WorkspaceActions } from './WorkspaceActions';
+import { expiresIn } from './expiry';
 
 function when(iso?: string) {
   return iso ? new Date(iso).toLocaleString() : '—';
@@ -55,7 +56,9 @@ export function WorkspaceOverviewCard() {
           Node: workspace.status.node ?? '—',
           'IP address': workspace.status.ip ?? '—',
           Created: when(workspace.createdAt),
-          Expires: when(workspace.expiresAt),
+          Expires: workspace.expiresAt
+            ? `${expiresIn(workspace.expiresAt)} (${when(workspace.expiresAt)})`
+            : 'never',
         }}
       />
       <div style={{ marginTop: 16 }}>
