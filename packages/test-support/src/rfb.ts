@@ -7,6 +7,9 @@ import type { Duplex } from 'stream';
  * request/response pair the protocol has.
  */
 
+/** What an RFB 3.8 server says first, and what this client answers (RFC 6143 §7.1.1). */
+export const RFB_VERSION = 'RFB 003.008\n';
+
 export interface Transport {
   send(data: Buffer): void;
   onData(listener: (data: Buffer) => void): void;
@@ -102,6 +105,8 @@ export class RfbClient {
   private readonly reader = new ByteReader();
   width = 0;
   height = 0;
+  /** The server's ProtocolVersion as it sent it, once the handshake has read it. */
+  version = '';
 
   constructor(private readonly transport: Transport) {
     transport.onData(d => this.reader.push(d));
@@ -109,13 +114,20 @@ export class RfbClient {
 
   async handshake() {
     const version = await this.reader.read(12);
+    this.version = version.toString('latin1');
     if (!version.toString().startsWith('RFB 003.00')) {
       throw new Error(
         `not an RFB server: ${JSON.stringify(version.toString())}`,
       );
     }
-    this.transport.send(Buffer.from('RFB 003.008\n'));
+    this.transport.send(Buffer.from(RFB_VERSION));
     const count = (await this.reader.read(1))[0];
+    if (count === 0) {
+      // No security types is a refusal, and the reason follows (RFC 6143 §7.1.2).
+      const length = (await this.reader.read(4)).readUInt32BE(0);
+      const reason = (await this.reader.read(length)).toString('utf8');
+      throw new Error(`the server refused the session: ${reason}`);
+    }
     const types = await this.reader.read(count);
     if (!types.includes(1))
       throw new Error(`server offers no security type None: ${[...types]}`);
@@ -203,7 +215,7 @@ export function startSyntheticRfbServer(options: {
     const reader = new ByteReader();
     socket.on('data', (d: Buffer) => reader.push(d));
     socket.on('error', () => socket.destroy());
-    socket.write('RFB 003.008\n');
+    socket.write(RFB_VERSION);
     (async () => {
       await reader.read(12);
       socket.write(Buffer.from([1, 1]));

@@ -1,31 +1,24 @@
 import { randomBytes } from 'crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type {
-  ConsoleOptions,
-  ProviderWorkspace,
-  WorkspaceCreateSpec,
-} from '@desktop-mania/plugin-workspaces-node';
-import type { WorkspacePhase } from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
 import { buildVirtualMachine } from '../buildVirtualMachine';
 import type { KubeVirtCluster } from '../clusters';
 import { KubeVirtWorkspaceProvider } from '../KubeVirtWorkspaceProvider';
 import { KUBEVIRT_PROVIDER_RBAC_RULES } from '../rbac';
-import {
-  AdminCluster,
-  rawRequest,
-  RUN_LABEL,
-  type ImageSource,
-} from './adminCluster';
-import { Budget, waitFor } from './budget';
-import { Recorder } from './record';
-import { ByteReader } from './rfb';
+import { serviceAccountWith } from './accounts';
+import { AdminCluster, RUN_LABEL } from './adminCluster';
+import { Budget } from './budget';
+import { Cleanup } from './cleanup';
+import { prepareSource, type ImageSource } from './imageSource';
+import { prepareInstancetypes } from './instancetypes';
+import { rawDesktop, rawRequest } from './rawAnswers';
+import { Recorder, type RawAnswer } from './record';
 import { GI, type ConformanceSettings } from './settings';
 
 export const CLUSTER = 'conformance';
 /** The portal's stand-in: a ServiceAccount with the provider's Role and nothing else. */
 export const PORTAL_ACCOUNT = 'desktop-portal';
-const IMAGE = 'tiny-image';
 const MINUTE = 60_000;
 
 /** Warnings and errors of the provider, which explain a failed step; the rest is noise here. */
@@ -60,8 +53,7 @@ export class ConformanceRun {
   /** A preference that needs one vCPU more than `instancetype` gives. */
   demandingPreference!: string;
   kubevirtVersion?: string;
-  private readonly undo: Array<{ what: string; run: () => Promise<unknown> }> =
-    [];
+  private readonly cleanup = new Cleanup();
   private cleanupBudget?: Budget;
 
   constructor(readonly settings: ConformanceSettings) {
@@ -83,14 +75,12 @@ export class ConformanceRun {
     Object.assign(this.recorder.origin, { kubernetes, cdi });
 
     await this.admin.createNamespace(namespace);
-    this.undo.push({
-      what: `namespace ${namespace}`,
-      run: () =>
-        this.admin.deleteNamespace(
-          namespace,
-          this.cleanupBudget!.upTo(4 * MINUTE),
-        ),
-    });
+    this.cleanup.add(`namespace ${namespace}`, () =>
+      this.admin.deleteNamespace(
+        namespace,
+        this.cleanupBudget!.upTo(4 * MINUTE),
+      ),
+    );
 
     const storageClassName =
       settings.storageClass ?? (await this.admin.defaultStorageClass());
@@ -105,70 +95,31 @@ export class ConformanceRun {
       600,
       Math.ceil(settings.timeoutMs / 1000) + 600,
     );
-    const token = await this.admin.serviceAccountWith(
+    this.portal = await serviceAccountWith(
+      this.admin,
       namespace,
       PORTAL_ACCOUNT,
       KUBEVIRT_PROVIDER_RBAC_RULES,
       lifetimeSeconds,
     );
-    this.portal = this.admin.kubeConfigWithToken(PORTAL_ACCOUNT, token);
 
-    const from = settings.dataSource ?? { namespace, name: IMAGE };
-    const stopCloning = await this.admin.allowCloning(
-      from.namespace,
+    this.source = await prepareSource(
+      this.admin,
+      settings,
       namespace,
-      from.namespace === namespace ? 'image-cloner' : `${namespace}-cloner`,
+      storageClassName,
+      this.budget,
+      this.cleanup,
     );
-    if (from.namespace !== namespace) {
-      this.undo.push({
-        what: `Role and RoleBinding ${namespace}-cloner in ${from.namespace}`,
-        run: stopCloning,
-      });
-    } else {
-      await this.admin.importImage(
-        namespace,
-        IMAGE,
-        settings.imageUrl,
-        settings.imageSize,
-        storageClassName,
-      );
-      await this.admin.waitForImport(
-        namespace,
-        IMAGE,
-        this.budget.remainingMs(),
-      );
-    }
-    this.source = await this.admin.readySource(
-      from.namespace,
-      from.name,
-      this.budget.upTo(5 * MINUTE),
-    );
-
-    this.instancetype = settings.instancetype ?? `${namespace}-tiny`;
-    if (!settings.instancetype) {
-      this.undo.push({
-        what: `VirtualMachineClusterInstancetype ${this.instancetype}`,
-        run: await this.admin.createClusterObject(
-          'virtualmachineclusterinstancetypes',
-          'VirtualMachineClusterInstancetype',
-          this.instancetype,
-          namespace,
-          { cpu: { guest: 1 }, memory: { guest: '256Mi' } },
-        ),
-      });
-    }
-    const cpus = await this.admin.instancetypeGuestCpus(this.instancetype);
-    this.demandingPreference = `${namespace}-needs-${cpus + 1}-vcpus`;
-    this.undo.push({
-      what: `VirtualMachineClusterPreference ${this.demandingPreference}`,
-      run: await this.admin.createClusterObject(
-        'virtualmachineclusterpreferences',
-        'VirtualMachineClusterPreference',
-        this.demandingPreference,
-        namespace,
-        { requirements: { cpu: { guest: cpus + 1 } } },
-      ),
-    });
+    ({
+      instancetype: this.instancetype,
+      demandingPreference: this.demandingPreference,
+    } = await prepareInstancetypes(
+      this.admin,
+      settings,
+      namespace,
+      this.cleanup,
+    ));
 
     this.cluster = {
       name: CLUSTER,
@@ -234,14 +185,7 @@ export class ConformanceRun {
       return;
     }
     this.cleanupBudget = new Budget(timeoutMs);
-    const failed: string[] = [];
-    for (const step of [...this.undo].reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        failed.push(`${step.what}: ${(error as Error).message}`);
-      }
-    }
+    const failed = await this.cleanup.removeAll();
     if (failed.length > 0) {
       throw new Error(
         `Could not remove everything the conformance run made; remove by hand (all labelled ${RUN_LABEL}=${
@@ -296,91 +240,11 @@ export class ConformanceRun {
     return { name, cluster: CLUSTER };
   }
 
-  /** Polls the provider until the desktop is in `phase` (and `also` holds). */
-  waitForPhase(
-    name: string,
-    phase: WorkspacePhase,
-    timeoutMs: number,
-    also: (w: ProviderWorkspace) => Promise<boolean> = async () => true,
-  ) {
-    return waitFor(
-      `desktop '${name}' to be ${phase}`,
-      async note => {
-        const workspace = await this.provider.get(this.ref(name));
-        if (!workspace) {
-          note('its VirtualMachine is not there');
-          return undefined;
-        }
-        note(`${workspace.status.phase}: ${workspace.status.message}`);
-        if (workspace.status.phase !== phase) return undefined;
-        return (await also(workspace)) ? workspace : undefined;
-      },
-      { timeoutMs },
-    );
-  }
-
-  /**
-   * A console once the desktop's VNC answers: right after the VMI turns
-   * Running, virt-handler may not reach QEMU's socket yet.
-   */
-  openConsole(name: string, options: ConsoleOptions, timeoutMs: number) {
-    return waitFor(
-      `the console of '${name}' to open`,
-      async note => {
-        try {
-          return new ByteReader(
-            await this.provider.openConsole(this.ref(name), options),
-          );
-        } catch (error) {
-          const e = error as Error;
-          if (
-            e.name !== 'ConflictError' &&
-            e.name !== 'ServiceUnavailableError'
-          ) {
-            throw error;
-          }
-          note(`${e.name}: ${e.message}`);
-          return undefined;
-        }
-      },
-      { timeoutMs, intervalMs: 5000 },
-    );
-  }
-
-  /** Deletes a desktop through the provider and waits until nothing of it is on the cluster. */
-  async deleteAndWait(spec: WorkspaceCreateSpec, timeoutMs: number) {
-    const ref = this.ref(spec.name);
-    await this.provider.delete(ref).catch(error => {
-      if ((error as Error).name !== 'NotFoundError') throw error;
-    });
-    return waitFor(
-      `desktop '${spec.name}' and its parts to be gone`,
-      async note => {
-        const [still, listed, left] = await Promise.all([
-          this.provider.get(ref),
-          this.provider.list(CLUSTER),
-          this.admin.leftovers(this.namespace, spec),
-        ]);
-        const inList = listed.some(w => w.name === spec.name);
-        if (!still && !inList && left.length === 0) return true;
-        note(
-          [
-            still ? `get: ${still.status.phase}` : 'get: gone',
-            inList ? 'still listed' : 'not listed',
-            `left: ${left.join(', ') || 'nothing'}`,
-          ].join('; '),
-        );
-        return undefined;
-      },
-      { timeoutMs },
-    );
-  }
-
   /** Records the raw VM, VMI and DataVolume of a desktop with what the provider made of them. */
   async recordDesktop(file: string, what: string, name: string) {
     if (!this.recorder.enabled) return;
     const [objects, workspace] = await Promise.all([
-      this.admin.rawDesktop(this.namespace, name),
+      rawDesktop(this.admin, this.namespace, name),
       this.provider.get(this.ref(name)),
     ]);
     await this.recorder.write(file, what, {
@@ -389,18 +253,28 @@ export class ConformanceRun {
     });
   }
 
+  /** Records one raw answer of the API server to the portal; asked only when recording. */
+  async recordAnswer(
+    file: string,
+    what: string,
+    ask: (portal: KubeConfig) => Promise<RawAnswer>,
+  ) {
+    if (!this.recorder.enabled) return;
+    await this.recorder.write(file, what, { answer: await ask(this.portal) });
+  }
+
   /**
    * The API server's own answer to creating this order's VM, as the portal,
    * without creating it (dry run): the raw body behind a refusal.
    */
-  async recordVmRefusal(file: string, what: string, spec: WorkspaceCreateSpec) {
-    if (!this.recorder.enabled) return;
-    const answer = await rawRequest(
-      this.portal,
-      'POST',
-      `/apis/kubevirt.io/v1/namespaces/${this.namespace}/virtualmachines?dryRun=All&fieldValidation=Strict`,
-      buildVirtualMachine(spec, this.cluster),
+  recordVmRefusal(file: string, what: string, spec: WorkspaceCreateSpec) {
+    return this.recordAnswer(file, what, portal =>
+      rawRequest(
+        portal,
+        'POST',
+        `/apis/kubevirt.io/v1/namespaces/${this.namespace}/virtualmachines?dryRun=All&fieldValidation=Strict`,
+        buildVirtualMachine(spec, this.cluster),
+      ),
     );
-    await this.recorder.write(file, what, { answer });
   }
 }

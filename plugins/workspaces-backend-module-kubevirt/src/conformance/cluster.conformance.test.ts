@@ -1,15 +1,24 @@
+// Over 300 lines on purpose: the cases share one run (namespace, image, desktop) in order, and a second Jest file would set up a second run.
 /**
  * The KubeVirt provider against a real cluster, as the portal's service
  * account: run after installing (docs/cluster-guide.md, "Conformance
  * check"). Without a cluster it is skipped and says why.
  */
-import type { Duplex } from 'stream';
-import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node';
+import type { ConsoleOptions } from '@desktop-mania/plugin-workspaces-node';
+import { RFB_VERSION } from '@internal/test-support';
 import { KUBEVIRT_PROVIDER_RBAC_RULES } from '../rbac';
-import { mayI, rawRequest, rawVncAnswer } from './adminCluster';
-import { waitFor } from './budget';
+import { ConsoleViewer } from './__testUtils__/consoleViewer';
+import { mayI, notGranted } from './accounts';
 import { CLUSTER, ConformanceRun } from './ConformanceRun';
-import { ByteReader, RFB_VERSION, rfbHandshake } from './rfb';
+import {
+  deleteAndWait,
+  openConsole,
+  refusedConsole,
+  refusedOrExplained,
+  waitForPhase,
+} from './desktops';
+import { leftovers } from './leftovers';
+import { rawRequest, rawVncAnswer } from './rawAnswers';
 import { GI, planConformance } from './settings';
 
 const plan = planConformance(process.env);
@@ -31,16 +40,6 @@ const CLEANUP_TIMEOUT = 5 * MINUTE;
 const DESK = 'conformance-desk';
 const RFB_TIMEOUT = 30_000;
 
-/** The error a console open failed with; a console that opened instead is closed, not leaked. */
-const refusedConsole = (opening: Promise<Duplex>) =>
-  opening.then(
-    stream => {
-      stream.destroy();
-      return new Error('The console opened');
-    },
-    (error: Error) => error,
-  );
-
 const suite = plan.run ? describe : describe.skip;
 const title = plan.run
   ? 'KubeVirt cluster conformance'
@@ -49,7 +48,7 @@ const title = plan.run
 suite(title, () => {
   let run: ConformanceRun;
   let created = false;
-  let viewer: ByteReader | undefined;
+  let viewer: ConsoleViewer | undefined;
 
   const needDesktop = () => {
     if (!created) {
@@ -58,82 +57,15 @@ suite(title, () => {
     return run.ref(DESK);
   };
 
-  /** How a negative case ended, for one assertion that shows all of it. */
-  interface Outcome {
-    /** `refused (InputError)` when the create failed, `explained` when the status says why. */
-    how: string;
-    /** The refusal's message, or the cause in the status. */
-    said: string;
-    /** What of the desktop is on the cluster after a refusal. */
-    leftBehind: string[];
-  }
+  /** A viewer on the desktop's console, once it opens. */
+  const view = async (options: ConsoleOptions, timeoutMs: number) =>
+    new ConsoleViewer(await openConsole(run, DESK, options, timeoutMs));
 
-  /**
-   * A negative case ends in one of two ways, both the portal's promise: the
-   * cluster refuses the order (InputError, nothing left behind), or the
-   * desktop stays short of Running and its status gives the cause. Either
-   * way it is removed again.
-   */
-  async function refusedOrExplained(
-    spec: WorkspaceCreateSpec,
-    why: RegExp,
-    record: string,
-    situation: string,
-  ): Promise<Outcome> {
-    try {
-      const refusal = await run.provider.create(spec).then(
-        () => undefined,
-        (error: Error) => error,
-      );
-      if (refusal) {
-        await run.recordVmRefusal(
-          `refused-${record}`,
-          `The API server refusing ${situation}`,
-          spec,
-        );
-        return {
-          how: `refused (${refusal.name})`,
-          said: refusal.message,
-          leftBehind: await run.admin.leftovers(run.namespace, spec),
-        };
-      }
-      const cause = await waitForCause(spec.name, why, situation);
-      await run.recordDesktop(
-        `explained-${record}`,
-        `A desktop's status on ${situation}`,
-        spec.name,
-      );
-      return { how: 'explained', said: cause, leftBehind: [] };
-    } finally {
-      await run
-        .deleteAndWait(spec, run.budget.upTo(5 * MINUTE))
-        .catch(error =>
-          console.warn(`Removing '${spec.name}' failed: ${error.message}`),
-        );
-    }
-  }
-
-  /** The cause in a desktop's status once it matches `why`; a desktop that runs instead fails. */
-  function waitForCause(name: string, why: RegExp, situation: string) {
-    return waitFor(
-      `desktop '${name}' to explain ${situation}`,
-      async note => {
-        const workspace = await run.provider.get(run.ref(name));
-        if (!workspace) throw new Error(`The desktop '${name}' vanished`);
-        const { phase, message } = workspace.status;
-        note(`${phase}: ${message}`);
-        if (phase === 'Running') {
-          throw new Error(
-            `The cluster runs desktop '${name}' despite ${situation}: ${message}`,
-          );
-        }
-        // Only the cause counts: the sentence before it may say "size" for another reason.
-        const cause = message?.split(' Cause: ')[1];
-        return cause && why.test(cause) ? cause : undefined;
-      },
-      { timeoutMs: run.budget.upTo(5 * MINUTE) },
+  /** How the desktop's VNC answers the portal with a seat asked to be kept, when recording. */
+  const recordVnc = (file: string, what: string) =>
+    run.recordAnswer(file, what, portal =>
+      rawVncAnswer(portal, run.namespace, DESK, true),
     );
-  }
 
   const refusedOrExplainedBy = (why: RegExp) => ({
     how: expect.stringMatching(/^(refused \(InputError\)|explained)$/),
@@ -149,7 +81,7 @@ suite(title, () => {
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    viewer?.stream.destroy();
+    viewer?.close();
     await run?.tearDown(CLEANUP_TIMEOUT);
   }, CLEANUP_TIMEOUT + MINUTE);
 
@@ -157,19 +89,9 @@ suite(title, () => {
     'gives the portal service account what the provider needs and nothing more',
     async () => {
       const { portal, namespace } = run;
-      const missing: string[] = [];
-      for (const rule of KUBEVIRT_PROVIDER_RBAC_RULES) {
-        for (const group of rule.apiGroups) {
-          for (const resource of rule.resources) {
-            for (const verb of rule.verbs) {
-              if (!(await mayI(portal, namespace, group, resource, verb))) {
-                missing.push(`${verb} ${group}/${resource}`);
-              }
-            }
-          }
-        }
-      }
-      expect(missing).toEqual([]);
+      expect(
+        await notGranted(portal, namespace, KUBEVIRT_PROVIDER_RBAC_RULES),
+      ).toEqual([]);
 
       // The first-boot Secrets hold passwords: the portal writes them but never reads them.
       const beyond: Array<[string, string, string, string]> = [
@@ -205,7 +127,8 @@ suite(title, () => {
         namespace: run.namespace,
         owner: spec.owner,
       });
-      const running = await run.waitForPhase(
+      const running = await waitForPhase(
+        run,
         DESK,
         'Running',
         run.budget.remainingMs(),
@@ -222,13 +145,11 @@ suite(title, () => {
     `serves its console: the first 12 bytes are ${JSON.stringify(RFB_VERSION)}`,
     async () => {
       needDesktop();
-      viewer = await run.openConsole(
-        DESK,
+      viewer = await view(
         { preserveSession: true },
         run.budget.upTo(3 * MINUTE),
       );
-      const session = await rfbHandshake(viewer, RFB_TIMEOUT);
-      expect(session.version).toBe(RFB_VERSION);
+      expect(await viewer.handshake(RFB_TIMEOUT)).toBe(RFB_VERSION);
     },
     TEST_TIMEOUT,
   );
@@ -253,13 +174,10 @@ suite(title, () => {
       ).toMatchObject({ name: 'ConsoleInUseError' });
       // A refused second viewer must not have cost the first its seat.
       await expect(viewer.ended(3000)).rejects.toThrow(/still open/);
-      if (run.recorder.enabled) {
-        await run.recorder.write(
-          'vnc-seat-taken',
-          'Opening the VNC console with preserveSession=true while someone is connected',
-          { answer: await rawVncAnswer(run.portal, run.namespace, DESK, true) },
-        );
-      }
+      await recordVnc(
+        'vnc-seat-taken',
+        'Opening the VNC console with preserveSession=true while someone is connected',
+      );
     },
     TEST_TIMEOUT,
   );
@@ -271,21 +189,18 @@ suite(title, () => {
       if (!viewer) throw new Error('No first console: the console case failed');
       const first = viewer;
       viewer = undefined;
-      const taker = await run.openConsole(
-        DESK,
+      const taker = await view(
         { preserveSession: false },
         run.budget.upTo(MINUTE),
       );
       try {
-        expect((await rfbHandshake(taker, RFB_TIMEOUT)).version).toBe(
-          RFB_VERSION,
-        );
+        expect(await taker.handshake(RFB_TIMEOUT)).toBe(RFB_VERSION);
         await expect(first.ended(MINUTE)).resolves.toMatchObject({
           name: 'ConsoleInUseError',
         });
       } finally {
-        taker.stream.destroy();
-        first.stream.destroy();
+        taker.close();
+        first.close();
       }
     },
     TEST_TIMEOUT,
@@ -295,32 +210,28 @@ suite(title, () => {
     'stops it: Stopped, an open console closes saying so, a new one is refused',
     async () => {
       const ref = needDesktop();
-      const watcher = await run.openConsole(
-        DESK,
+      const watcher = await view(
         { preserveSession: false },
         run.budget.upTo(MINUTE),
       );
       try {
-        await rfbHandshake(watcher, RFB_TIMEOUT);
+        await watcher.handshake(RFB_TIMEOUT);
         await run.provider.stop(ref);
         await expect(
           watcher.ended(run.budget.upTo(5 * MINUTE)),
         ).resolves.toMatchObject({ name: 'ConflictError' });
       } finally {
-        watcher.stream.destroy();
+        watcher.close();
       }
-      await run.waitForPhase(DESK, 'Stopped', run.budget.upTo(5 * MINUTE));
+      await waitForPhase(run, DESK, 'Stopped', run.budget.upTo(5 * MINUTE));
       expect(await refusedConsole(run.provider.openConsole(ref))).toMatchObject(
         { name: 'ConflictError' },
       );
       await run.recordDesktop('stopped', 'A stopped desktop', DESK);
-      if (run.recorder.enabled) {
-        await run.recorder.write(
-          'vnc-not-running',
-          'Opening the VNC console of a stopped desktop',
-          { answer: await rawVncAnswer(run.portal, run.namespace, DESK, true) },
-        );
-      }
+      await recordVnc(
+        'vnc-not-running',
+        'Opening the VNC console of a stopped desktop',
+      );
     },
     TEST_TIMEOUT,
   );
@@ -330,7 +241,8 @@ suite(title, () => {
     async () => {
       const ref = needDesktop();
       await run.provider.start(ref);
-      const running = await run.waitForPhase(
+      const running = await waitForPhase(
+        run,
         DESK,
         'Running',
         run.budget.upTo(10 * MINUTE),
@@ -344,25 +256,23 @@ suite(title, () => {
     'restarts it onto a new instance',
     async () => {
       const ref = needDesktop();
-      if (run.recorder.enabled) {
-        await run.recorder.write(
-          'start-while-running',
-          "KubeVirt refusing to start a running desktop (the provider's start on a Failed one restarts instead)",
-          {
-            answer: await rawRequest(
-              run.portal,
-              'PUT',
-              `/apis/subresources.kubevirt.io/v1/namespaces/${run.namespace}/virtualmachines/${DESK}/start`,
-              {},
-            ),
-          },
-        );
-      }
+      await run.recordAnswer(
+        'start-while-running',
+        "KubeVirt refusing to start a running desktop (the provider's start on a Failed one restarts instead)",
+        portal =>
+          rawRequest(
+            portal,
+            'PUT',
+            `/apis/subresources.kubevirt.io/v1/namespaces/${run.namespace}/virtualmachines/${DESK}/start`,
+            {},
+          ),
+      );
       const before = await run.admin.vmiUid(run.namespace, DESK);
       expect(before).toBeDefined();
       await run.provider.restart(ref);
       let after: string | undefined;
-      await run.waitForPhase(
+      await waitForPhase(
+        run,
         DESK,
         'Running',
         run.budget.upTo(10 * MINUTE),
@@ -381,7 +291,7 @@ suite(title, () => {
     async () => {
       needDesktop();
       await expect(
-        run.deleteAndWait(run.spec(DESK), run.budget.upTo(5 * MINUTE)),
+        deleteAndWait(run, run.spec(DESK), run.budget.upTo(5 * MINUTE)),
       ).resolves.toBe(true);
       created = false;
     },
@@ -399,7 +309,7 @@ suite(title, () => {
         message: expect.stringMatching(/preference/i),
       });
       // The provider undoes its first-boot Secret when the VM is refused.
-      expect(await run.admin.leftovers(run.namespace, spec)).toEqual([]);
+      expect(await leftovers(run.admin, run.namespace, spec)).toEqual([]);
       await run.recordVmRefusal(
         'refused-below-preference',
         "The API server refusing a size below the preference's requirements",
@@ -428,6 +338,7 @@ suite(title, () => {
       }
       expect(
         await refusedOrExplained(
+          run,
           run.spec('below-source', { diskGi: 1 }),
           /smaller|size/i,
           'below-source',
@@ -443,6 +354,7 @@ suite(title, () => {
     async () => {
       expect(
         await refusedOrExplained(
+          run,
           run.spec('missing-source', {
             dataSource: { name: 'no-such-image', namespace: run.namespace },
           }),
@@ -467,6 +379,7 @@ suite(title, () => {
         // Nothing refuses the order itself: the quota bites when CDI makes the disk.
         expect(
           await refusedOrExplained(
+            run,
             run.spec('over-quota'),
             /exceeded quota/i,
             'exceeded-quota',

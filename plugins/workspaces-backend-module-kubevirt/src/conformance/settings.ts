@@ -1,6 +1,7 @@
 import path from 'path';
 import { ConfigReader } from '@backstage/config';
 import { readDurationMs } from '@desktop-mania/config-node';
+import { quantityToBytes } from '@desktop-mania/plugin-workspaces-common';
 
 /** What an operator chose for one conformance run, from the environment. */
 export interface ConformanceSettings {
@@ -37,27 +38,17 @@ export const DEFAULT_TIMEOUT = '15m';
 
 export const GI = 1024 ** 3;
 
-const SUFFIXES: Record<string, number> = {
-  '': 1,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: GI,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-};
-
-/** Bytes in a Kubernetes storage quantity such as `2Gi`, `2G` or `2147483648`. */
-export function parseQuantity(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGTP]i|[kMGTP])?$/.exec(quantity.trim());
-  if (!match) {
+/**
+ * The bytes of a storage quantity such as `2Gi`, as the portal reads sizes,
+ * refusing what it cannot read: a size the suite cannot compare must stop
+ * the run, not pass as NaN.
+ */
+export function storageBytes(quantity: string): number {
+  const bytes = quantityToBytes(quantity);
+  if (bytes === undefined) {
     throw new Error(`'${quantity}' is not a storage quantity such as 2Gi`);
   }
-  return Math.round(Number(match[1]) * SUFFIXES[match[2] ?? '']);
+  return bytes;
 }
 
 const HOW_TO_RUN =
@@ -120,7 +111,7 @@ function readSettings(
     );
   }
   const imageSize = text('CONFORMANCE_IMAGE_SIZE') ?? '2Gi';
-  if (parseQuantity(imageSize) < 2 * GI) {
+  if (storageBytes(imageSize) < 2 * GI) {
     throw new Error(
       `CONFORMANCE_IMAGE_SIZE must be at least 2Gi so that a 1 GiB disk is below it, got '${imageSize}'`,
     );

@@ -5,21 +5,18 @@
  */
 import fs from 'fs';
 import {
+  SIMULATED_KUBECONFIG,
   SIMULATED_RECORD_DIR,
   SIMULATION_DIR,
-  writeSimulatedKubeconfig,
 } from './__testUtils__/simulatedClusterEnv';
 import './cluster.conformance.test';
-import {
-  ADMIN_TOKEN,
-  startSimulatedCluster,
-} from './__testUtils__/simulatedCluster';
+import { startSimulatedCluster } from './__testUtils__/simulatedCluster';
 
 let cluster: Awaited<ReturnType<typeof startSimulatedCluster>>;
 
 beforeAll(async () => {
   cluster = await startSimulatedCluster();
-  writeSimulatedKubeconfig(cluster.url, ADMIN_TOKEN);
+  cluster.writeKubeconfig(SIMULATED_KUBECONFIG);
 });
 
 // Registered after the suite, so it runs once the suite's afterAll has torn the run down.

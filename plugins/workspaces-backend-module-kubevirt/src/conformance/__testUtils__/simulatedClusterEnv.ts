@@ -5,7 +5,8 @@ import path from 'path';
 /**
  * Points the conformance suite at the simulated cluster. It reads its
  * settings when its module loads, so this module must be imported before
- * it; the kubeconfig itself is written once the simulated server listens.
+ * it; the kubeconfig itself is written once the simulated server listens
+ * (`writeKubeconfig` of `startSimulatedCluster`).
  */
 export const SIMULATION_DIR = fs.mkdtempSync(
   path.join(os.tmpdir(), 'conformance-simulated-'),
@@ -28,26 +29,4 @@ for (const name of [
   'CONFORMANCE_KEEP',
 ]) {
   delete process.env[name];
-}
-
-export function writeSimulatedKubeconfig(server: string, token: string) {
-  fs.writeFileSync(
-    SIMULATED_KUBECONFIG,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'simulated',
-          // client-node speaks plain HTTP only to servers marked insecure.
-          cluster: { server, 'insecure-skip-tls-verify': true },
-        },
-      ],
-      users: [{ name: 'admin', user: { token } }],
-      contexts: [
-        { name: 'simulated', context: { cluster: 'simulated', user: 'admin' } },
-      ],
-      'current-context': 'simulated',
-    }),
-  );
 }

@@ -1,6 +1,7 @@
 import { Duplex, PassThrough } from 'stream';
 import { ConsoleInUseError } from '@desktop-mania/plugin-workspaces-common';
-import { ByteReader, RFB_VERSION, rfbHandshake } from './rfb';
+import { RFB_VERSION } from '@internal/test-support';
+import { ConsoleViewer } from './__testUtils__/consoleViewer';
 
 /**
  * A console stream whose far end is a scripted RFB server: each answer is
@@ -47,28 +48,21 @@ function serverInit(width: number, height: number, name: string) {
   return Buffer.concat([head, u32(name.length), Buffer.from(name)]);
 }
 
-describe('rfbHandshake', () => {
-  it('reads the version, picks None and reaches ServerInit', async () => {
+describe('ConsoleViewer', () => {
+  it('takes the handshake to ServerInit with security type None, as a viewer holding the seat', async () => {
     const { stream, fromClient } = scriptedServer([
       { send: Buffer.from(RFB_VERSION) },
       { expect: 12, send: Buffer.from([2, 2, 1]) },
       { expect: 1, send: u32(0) },
       { expect: 1, send: serverInit(1280, 800, 'QEMU (workspaces_desk)') },
     ]);
-    await expect(rfbHandshake(new ByteReader(stream), 1000)).resolves.toEqual({
-      version: RFB_VERSION,
-      screen: { width: 1280, height: 800, name: 'QEMU (workspaces_desk)' },
-    });
-    expect(Buffer.concat(fromClient)).toEqual(
+    await expect(new ConsoleViewer(stream).handshake(1000)).resolves.toBe(
+      RFB_VERSION,
+    );
+    // The version, security type None, then ClientInit asking to share.
+    expect(Buffer.concat(fromClient).subarray(0, 14)).toEqual(
       Buffer.concat([Buffer.from(RFB_VERSION), Buffer.from([1, 1])]),
     );
-  });
-
-  it('stops at the version when the server speaks another one', async () => {
-    const { stream } = scriptedServer([{ send: Buffer.from('RFB 003.003\n') }]);
-    await expect(rfbHandshake(new ByteReader(stream), 1000)).resolves.toEqual({
-      version: 'RFB 003.003\n',
-    });
   });
 
   it("passes on the server's refusal", async () => {
@@ -84,36 +78,41 @@ describe('rfbHandshake', () => {
         ]),
       },
     ]);
-    await expect(rfbHandshake(new ByteReader(stream), 1000)).rejects.toThrow(
-      'The VNC server refused the session: Too many connections',
+    await expect(new ConsoleViewer(stream).handshake(1000)).rejects.toThrow(
+      'the server refused the session: Too many connections',
     );
   });
-});
 
-describe('ByteReader', () => {
-  it('gives up on bytes that do not come in time', async () => {
+  it('names the version of a server that speaks another one and stalls', async () => {
+    const { stream } = scriptedServer([{ send: Buffer.from('RFB 003.003\n') }]);
+    await expect(new ConsoleViewer(stream).handshake(50)).rejects.toThrow(
+      'The console did not finish the RFB handshake within 50 ms (it speaks "RFB 003.003\\n")',
+    );
+  });
+
+  it('gives up on a handshake that does not finish in time', async () => {
     const stream = new PassThrough();
     stream.write(Buffer.from('RFB'));
-    await expect(new ByteReader(stream).read(12, 50)).rejects.toThrow(
-      'The console sent 3 of 12 bytes within 50 ms',
+    await expect(new ConsoleViewer(stream).handshake(50)).rejects.toThrow(
+      /^The console did not finish the RFB handshake within 50 ms$/,
     );
   });
 
   it('reports the error a console ended with', async () => {
     const stream = new PassThrough();
-    const reader = new ByteReader(stream);
+    const viewer = new ConsoleViewer(stream);
     stream.destroy(new ConsoleInUseError('Someone else took the seat'));
-    await expect(reader.ended(1000)).resolves.toMatchObject({
+    await expect(viewer.ended(1000)).resolves.toMatchObject({
       name: 'ConsoleInUseError',
     });
-    await expect(reader.read(1, 1000)).rejects.toThrow(
-      'The console ended after 0 of 1 bytes: Someone else took the seat',
+    await expect(viewer.handshake(1000)).rejects.toThrow(
+      'The console ended during the RFB handshake: Someone else took the seat',
     );
   });
 
   it('says when a console stays open', async () => {
-    await expect(new ByteReader(new PassThrough()).ended(30)).rejects.toThrow(
-      'still open after 30 ms',
-    );
+    await expect(
+      new ConsoleViewer(new PassThrough()).ended(30),
+    ).rejects.toThrow('still open after 30 ms');
   });
 });
