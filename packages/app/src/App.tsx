@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import { workspacesCatalogModule } from '@desktop-mania/plugin-workspaces/alpha';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
   // Plugins are discovered from package.json; modules are named here.
-  features: [navModule, workspacesCatalogModule],
+  features: [navModule, signInModule, workspacesCatalogModule],
 });

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleOidcDirectory } from './auth/oidcDirectoryModule';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const backend = createBackend();
@@ -9,7 +10,9 @@ backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+// OIDC signs people in from the portal's directory (src/auth); it replaces
+// the stock OIDC module, which would register the same provider id.
+backend.add(authModuleOidcDirectory);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
