@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { WorkspaceEntitiesProcessor } from './WorkspaceEntitiesProcessor';
+import { ALICE_LINUX_SPEC } from './__testUtils__/entities';
 
 const processor = new WorkspaceEntitiesProcessor();
 const location = { type: 'workspaces', target: 'local' };
@@ -8,15 +9,14 @@ const workspace = (spec: object = {}): Entity => ({
   apiVersion: 'desktopmania.io/v1alpha1',
   kind: 'Workspace',
   metadata: { name: 'alice-dev', namespace: 'default' },
-  spec: {
-    type: 'linux',
-    owner: 'user:default/alice',
-    flavor: 'ubuntu-desktop',
-    size: 'small',
-    cluster: 'rke2-prod',
-    ...spec,
-  },
+  spec: { ...ALICE_LINUX_SPEC, ...spec },
 });
+
+async function emitted(entity: Entity) {
+  const emit = jest.fn();
+  await processor.postProcessEntity(entity, location, emit);
+  return emit;
+}
 
 describe('WorkspaceEntitiesProcessor', () => {
   it('accepts valid Workspaces and leaves other kinds to other processors', async () => {
@@ -64,12 +64,7 @@ describe('WorkspaceEntitiesProcessor', () => {
   });
 
   it('relates a desktop to its owner, cluster and system both ways', async () => {
-    const emit = jest.fn();
-    await processor.postProcessEntity(
-      workspace({ system: 'desktop-mania' }),
-      location,
-      emit,
-    );
+    const emit = await emitted(workspace({ system: 'desktop-mania' }));
     const relations = emit.mock.calls.map(([r]) => [
       stringifyEntityRef(r.relation.source),
       r.relation.type,
@@ -99,12 +94,7 @@ describe('WorkspaceEntitiesProcessor', () => {
   });
 
   it('defaults a bare owner to a group, and emits no system relation without a system', async () => {
-    const emit = jest.fn();
-    await processor.postProcessEntity(
-      workspace({ owner: 'team-a' }),
-      location,
-      emit,
-    );
+    const emit = await emitted(workspace({ owner: 'team-a' }));
     expect(
       emit.mock.calls.map(([r]) => [
         r.relation.type,
@@ -119,17 +109,12 @@ describe('WorkspaceEntitiesProcessor', () => {
   });
 
   it('emits nothing for other kinds', async () => {
-    const emit = jest.fn();
-    await processor.postProcessEntity(
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: { name: 'x' },
-        spec: { owner: 'a' },
-      },
-      location,
-      emit,
-    );
+    const emit = await emitted({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'x' },
+      spec: { owner: 'a' },
+    });
     expect(emit).not.toHaveBeenCalled();
   });
 });

@@ -14,6 +14,7 @@ import { WORKSPACES_EVENT_TOPIC } from '@desktop-mania/plugin-workspaces-node';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { WorkspaceEntityProvider } from './WorkspaceEntityProvider';
+import { ALICE_LINUX_SPEC } from './__testUtils__/entities';
 
 const BASE = 'http://localhost:7007/api/workspaces';
 const server = setupServer();
@@ -157,11 +158,7 @@ describe('WorkspaceEntityProvider', () => {
         },
       },
       spec: {
-        type: 'linux',
-        owner: 'user:default/alice',
-        flavor: 'ubuntu-desktop',
-        size: 'small',
-        cluster: 'rke2-prod',
+        ...ALICE_LINUX_SPEC,
         diskGi: 40,
         system: 'system:default/desktop-mania',
         expiresAt: '2026-12-01T07:00:00.000Z',

@@ -1,5 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
-import { API } from './__testUtils__/fixtures';
+import { API, desk } from './__testUtils__/fixtures';
 import {
   CDI,
   kubeError,
@@ -16,16 +16,15 @@ import {
   vmPayload,
 } from './__testUtils__/payloads';
 import {
-  exceededQuota,
   forbidden,
   notFound,
   PAGE_NOT_FOUND,
+  quotaExceededDisk,
   TIMED_OUT,
   UNAUTHORIZED,
 } from './__testUtils__/refusals';
 
 const server = useApiServer();
-const ref = { name: 'linux-desk', cluster: 'rke2-test' };
 
 // A list as the API server answers it (k8s.io/apiserver pkg/endpoints/handlers/get.go).
 const list = (kind: string, items: unknown[]) => ({
@@ -93,11 +92,6 @@ describe('KubeVirtWorkspaceProvider list and get', () => {
 
   it('reads the disk of a desktop being provisioned, and says what holds it up', async () => {
     const gets: string[] = [];
-    const quota = exceededQuota(
-      'persistentvolumeclaims',
-      'b-root',
-      'requested: requests.storage=60Gi, used: requests.storage=1200Gi, limited: requests.storage=1200Gi',
-    );
     server.use(
       http.get(`${NS}/virtualmachines`, () =>
         HttpResponse.json(
@@ -123,18 +117,7 @@ describe('KubeVirtWorkspaceProvider list and get', () => {
                   { type: 'Running', status: 'True', reason: 'Pod is running' },
                 ] as any,
               })
-            : dataVolumePayload('b-root', {
-                phase: 'Pending',
-                progress: 'N/A',
-                conditions: [
-                  {
-                    type: 'Bound',
-                    status: 'False',
-                    reason: 'ErrExceededQuota',
-                    message: quota,
-                  },
-                ] as any,
-              }),
+            : dataVolumePayload('b-root', quotaExceededDisk('b-root').status),
         );
       }),
     );
@@ -203,7 +186,7 @@ describe('KubeVirtWorkspaceProvider list and get', () => {
       message:
         "KubeVirt is not installed on cluster 'rke2-test': the API server answered '404 page not found' for kubevirt.io/v1. Install KubeVirt there, or check the cluster's url if it goes through a proxy such as Rancher.",
     });
-    await expect(providerFor().provider.get(ref)).rejects.toMatchObject({
+    await expect(providerFor().provider.get(desk)).rejects.toMatchObject({
       message: expect.stringMatching(
         /^KubeVirt is not installed on cluster 'rke2-test'/,
       ),
@@ -305,7 +288,7 @@ describe('KubeVirtWorkspaceProvider list and get', () => {
       ),
     );
     const { provider } = providerFor();
-    expect((await provider.get(ref))!.status).toEqual({
+    expect((await provider.get(desk))!.status).toEqual({
       phase: 'Stopped',
       ready: false,
       message: 'Stopped; its disk is kept. Start it to use it again.',
@@ -331,7 +314,7 @@ describe('KubeVirtWorkspaceProvider list and get', () => {
         ),
       ),
     );
-    await expect(providerFor().provider.get(ref)).rejects.toMatchObject({
+    await expect(providerFor().provider.get(desk)).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining('may not get virtualmachines'),
     });

@@ -30,6 +30,24 @@ import {
 const server = useApiServer();
 const STRICT = '?fieldValidation=Strict';
 
+const orderLinux = (cluster?: Parameters<typeof providerFor>[0]) =>
+  providerFor(cluster).provider.create(spec('linux'));
+
+/** An answer after the 150 ms the slow-cluster tests allow. */
+async function answerLate() {
+  await delay(400);
+  return HttpResponse.json({}, { status: 201 });
+}
+
+/** The API server removing the Secret; `handle` records each removal. */
+const removingSecret = (handle = recorder().handle) =>
+  http.delete(
+    `${SECRETS}/:name`,
+    handle(() =>
+      HttpResponse.json(deletedPayload('secrets', 'linux-desk-cloudinit')),
+    ),
+  );
+
 /** The API server accepting the Secret, the VM and the hand-over. */
 function accepting(handle: ReturnType<typeof recorder>['handle']) {
   return [
@@ -60,7 +78,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
   it('creates the first-boot Secret, then the VM, then hands the Secret to the VM, all strictly validated', async () => {
     const { seen, handle } = recorder();
     server.use(...accepting(handle));
-    const created = await providerFor().provider.create(spec('linux'));
+    const created = await orderLinux();
 
     expect(created).toEqual({
       name: 'linux-desk',
@@ -156,16 +174,9 @@ describe('KubeVirtWorkspaceProvider.create', () => {
           ),
         ),
       ),
-      http.delete(
-        `${SECRETS}/:name`,
-        handle(() =>
-          HttpResponse.json(deletedPayload('secrets', 'linux-desk-cloudinit')),
-        ),
-      ),
+      removingSecret(handle),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'ConflictError',
       message:
         "A desktop named 'linux-desk' already exists on cluster 'rke2-test'",
@@ -187,9 +198,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
         ),
       ),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining("'linux-desk' already exists"),
     });
@@ -202,9 +211,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
         kubeError(403, forbidden('create', 'secrets', '')),
       ),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringMatching(
         /^The portal's service account may not create secrets in namespace 'workspaces' on cluster 'rke2-test'; grant it the rules in the README \(KUBEVIRT_PROVIDER_RBAC_RULES\)\. The API server said: secrets is forbidden: User "system:serviceaccount:desktop-mania:backstage" cannot create resource "secrets"/,
@@ -218,9 +225,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
         kubeError(404, notFound('namespaces', '', 'workspaces')),
       ),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message:
         "Cluster 'rke2-test' has no namespace 'workspaces' for desktops (namespaces \"workspaces\" not found); create it or set the cluster's namespace",
@@ -229,13 +234,9 @@ describe('KubeVirtWorkspaceProvider.create', () => {
     server.use(
       accepting(recorder().handle)[0],
       http.post(`${NS}/virtualmachines`, () => plainText(404, PAGE_NOT_FOUND)),
-      http.delete(`${SECRETS}/:name`, () =>
-        HttpResponse.json(deletedPayload('secrets', 'linux-desk-cloudinit')),
-      ),
+      removingSecret(),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(
         /^KubeVirt is not installed on cluster 'rke2-test': the API server answered '404 page not found' for kubevirt\.io\/v1\./,
@@ -274,9 +275,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
           return HttpResponse.json(deletedPayload('secrets', 'x'));
         }),
       );
-      await expect(
-        providerFor().provider.create(spec('linux')),
-      ).rejects.toMatchObject({
+      await expect(orderLinux()).rejects.toMatchObject({
         name: 'InputError',
         message: expect.stringContaining(text),
       });
@@ -306,14 +305,9 @@ describe('KubeVirtWorkspaceProvider.create', () => {
           HttpResponse.json(deletingVmPayload('linux-desk', 'Background')),
         ),
       ),
-      http.delete(
-        `${SECRETS}/:name`,
-        handle(() => HttpResponse.json(deletedPayload('secrets', 'x'))),
-      ),
+      removingSecret(handle),
     );
-    await expect(
-      providerFor({ timeoutMs: 150 }).provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux({ timeoutMs: 150 })).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: "Cluster 'rke2-test' did not answer within 150 ms",
     });
@@ -331,32 +325,23 @@ describe('KubeVirtWorkspaceProvider.create', () => {
     const { seen, handle } = recorder();
     server.use(
       accepting(handle)[0],
-      http.post(`${NS}/virtualmachines`, async () => {
-        await delay(400);
-        return HttpResponse.json({}, { status: 201 });
-      }),
+      http.post(`${NS}/virtualmachines`, answerLate),
       http.get(
         `${NS}/virtualmachines/linux-desk`,
         handle(() => HttpResponse.json(vmPayload('linux-desk', 'Running'))),
       ),
-      http.delete(
-        `${SECRETS}/:name`,
-        handle(() => HttpResponse.json(deletedPayload('secrets', 'x'))),
-      ),
+      removingSecret(handle),
     );
-    await expect(
-      providerFor({ timeoutMs: 150 }).provider.create(spec('linux')),
-    ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    await expect(orderLinux({ timeoutMs: 150 })).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+    });
     expect(seen.map(s => s.method)).toEqual(['POST', 'GET', 'DELETE']);
   });
 
   it('names what is left when the cluster also fails to remove it', async () => {
     server.use(
       accepting(recorder().handle)[0],
-      http.post(`${NS}/virtualmachines`, async () => {
-        await delay(400);
-        return HttpResponse.json({}, { status: 201 });
-      }),
+      http.post(`${NS}/virtualmachines`, answerLate),
       http.get(`${NS}/virtualmachines/linux-desk`, () => HttpResponse.error()),
       http.delete(`${SECRETS}/:name`, () => HttpResponse.error()),
     );
@@ -372,10 +357,7 @@ describe('KubeVirtWorkspaceProvider.create', () => {
   it('removes a Secret whose create timed out, in case it happened', async () => {
     const deleted: string[] = [];
     server.use(
-      http.post(SECRETS, async () => {
-        await delay(400);
-        return HttpResponse.json({}, { status: 201 });
-      }),
+      http.post(SECRETS, answerLate),
       http.delete(`${SECRETS}/:name`, ({ params }) => {
         deleted.push(params.name as string);
         return kubeError(404, notFound('secrets', '', 'linux-desk-cloudinit'));
@@ -410,14 +392,9 @@ describe('KubeVirtWorkspaceProvider.create', () => {
           HttpResponse.json(deletingVmPayload('linux-desk', 'Background')),
         ),
       ),
-      http.delete(
-        `${SECRETS}/:name`,
-        handle(() => HttpResponse.json(deletedPayload('secrets', 'x'))),
-      ),
+      removingSecret(handle),
     );
-    await expect(
-      providerFor().provider.create(spec('linux')),
-    ).rejects.toMatchObject({
+    await expect(orderLinux()).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining('may not patch secrets'),
     });

@@ -7,6 +7,7 @@ import {
   SUB,
   useApiServer,
 } from './__testUtils__/apiServer';
+import { desk } from './__testUtils__/fixtures';
 import {
   deletingVmPayload,
   vmiPayload,
@@ -15,7 +16,6 @@ import {
 import { conflict, forbidden, notFound } from './__testUtils__/refusals';
 
 const server = useApiServer();
-const ref = { name: 'linux-desk', cluster: 'rke2-test' };
 const accepted = () => new HttpResponse(null, { status: 202 });
 
 describe('KubeVirtWorkspaceProvider lifecycle', () => {
@@ -30,7 +30,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
         ),
       );
       await expect(
-        providerFor().provider[action](ref),
+        providerFor().provider[action](desk),
       ).resolves.toBeUndefined();
       expect(seen).toEqual([
         {
@@ -49,8 +49,8 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
     server.use(
       mswHttp.put(`${SUB}/virtualmachines/linux-desk/stop`, handle(accepted)),
     );
-    await providerFor({ stopGracePeriodSeconds: 300 }).provider.stop(ref);
-    await providerFor().provider.stop(ref);
+    await providerFor({ stopGracePeriodSeconds: 300 }).provider.stop(desk);
+    await providerFor().provider.stop(desk);
     // KubeVirt's StopOptions (staging/src/kubevirt.io/api/core/v1/types.go).
     expect(seen.map(s => s.body)).toEqual([{ gracePeriod: 300 }, {}]);
   });
@@ -87,7 +87,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
         handle(accepted),
       ),
     );
-    await expect(providerFor().provider.start(ref)).resolves.toBeUndefined();
+    await expect(providerFor().provider.start(desk)).resolves.toBeUndefined();
     expect(seen.map(s => s.url.split('/').pop())).toEqual(['start', 'restart']);
   });
 
@@ -106,7 +106,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
         HttpResponse.json(vmiPayload('linux-desk', 'worker-1', '10.42.0.9')),
       ),
     );
-    await expect(providerFor().provider.start(ref)).rejects.toMatchObject({
+    await expect(providerFor().provider.start(desk)).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringMatching(
         /^The desktop 'linux-desk' cannot be started while it is Running: .*VM is already running$/,
@@ -141,7 +141,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
         kubeError(code, body),
       ),
     );
-    await expect(providerFor().provider.stop(ref)).rejects.toMatchObject({
+    await expect(providerFor().provider.stop(desk)).rejects.toMatchObject({
       name,
     });
   });
@@ -154,7 +154,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
       }),
     );
     await expect(
-      providerFor({ timeoutMs: 100 }).provider.restart(ref),
+      providerFor({ timeoutMs: 100 }).provider.restart(desk),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: "Cluster 'rke2-test' did not answer within 100 ms",
@@ -175,7 +175,7 @@ describe('KubeVirtWorkspaceProvider lifecycle', () => {
       ),
     );
     const { provider } = providerFor();
-    await provider.delete(ref);
+    await provider.delete(desk);
     expect(seen.map(s => `${s.method} ${s.url}`)).toEqual([
       'DELETE /apis/kubevirt.io/v1/namespaces/workspaces/virtualmachines/linux-desk?propagationPolicy=Foreground',
     ]);

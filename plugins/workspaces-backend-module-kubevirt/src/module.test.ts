@@ -1,11 +1,5 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   WorkspaceProvider,
   workspaceProvidersExtensionPoint,
@@ -14,6 +8,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { workspacesModuleKubevirt } from './module';
+import { ALICE, startKubeVirtBackend } from './__testUtils__/backend';
 import { statusPayload, vmiPayload, vmPayload } from './__testUtils__/payloads';
 
 // The workspaces backend with this module, against msw answering as an API
@@ -34,58 +29,8 @@ beforeAll(() =>
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const ALICE = {
-  Authorization: mockCredentials.user.header('user:default/alice'),
-};
-
-async function start() {
-  return startTestBackend({
-    features: [
-      workspacesPlugin,
-      workspacesModuleKubevirt,
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          workspaces: {
-            images: [
-              {
-                name: 'ubuntu-desktop',
-                title: 'Ubuntu',
-                os: 'linux',
-                dataSource: {
-                  name: 'ubuntu-desktop',
-                  namespace: 'desktop-images',
-                },
-                preference: 'ubuntu',
-                minimum: { cpu: 1, memory: '2Gi' },
-              },
-            ],
-            sizes: [
-              {
-                name: 'medium',
-                title: 'Medium',
-                instancetype: 'u1.medium',
-                cpu: 1,
-                memory: '4Gi',
-              },
-            ],
-            kubevirt: {
-              clusters: [
-                {
-                  name: 'rke2-prod',
-                  url: API,
-                  serviceAccountToken: 'sa-token',
-                  timeout: { milliseconds: 300 },
-                },
-              ],
-            },
-          },
-        },
-      }),
-    ],
-  });
-}
+const start = () =>
+  startKubeVirtBackend({ url: API, timeout: { milliseconds: 300 } });
 
 describe('the workspaces backend on KubeVirt', () => {
   it('orders, reads, stops and deletes a desktop through the Kubernetes API', async () => {

@@ -1,17 +1,11 @@
 import http from 'http';
 import { AddressInfo } from 'net';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import workspacesPlugin from '@desktop-mania/plugin-workspaces-backend';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
 import { websocketTransport } from '@internal/test-support';
 import request from 'supertest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { workspacesModuleKubevirt } from './module';
+import { ALICE, startKubeVirtBackend } from './__testUtils__/backend';
 import { vmPayload } from './__testUtils__/payloads';
 
 /**
@@ -61,57 +55,15 @@ async function startApiServer() {
 
 it('relays the console of a KubeVirt desktop from the VNC subresource to the browser', async () => {
   const api = await startApiServer();
-  const backend = await startTestBackend({
-    features: [
-      workspacesPlugin,
-      workspacesModuleKubevirt,
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          workspaces: {
-            images: [
-              {
-                name: 'ubuntu-desktop',
-                title: 'Ubuntu',
-                os: 'linux',
-                dataSource: { name: 'ubuntu' },
-                preference: 'ubuntu',
-                minimum: { cpu: 1, memory: '2Gi' },
-              },
-            ],
-            sizes: [
-              {
-                name: 'medium',
-                title: 'Medium',
-                instancetype: 'u1.medium',
-                cpu: 1,
-                memory: '4Gi',
-              },
-            ],
-            // Plain HTTP is only for this loopback stand-in.
-            kubevirt: {
-              clusters: [
-                {
-                  name: 'rke2-prod',
-                  url: api.url,
-                  serviceAccountToken: 'sa-token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          },
-        },
-      }),
-    ],
+  // Plain HTTP is only for this loopback stand-in.
+  const backend = await startKubeVirtBackend({
+    url: api.url,
+    skipTLSVerify: true,
   });
-  const alice = {
-    Authorization: mockCredentials.user.header('user:default/alice'),
-  };
   try {
     await request(backend.server)
       .post('/api/workspaces/workspaces')
-      .set(alice)
+      .set(ALICE)
       .send({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'medium' })
       .expect(201);
     const { port } = backend.server.address() as AddressInfo;

@@ -4,7 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { WebSocketServer } from 'ws';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 import { KUBEVIRT_PROVIDER_RBAC_RULES, RbacRule } from './rbac';
-import { spec, testCluster } from './__testUtils__/fixtures';
+import { desk, spec, testCluster } from './__testUtils__/fixtures';
 import {
   dataVolumePayload,
   vmiPayload,
@@ -135,16 +135,15 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
         [testCluster({ url: api.url })],
         mockServices.logger.mock(),
       );
-      const ref = { name: 'linux-desk', cluster: 'rke2-test' };
       await provider.create(spec('linux'));
-      await provider.get(ref);
+      await provider.get(desk);
       await provider.list('rke2-test');
-      await provider.stop(ref);
-      await provider.start(ref);
-      await provider.restart(ref);
-      const stream = await provider.openConsole(ref);
+      await provider.stop(desk);
+      await provider.start(desk);
+      await provider.restart(desk);
+      const stream = await provider.openConsole(desk);
       stream.destroy();
-      await provider.delete(ref);
+      await provider.delete(desk);
       // A failed order undoes its Secret.
       await expect(
         provider.create(spec('linux', 'taken')),

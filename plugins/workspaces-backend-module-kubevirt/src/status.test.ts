@@ -6,7 +6,7 @@ import {
   vmiPayload,
   vmPayload,
 } from './__testUtils__/payloads';
-import { exceededQuota } from './__testUtils__/refusals';
+import { exceededQuota, quotaExceededDisk } from './__testUtils__/refusals';
 
 // The VirtualMachinePrintableStatus constants of kubevirt/kubevirt
 // staging/src/kubevirt.io/api/core/v1/types.go, all of them.
@@ -273,147 +273,109 @@ describe('statusOf', () => {
 });
 
 describe('diskReport', () => {
+  const reportOf = (status: Parameters<typeof dataVolumePayload>[1]) =>
+    diskReport(dataVolumePayload('linux-desk-root', status) as any);
+
   it('gives the progress of a clone in progress', () => {
     // A host-assisted clone: Bound, Running, Ready false while the transfer
     // runs (CDI pkg/controller/datavolume/conditions.go `updateWithTargetRunning`).
     expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'CloneInProgress',
-          progress: '45.20%',
-          claimName: 'linux-desk-root',
-          conditions: [
-            {
-              type: 'Bound',
-              status: 'True',
-              reason: 'Bound',
-              message: 'PVC linux-desk-root Bound',
-            },
-            { type: 'Ready', status: 'False', reason: 'TransferRunning' },
-            { type: 'Running', status: 'True', reason: 'Pod is running' },
-          ] as any,
-        }) as any,
-      ),
+      reportOf({
+        phase: 'CloneInProgress',
+        progress: '45.20%',
+        claimName: 'linux-desk-root',
+        conditions: [
+          {
+            type: 'Bound',
+            status: 'True',
+            reason: 'Bound',
+            message: 'PVC linux-desk-root Bound',
+          },
+          { type: 'Ready', status: 'False', reason: 'TransferRunning' },
+          { type: 'Running', status: 'True', reason: 'Pod is running' },
+        ] as any,
+      }),
     ).toEqual({ progress: '45.20%' });
   });
 
   it('gives no progress where CDI cannot tell, as for CSI clones', () => {
     expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'CSICloneInProgress',
-          progress: 'N/A',
-          conditions: [
-            {
-              type: 'Running',
-              status: 'True',
-              reason: 'Populator is running',
-            },
-          ] as any,
-        }) as any,
-      ),
+      reportOf({
+        phase: 'CSICloneInProgress',
+        progress: 'N/A',
+        conditions: [
+          {
+            type: 'Running',
+            status: 'True',
+            reason: 'Populator is running',
+          },
+        ] as any,
+      }),
     ).toEqual({});
   });
 
   it('names an exceeded storage quota, which KubeVirt leaves unsaid', () => {
-    // CDI pkg/controller/datavolume/controller-base.go `handlePvcCreation`.
-    const message = exceededQuota(
-      'persistentvolumeclaims',
-      'linux-desk-root',
-      'requested: requests.storage=60Gi, used: requests.storage=1200Gi, limited: requests.storage=1200Gi',
-    );
-    expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'Pending',
-          progress: 'N/A',
-          conditions: [
-            {
-              type: 'Bound',
-              status: 'False',
-              reason: 'ErrExceededQuota',
-              message,
-            },
-            {
-              type: 'Ready',
-              status: 'False',
-              reason: 'ErrExceededQuota',
-              message,
-            },
-            { type: 'Running', status: 'False' },
-          ] as any,
-        }) as any,
-      ),
-    ).toEqual({ problem: message });
+    const { message, status } = quotaExceededDisk('linux-desk-root');
+    expect(reportOf(status)).toEqual({ problem: message });
   });
 
   it('names a clone source that does not exist', () => {
     // CDI pkg/controller/datavolume/pvc-clone-controller.go `validateCloneAndSourcePVC`.
     expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'CloneScheduled',
-          conditions: [
-            {
-              type: 'Bound',
-              status: 'False',
-              reason: 'CloneWithoutSource',
-              message: "The source pvc ubuntu-desktop doesn't exist",
-            },
-            {
-              type: 'Ready',
-              status: 'False',
-              reason: 'CloneWithoutSource',
-              message: "The source pvc ubuntu-desktop doesn't exist",
-            },
-            { type: 'Running', status: 'False' },
-          ] as any,
-        }) as any,
-      ),
+      reportOf({
+        phase: 'CloneScheduled',
+        conditions: [
+          {
+            type: 'Bound',
+            status: 'False',
+            reason: 'CloneWithoutSource',
+            message: "The source pvc ubuntu-desktop doesn't exist",
+          },
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'CloneWithoutSource',
+            message: "The source pvc ubuntu-desktop doesn't exist",
+          },
+          { type: 'Running', status: 'False' },
+        ] as any,
+      }),
     ).toEqual({ problem: "The source pvc ubuntu-desktop doesn't exist" });
   });
 
   it('names a clone that failed, and a DataVolume CDI gave up on', () => {
     // CDI pkg/controller/populators/clone-populator.go `addRunningAnnotations`.
     expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'CloneInProgress',
-          conditions: [
-            {
-              type: 'Running',
-              status: 'False',
-              reason: 'Error',
-              message: 'error cloning: target PVC is too small',
-            },
-          ] as any,
-        }) as any,
-      ),
+      reportOf({
+        phase: 'CloneInProgress',
+        conditions: [
+          {
+            type: 'Running',
+            status: 'False',
+            reason: 'Error',
+            message: 'error cloning: target PVC is too small',
+          },
+        ] as any,
+      }),
     ).toEqual({ problem: 'error cloning: target PVC is too small' });
-    expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', { phase: 'Failed' }) as any,
-      ),
-    ).toEqual({
+    expect(reportOf({ phase: 'Failed' })).toEqual({
       problem: 'CDI marked its DataVolume linux-desk-root Failed',
     });
   });
 
   it('reads a disk waiting for its first consumer as on track', () => {
     expect(
-      diskReport(
-        dataVolumePayload('linux-desk-root', {
-          phase: 'WaitForFirstConsumer',
-          conditions: [
-            {
-              type: 'Bound',
-              status: 'False',
-              reason: 'Pending',
-              message: 'PVC linux-desk-root Pending',
-            },
-          ] as any,
-        }) as any,
-      ),
+      reportOf({
+        phase: 'WaitForFirstConsumer',
+        conditions: [
+          {
+            type: 'Bound',
+            status: 'False',
+            reason: 'Pending',
+            message: 'PVC linux-desk-root Pending',
+          },
+        ] as any,
+      }),
     ).toEqual({});
   });
 });

@@ -36,6 +36,9 @@ export function testCluster(
   };
 }
 
+/** The desktop `spec('linux')` orders, as the backend names it to the provider. */
+export const desk = { name: 'linux-desk', cluster: 'rke2-test' };
+
 /** What the workspaces backend hands the provider for one order. */
 export function spec(
   os: 'linux' | 'windows',

@@ -1,4 +1,4 @@
-import { statusPayload } from './payloads';
+import { dataVolumePayload, statusPayload } from './payloads';
 
 /**
  * Refusals exactly as the API server, or KubeVirt's virt-api behind it,
@@ -116,6 +116,30 @@ export const strictDecoding = (kind: string, field: string) =>
 /** A ResourceQuota admission refusal (apiserver pkg/admission/plugin/resourcequota/controller.go), as `NewForbidden` words it for a generateName object (apiserver pkg/admission/errors.go). */
 export const exceededQuota = (resource: string, name: string, usage: string) =>
   `${resource} "${name}" is forbidden: exceeded quota: workspaces, ${usage}`;
+
+/**
+ * The status CDI gives a DataVolume whose claim the storage quota refuses
+ * (CDI pkg/controller/datavolume/controller-base.go `handlePvcCreation`),
+ * with the refusal it quotes.
+ */
+export function quotaExceededDisk(claim: string) {
+  const message = exceededQuota(
+    'persistentvolumeclaims',
+    claim,
+    'requested: requests.storage=60Gi, used: requests.storage=1200Gi, limited: requests.storage=1200Gi',
+  );
+  const refused = { status: 'False', reason: 'ErrExceededQuota', message };
+  const status: Parameters<typeof dataVolumePayload>[1] = {
+    phase: 'Pending',
+    progress: 'N/A',
+    conditions: [
+      { type: 'Bound', ...refused },
+      { type: 'Ready', ...refused },
+      { type: 'Running', status: 'False' },
+    ] as any,
+  };
+  return { message, status };
+}
 
 /**
  * virt-api's answers on the VNC subresource (kubevirt/kubevirt
