@@ -61,6 +61,11 @@ ensure_debs() {
 # shellcheck disable=SC2034
 DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core e2fsprogs)
 
+# Prometheus and node-exporter for this machine, for the cluster health page
+# (start.sh); the portal starts without them when they cannot be installed.
+# shellcheck disable=SC2034
+MONITORING_DEBS=(prometheus prometheus-node-exporter)
+
 install_hash() {
   (cd "$ROOT" && cat package.json package-lock.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -c1-16
 }

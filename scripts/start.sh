@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Starts the portal on embedded defaults: SQLite under data/, desktops run by
 # the local provider. Frontend on http://localhost:3000, backend on :7007.
+# Beside it, for the cluster health page, Prometheus and node-exporter for
+# this machine: Prometheus on http://localhost:9090 (another port when that
+# one is taken), data under data/prometheus. They stop when the portal stops.
+# DESKTOP_MANIA_PROMETHEUS=off starts the portal without them.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node
 ensure_debs "${DESKTOP_DEBS[@]}"
+# Prometheus is optional: when apt cannot install it, start_prometheus below
+# says so in one line instead of apt's messages.
+if [ "${DESKTOP_MANIA_PROMETHEUS:-on}" != off ] &&
+  ! command -v prometheus >/dev/null 2>&1; then
+  log "installing ${MONITORING_DEBS[*]} for the cluster health page"
+  ensure_debs "${MONITORING_DEBS[@]}" >/dev/null 2>&1 || true
+fi
 ensure_npm_deps
 # Backstage reads APP_CONFIG_* variables as config, over app-config.yaml.
 APP_CONFIG_workspaces_local_dataDir="$(desktops_dir "$ROOT/data/desktops")"
@@ -24,6 +35,89 @@ if [ "$(id -u)" != 0 ]; then
   umask 077
 fi
 
-cd "$ROOT"
+cd "$ROOT" || exit
+
+# Started in the background, the portal and Prometheus are stopped here when
+# this script ends for any reason: the portal exits, Ctrl-C, or a SIGTERM to
+# this script alone.
+portal_pid=""
+prometheus_pid=""
+# shellcheck disable=SC2317 # run by the traps
+stop_all() {
+  local pid
+  for pid in "$portal_pid" "$prometheus_pid"; do
+    if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for pid in "$portal_pid" "$prometheus_pid"; do
+    if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
+  done
+  portal_pid=""
+  prometheus_pid=""
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Prometheus scraping node-exporter and the portal's /api/workspaces/metrics,
+# with the cluster health alert rules; see
+# plugins/cluster-health-backend/dev/start-local-prometheus.ts.
+start_prometheus() {
+  local dir="$ROOT/data/prometheus" prometheus exporter token url
+  if [ "${DESKTOP_MANIA_PROMETHEUS:-on}" = off ]; then
+    log "not starting Prometheus (DESKTOP_MANIA_PROMETHEUS=off)"
+    return 0
+  fi
+  prometheus="$(command -v prometheus || true)"
+  exporter="$(command -v prometheus-node-exporter || command -v node_exporter || true)"
+  if [ -z "$prometheus" ] || [ -z "$exporter" ]; then
+    log "Prometheus and node-exporter are not installed and could not be (apt-get install ${MONITORING_DEBS[*]}): the portal starts without them, and the cluster health page says Prometheus is not answering"
+    return 0
+  fi
+  mkdir -p "$dir"
+  chmod 0700 "$dir"
+  # The portal's metrics need a token: a new one on every start, which only
+  # Prometheus reads (a 0600 file) and which may read the metrics and nothing
+  # else, as in the production configs.
+  token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  (umask 077 && printf '%s' "$token" >"$dir/scrape-token")
+  # shellcheck disable=SC2089,SC2090 # JSON for Backstage, not shell words
+  if [ -z "${APP_CONFIG_backend_auth_externalAccess:-}" ]; then
+    printf -v APP_CONFIG_backend_auth_externalAccess '[{"type":"static","options":{"token":"%s","subject":"prometheus"},"accessRestrictions":[{"plugin":"workspaces","permission":"workspace.metrics.read"}]}]' "$token"
+    export APP_CONFIG_backend_auth_externalAccess
+  else
+    log "APP_CONFIG_backend_auth_externalAccess is set, so Prometheus's token ($dir/scrape-token) is not added: its scrapes of the portal's metrics will be refused"
+  fi
+  rm -f "$dir/url"
+  node --require "$ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
+    "$ROOT/plugins/cluster-health-backend/dev/start-local-prometheus.ts" \
+    --data-dir "$dir" --url-file "$dir/url" --port 9090 \
+    --portal localhost:7007 --token-file "$dir/scrape-token" \
+    --prometheus "$prometheus" --node-exporter "$exporter" &
+  prometheus_pid=$!
+  # The port is chosen in a second or two; Prometheus gets ready meanwhile.
+  for _ in $(seq 1 150); do
+    [ -s "$dir/url" ] && break
+    kill -0 "$prometheus_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ ! -s "$dir/url" ]; then
+    log "Prometheus did not start (see above): the portal starts without it"
+    return 0
+  fi
+  url="$(cat "$dir/url")"
+  # app-config.yaml reads it, http://localhost:9090 when unset.
+  export LOCAL_PROMETHEUS_URL="$url"
+  if [ "$url" != http://localhost:9090 ]; then
+    log "port 9090 is taken: Prometheus for this machine listens at $url"
+  fi
+}
+start_prometheus
+
 log "starting the portal: http://localhost:3000"
-exec backstage-cli repo start "$@"
+# Its standard input stays the terminal's: Enter restarts the backend.
+backstage-cli repo start "$@" <&0 &
+portal_pid=$!
+status=0
+wait "$portal_pid" || status=$?
+portal_pid=""
+exit "$status"

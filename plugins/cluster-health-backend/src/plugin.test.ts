@@ -271,7 +271,7 @@ describe('cluster-health backend', () => {
       [
         'is down',
         s => s.close(),
-        /^Prometheus at http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)$/,
+        /^Prometheus at http:\/\/127\.0\.0\.1:\d+ is not answering \(connection refused\): start it \(the start command, scripts\/start\.sh, does\) or set clusterHealth\.clusters\[0\]\.prometheus\.url to one that runs$/,
       ],
       [
         'is slow',
@@ -372,6 +372,25 @@ describe('cluster-health backend', () => {
         }
       },
     );
+
+    it('answers 503 with one sentence naming the config key when nothing listens at the URL', async () => {
+      const url = stub.url;
+      await stub.close();
+      const second = await startBackend(url, {
+        clusterHealth: {
+          clusters: [
+            { name: 'lab', prometheus: { url: 'http://127.0.0.1:9' } },
+            { name: 'local', prometheus: { url } },
+          ],
+        },
+      });
+      const res = await second.get('/clusters/local/overview').expect(503);
+      expect(res.body.error).toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: `Prometheus at ${url} is not answering (connection refused): start it (the start command, scripts/start.sh, does) or set clusterHealth.clusters[1].prometheus.url to one that runs`,
+      });
+      await second.backend.stop();
+    });
 
     it('reports failed panels in place when only some of the overview fails', async () => {
       await get('/clusters/rke2-prod/panels/nodesReady').expect(200);

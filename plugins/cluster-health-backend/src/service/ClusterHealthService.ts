@@ -57,13 +57,14 @@ export class ClusterHealthService {
   ) {
     this.now = options.now ?? Date.now;
     this.clusters = new Map(
-      config.clusters.map(c => [
+      config.clusters.map((c, i) => [
         c.name,
         {
           ...c,
           client: new PrometheusClient({
             ...c.prometheus,
             timeoutMs: config.timeoutMs,
+            configKey: `clusterHealth.clusters[${i}].prometheus.url`,
           }),
         },
       ]),

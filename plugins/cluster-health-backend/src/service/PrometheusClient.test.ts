@@ -156,15 +156,41 @@ describe('PrometheusClient', () => {
     );
   });
 
-  it('says so when nothing listens', async () => {
+  it('says in one sentence what is missing and how to fix it when nothing listens', async () => {
     const url = stub.url;
     await stub.close();
-    const failure = new PrometheusClient({ url, timeoutMs: 1000 }).instant(
-      'up',
-    );
+    const failure = new PrometheusClient({
+      url,
+      timeoutMs: 1000,
+      configKey: 'clusterHealth.clusters[0].prometheus.url',
+    }).instant('up');
     await expect(failure).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(failure).rejects.toThrow(
-      `Prometheus at ${url} could not be reached (ECONNREFUSED)`,
+    const { message } = await failure.catch(e => e);
+    expect(message).toBe(
+      `Prometheus at ${url} is not answering (connection refused): start it (the start command, scripts/start.sh, does) or set clusterHealth.clusters[0].prometheus.url to one that runs`,
     );
+    expect(message).not.toContain('\n');
+  });
+
+  it('names the config key, not the start command, for a Prometheus elsewhere', async () => {
+    // What fetch rejects with when the host name does not resolve.
+    const fetchSpy = jest.spyOn(global, 'fetch').mockRejectedValue(
+      Object.assign(new TypeError('fetch failed'), {
+        cause: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' },
+      }),
+    );
+    try {
+      await expect(
+        new PrometheusClient({
+          url: 'http://prometheus.monitoring.svc:9090',
+          timeoutMs: 1000,
+          configKey: 'clusterHealth.clusters[2].prometheus.url',
+        }).instant('up'),
+      ).rejects.toThrow(
+        'Prometheus at http://prometheus.monitoring.svc:9090 is not answering (host not found): check that it runs and that the portal can reach it, or set clusterHealth.clusters[2].prometheus.url to one that does',
+      );
+    } finally {
+      fetchSpy.mockRestore();
+    }
   });
 });

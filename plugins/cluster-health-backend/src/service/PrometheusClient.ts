@@ -40,6 +40,42 @@ export interface PrometheusClientOptions {
   token?: string;
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** The config key of the URL, named in the message when nothing answers there. */
+  configKey?: string;
+}
+
+// What the connection errors fetch reports mean, in words.
+const REASONS = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ECONNRESET', 'connection reset'],
+  ['ENOTFOUND', 'host not found'],
+  ['EAI_AGAIN', 'host name lookup failed'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENETUNREACH', 'network unreachable'],
+  ['ETIMEDOUT', 'connection timed out'],
+]);
+
+const isLoopback = (hostname: string) =>
+  hostname === 'localhost' ||
+  hostname.endsWith('.localhost') ||
+  hostname.startsWith('127.') ||
+  hostname === '[::1]';
+
+/**
+ * One sentence: where Prometheus was asked, why it did not answer, and what
+ * to do. A loopback URL is the start command's own Prometheus.
+ */
+function notAnswering(url: string, reason: string, configKey: string) {
+  let hostname = '';
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    // The config reader checked the URL; a bare client may get anything.
+  }
+  const fix = isLoopback(hostname)
+    ? `start it (the start command, scripts/start.sh, does) or set ${configKey} to one that runs`
+    : `check that it runs and that the portal can reach it, or set ${configKey} to one that does`;
+  return `Prometheus at ${url} is not answering (${reason}): ${fix}`;
 }
 
 /**
@@ -82,9 +118,15 @@ export class PrometheusClient {
           `Prometheus did not answer within ${this.options.timeoutMs} ms`,
         );
       }
-      const reason = e.cause?.code ?? e.cause?.message ?? e.message;
+      const code = e.cause?.code;
+      const reason =
+        (code && (REASONS.get(code) ?? code)) || e.cause?.message || e.message;
       throw new ServiceUnavailableError(
-        `Prometheus at ${this.base} could not be reached (${reason})`,
+        notAnswering(
+          this.base,
+          reason,
+          this.options.configKey ?? "the cluster's prometheus.url",
+        ),
       );
     }
     let body: Envelope<T> | undefined;

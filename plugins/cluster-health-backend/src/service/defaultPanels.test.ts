@@ -15,6 +15,7 @@ import request from 'supertest';
 import { clusterHealthPlugin } from '../plugin';
 import {
   missingBinaries,
+  PrometheusHarnessOptions,
   RunningPrometheus,
   startPrometheus,
 } from '../__testUtils__/PrometheusHarness';
@@ -43,15 +44,54 @@ const user = {
   Authorization: mockCredentials.user.header('user:default/platform-owner'),
 };
 
+/**
+ * Starts a Prometheus with `options` and the plugin reading it as the one
+ * cluster `cluster`, once for the calling describe block, and stops both
+ * after it.
+ */
+function usePluginOnPrometheus(
+  cluster: string,
+  options: PrometheusHarnessOptions,
+) {
+  let prometheus: RunningPrometheus | undefined;
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  beforeAll(async () => {
+    prometheus = await startPrometheus(options);
+    backend = await startTestBackend({
+      features: [
+        clusterHealthPlugin,
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            clusterHealth: {
+              clusters: [
+                { name: cluster, prometheus: { url: prometheus.url } },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await prometheus?.stop();
+  });
+  return {
+    prometheus: () => prometheus!,
+    get: (path: string) =>
+      request(backend!.server)
+        .get(`/api/cluster-health/clusters/${cluster}${path}`)
+        .set(user),
+  };
+}
+
 describeWithPrometheus('default panels against a real Prometheus', () => {
-  let prometheus: RunningPrometheus;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const { get, prometheus } = usePluginOnPrometheus('rke2-prod', {
+    historyHours: 7,
+  });
   let overview: ClusterOverview;
 
-  const get = (path: string) =>
-    request(backend.server)
-      .get(`/api/cluster-health/clusters/rke2-prod${path}`)
-      .set(user);
   const panel = (name: InstantPanelName) =>
     overview.panels[name] as InstantPanelAnswer;
   const byLabel = (name: InstantPanelName, label: string) =>
@@ -62,27 +102,7 @@ describeWithPrometheus('default panels against a real Prometheus', () => {
   };
 
   beforeAll(async () => {
-    prometheus = await startPrometheus({ historyHours: 7 });
-    backend = await startTestBackend({
-      features: [
-        clusterHealthPlugin,
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({
-          data: {
-            clusterHealth: {
-              clusters: [
-                { name: 'rke2-prod', prometheus: { url: prometheus.url } },
-              ],
-            },
-          },
-        }),
-      ],
-    });
     overview = (await get('/overview').expect(200)).body;
-  });
-  afterAll(async () => {
-    await backend?.stop();
-    await prometheus?.stop();
   });
 
   it.each(INSTANT_PANELS.map(p => [p]))('%s answers fresh data', name => {
@@ -140,7 +160,7 @@ describeWithPrometheus('default panels against a real Prometheus', () => {
     for (const name of ['nodeCpu', 'nodeMemory', 'nodeDisk'] as const) {
       const nodes = byLabel(name, 'nodename');
       expect(Object.keys(nodes).sort()).toEqual(
-        [...SERVERS, ...WORKERS, prometheus.nodeExporter.nodename].sort(),
+        [...SERVERS, ...WORKERS, prometheus().nodeExporter.nodename].sort(),
       );
       for (const value of Object.values(nodes)) {
         expect(value).toBeGreaterThanOrEqual(0);
@@ -148,7 +168,7 @@ describeWithPrometheus('default panels against a real Prometheus', () => {
       }
     }
     const real = panel('nodeMemory').data.find(
-      s => s.labels.instance === prometheus.nodeExporter.instance,
+      s => s.labels.instance === prometheus().nodeExporter.instance,
     );
     expect(real?.value).toBeGreaterThan(0);
     for (const name of [
@@ -263,32 +283,9 @@ describeWithPrometheus('default panels against a real Prometheus', () => {
 });
 
 describeWithPrometheus('Longhorn panels against Longhorn 1.11 metrics', () => {
-  let prometheus: RunningPrometheus;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  const get = (path: string) =>
-    request(backend.server)
-      .get(`/api/cluster-health/clusters/lab${path}`)
-      .set(user);
-
-  beforeAll(async () => {
-    prometheus = await startPrometheus({ historyHours: 1, longhorn: 'labels' });
-    backend = await startTestBackend({
-      features: [
-        clusterHealthPlugin,
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({
-          data: {
-            clusterHealth: {
-              clusters: [{ name: 'lab', prometheus: { url: prometheus.url } }],
-            },
-          },
-        }),
-      ],
-    });
-  });
-  afterAll(async () => {
-    await backend?.stop();
-    await prometheus?.stop();
+  const { get } = usePluginOnPrometheus('lab', {
+    historyHours: 1,
+    longhorn: 'labels',
   });
 
   const byState = async (name: string, label: string) =>

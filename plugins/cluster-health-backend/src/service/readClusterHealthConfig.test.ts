@@ -23,18 +23,20 @@ describe('readClusterHealthConfig', () => {
   });
 
   it('reads clusters with their credentials, durations and query overrides', () => {
+    // A fresh copy each time, so that what is read cannot be what was given.
+    const production = () => ({
+      name: 'rke2-prod',
+      title: 'Production',
+      entityRef: 'resource:default/rke2-prod',
+      prometheus: {
+        url: 'https://mimir/prometheus',
+        token: 't0k',
+        headers: { 'X-Scope-OrgID': 'prod' },
+      },
+    });
     const config = read({
       clusters: [
-        {
-          ...prod,
-          title: 'Production',
-          entityRef: 'resource:default/rke2-prod',
-          prometheus: {
-            url: 'https://mimir/prometheus',
-            token: 't0k',
-            headers: { 'X-Scope-OrgID': 'prod' },
-          },
-        },
+        production(),
         { name: 'lab', prometheus: { url: 'http://lab:9090' } },
       ],
       cacheTtl: { seconds: 30 },
@@ -42,16 +44,7 @@ describe('readClusterHealthConfig', () => {
       panels: { consoleSessions: { query: 'sum(my_sessions)' } },
     });
     expect(config.clusters).toEqual([
-      {
-        name: 'rke2-prod',
-        title: 'Production',
-        entityRef: 'resource:default/rke2-prod',
-        prometheus: {
-          url: 'https://mimir/prometheus',
-          token: 't0k',
-          headers: { 'X-Scope-OrgID': 'prod' },
-        },
-      },
+      production(),
       { name: 'lab', title: 'lab', prometheus: { url: 'http://lab:9090' } },
     ]);
     expect(config.cacheTtlMs).toBe(30_000);

@@ -66,6 +66,31 @@ describe('ClusterHealthCard', () => {
     expect(asked).toEqual(['rke2-prod']);
   });
 
+  it('says nodes and Longhorn are not available on a single machine', async () => {
+    server.use(
+      overviewWith({
+        nodesReady: answer('nodesReady', { data: [] }),
+        longhornNodeCapacity: answer('longhornNodeCapacity', { data: [] }),
+        longhornVolumeRobustness: answer('longhornVolumeRobustness', {
+          data: [],
+        }),
+        longhornUnhealthyVolumes: answer('longhornUnhealthyVolumes', {
+          data: [],
+        }),
+      }),
+    );
+    renderCard();
+    const card = await screen.findByTestId('cluster-health-card');
+    expect(
+      await within(card).findByText('Nodes: Not available on this cluster'),
+    ).toBeInTheDocument();
+    expect(
+      within(card).getByText('Longhorn: Not available on this cluster'),
+    ).toBeInTheDocument();
+    expect(within(card).queryByText('not all ready')).not.toBeInTheDocument();
+    expect(within(card).getByText('CPU 31.4 %')).toBeInTheDocument();
+  });
+
   it('shows progress while loading', async () => {
     server.use(
       http.get(

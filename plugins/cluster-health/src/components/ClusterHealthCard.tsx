@@ -17,7 +17,7 @@ import {
 import { clusterHealthApiRef } from '../api';
 import { CLUSTER_HEALTH_ANNOTATION } from '../filters';
 import { rootRouteRef } from '../routes';
-import { samples, single, sum } from './cards/panels';
+import { absent, NOT_AVAILABLE, samples, single, sum } from './cards/panels';
 import { percent } from './format';
 import { PanelNotice } from './PanelNotice';
 import { LoadProblem, statusOf } from './Problem';
@@ -58,6 +58,11 @@ export function ClusterHealthCard() {
     const firing = alerts.value?.data ?? [];
     const critical = firing.filter(a => a.severity === 'critical').length;
     const robustness = samples(panels, 'longhornUnhealthyVolumes').length;
+    // A single machine has no kube-state-metrics and no Longhorn.
+    const noNodes = absent(panels, 'nodesReady');
+    const noLonghorn =
+      absent(panels, 'longhornNodeCapacity') &&
+      absent(panels, 'longhornVolumeRobustness');
     body = (
       <>
         <PanelNotice
@@ -72,14 +77,22 @@ export function ClusterHealthCard() {
         <MuiTable size="small">
           <TableBody>
             <TableRow>
-              <TableCell>Nodes ready: {`${ready}/${nodes.length}`}</TableCell>
-              <TableCell>
-                {nodes.length > 0 && ready === nodes.length ? (
-                  <StatusOK>ready</StatusOK>
-                ) : (
-                  <StatusWarning>not all ready</StatusWarning>
-                )}
-              </TableCell>
+              {noNodes ? (
+                <TableCell colSpan={2}>Nodes: {NOT_AVAILABLE}</TableCell>
+              ) : (
+                <>
+                  <TableCell>
+                    Nodes ready: {`${ready}/${nodes.length}`}
+                  </TableCell>
+                  <TableCell>
+                    {nodes.length > 0 && ready === nodes.length ? (
+                      <StatusOK>ready</StatusOK>
+                    ) : (
+                      <StatusWarning>not all ready</StatusWarning>
+                    )}
+                  </TableCell>
+                </>
+              )}
             </TableRow>
             <TableRow>
               <TableCell>
@@ -114,14 +127,22 @@ export function ClusterHealthCard() {
               </TableCell>
             </TableRow>
             <TableRow>
-              <TableCell>Longhorn volumes not healthy: {robustness}</TableCell>
-              <TableCell>
-                {robustness === 0 ? (
-                  <StatusOK>healthy</StatusOK>
-                ) : (
-                  <StatusWarning>need attention</StatusWarning>
-                )}
-              </TableCell>
+              {noLonghorn ? (
+                <TableCell colSpan={2}>Longhorn: {NOT_AVAILABLE}</TableCell>
+              ) : (
+                <>
+                  <TableCell>
+                    Longhorn volumes not healthy: {robustness}
+                  </TableCell>
+                  <TableCell>
+                    {robustness === 0 ? (
+                      <StatusOK>healthy</StatusOK>
+                    ) : (
+                      <StatusWarning>need attention</StatusWarning>
+                    )}
+                  </TableCell>
+                </>
+              )}
             </TableRow>
           </TableBody>
         </MuiTable>

@@ -1,16 +1,21 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { RANGE_PANELS } from '@desktop-mania/plugin-cluster-health-common';
+import {
+  INSTANT_PANELS,
+  InstantPanelName,
+  RANGE_PANELS,
+  RangePanelName,
+} from '@desktop-mania/plugin-cluster-health-common';
 import { http, HttpResponse } from 'msw';
 import {
   alerts,
   answer,
   backendError,
   BASE,
+  chart,
   clusterHealthServer,
   FETCHED_AT,
   notAllowed,
   overview,
-  overviewFails,
   overviewWith,
   renderWithClient,
 } from '../__testUtils__/fixtures';
@@ -170,21 +175,115 @@ describe('ClusterHealthPage', () => {
     expect(screen.queryByTestId('cluster-nodes')).not.toBeInTheDocument();
   });
 
-  it('shows the error when the overview cannot be read at all', async () => {
+  it('says in one sentence which Prometheus is not answering and what to do, without a stack trace', async () => {
+    const sentence =
+      'Prometheus at http://localhost:9090 is not answering (connection refused): start it (the start command, scripts/start.sh, does) or set clusterHealth.clusters[0].prometheus.url to one that runs';
     server.use(
-      overviewFails(
-        503,
-        'ServiceUnavailableError',
-        'Prometheus at http://prometheus:9090 could not be reached (ECONNREFUSED)',
+      // The backend's error body in development carries its stack too.
+      http.get(`${BASE}/clusters/:cluster/overview`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ServiceUnavailableError',
+              message: sentence,
+              stack: `ServiceUnavailableError: ${sentence}\n    at PrometheusClient.get (PrometheusClient.ts:95:13)`,
+            },
+            request: { method: 'GET', url: '/' },
+            response: { statusCode: 503 },
+          },
+          { status: 503 },
+        ),
       ),
     );
     renderPage();
     const problem = await screen.findByTestId('load-error');
-    expect(
-      within(problem).getAllByText(/could not be reached \(ECONNREFUSED\)/)
-        .length,
-    ).toBeGreaterThan(0);
+    expect(problem).toHaveTextContent(
+      `Could not read the cluster's health${sentence}`,
+    );
+    expect(within(problem).getByText(sentence)).toBeVisible();
+    expect(screen.queryByText(/stack trace/i)).not.toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent('PrometheusClient.get');
+    expect(document.body).not.toHaveTextContent('Request failed with 503');
     expect(screen.queryByTestId('cluster-nodes')).not.toBeInTheDocument();
+  });
+
+  it('says which cards are not available on a single machine and shows its CPU, memory and disk', async () => {
+    // What Prometheus with one node-exporter and the portal answers.
+    const machine = [{ labels: { nodename: 'laptop', instance: 'laptop' } }];
+    const none = (panel: InstantPanelName) => answer(panel, { data: [] });
+    const emptyPanels = INSTANT_PANELS.filter(
+      p => !/^(node|cluster)(Cpu|Memory|Disk)$/.test(p),
+    );
+    server.use(
+      overviewWith({
+        ...Object.fromEntries(emptyPanels.map(p => [p, none(p)])),
+        nodeCpu: answer('nodeCpu', {
+          data: machine.map(m => ({ ...m, value: 0.25 })),
+        }),
+        desktopsByPhase: answer('desktopsByPhase', {
+          data: [{ labels: { phase: 'Running' }, value: 1 }],
+        }),
+      }),
+      http.get(`${BASE}/clusters/:cluster/alerts`, () =>
+        HttpResponse.json(alerts({ data: [] })),
+      ),
+      http.get(`${BASE}/clusters/:cluster/panels/:panel`, ({ params }) =>
+        HttpResponse.json({
+          ...chart(params.panel as RangePanelName, '6h'),
+          data: /^(cpu|memory|disk)OverTime$/.test(String(params.panel))
+            ? chart(params.panel as RangePanelName, '6h').data
+            : [],
+        }),
+      ),
+    );
+    renderPage();
+    const nodes = await screen.findByTestId('cluster-nodes');
+    expect(within(nodes).getByTestId('nodes-empty')).toHaveTextContent(
+      'Not available on this cluster: Prometheus has no node metrics from kube-state-metrics.',
+    );
+    expect(screen.getByTestId('control-plane-not-available')).toHaveTextContent(
+      'Not available on this cluster',
+    );
+    expect(screen.getByTestId('longhorn-not-available')).toHaveTextContent(
+      'Not available on this cluster',
+    );
+    expect(screen.getByTestId('cluster-pods')).toHaveTextContent(
+      'Not available on this cluster',
+    );
+    expect(screen.getByTestId('cluster-vmis')).toHaveTextContent(
+      'Not available on this cluster',
+    );
+    // The portal's own desktops are counted whatever the cluster.
+    expect(screen.getByTestId('cluster-desktops')).not.toHaveTextContent(
+      'Not available',
+    );
+    const resources = screen.getByTestId('cluster-resources');
+    expect(within(resources).getByTestId('total-cpu')).toHaveTextContent(
+      'CPU: 31.4 %',
+    );
+    expect(
+      within(resources).getByTestId('node-resources-laptop'),
+    ).toHaveTextContent('25.0 %');
+    for (const panel of [
+      'apiserverErrorsOverTime',
+      'apiserverRequestsOverTime',
+      'etcdDbSizeOverTime',
+      'longhornUsageOverTime',
+    ])
+      expect(
+        await within(screen.getByTestId(`chart-card-${panel}`)).findByText(
+          'Not available on this cluster',
+        ),
+      ).toBeInTheDocument();
+    expect(await screen.findByTestId('chart-cpuOverTime')).toBeInTheDocument();
+    // Nothing desktops do happened in the range: no data, not unavailable.
+    expect(
+      await within(
+        screen.getByTestId('chart-card-runningDesktopsOverTime'),
+      ).findByText('No data in this range'),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('panel-error')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('load-error')).not.toBeInTheDocument();
   });
 
   it('warns that stale panels show the last good answer, with its time', async () => {

@@ -5,12 +5,13 @@ import Alert from '@material-ui/lab/Alert';
 import {
   ClusterHealthRange,
   RANGE_PANELS,
+  RangePanelName,
 } from '@desktop-mania/plugin-cluster-health-common';
 import { clusterHealthApiRef } from '../api';
 import { AlertsCard } from './cards/AlertsCard';
 import { ControlPlaneCard } from './cards/ControlPlaneCard';
 import { NodesCard } from './cards/NodesCard';
-import { single } from './cards/panels';
+import { absent, Panels, single } from './cards/panels';
 import { PhaseCountsCard } from './cards/PhaseCountsCard';
 import { ResourcesCard } from './cards/ResourcesCard';
 import { StorageCard } from './cards/StorageCard';
@@ -18,6 +19,24 @@ import { count } from './format';
 import { LoadProblem, messageOf } from './Problem';
 import { TimeSeriesChart } from './TimeSeriesChart';
 import { useRefreshing } from './useRefreshing';
+
+/**
+ * The charts whose metrics the overview shows are missing here, e.g. the
+ * API server, etcd and Longhorn on a single machine.
+ */
+function unavailableCharts(panels: Panels): Set<RangePanelName> {
+  const charts = new Set<RangePanelName>();
+  if (
+    absent(panels, 'apiserverUp') &&
+    absent(panels, 'apiserverRequestsByCode')
+  )
+    charts.add('apiserverErrorsOverTime').add('apiserverRequestsOverTime');
+  if (absent(panels, 'etcdHasLeader') && absent(panels, 'etcdDbSize'))
+    charts.add('etcdDbSizeOverTime');
+  if (absent(panels, 'longhornNodeCapacity'))
+    charts.add('longhornUsageOverTime');
+  return charts;
+}
 
 /** Everything about one cluster: the overview cards, the alerts and the charts. */
 export function ClusterHealthView(props: {
@@ -49,6 +68,11 @@ export function ClusterHealthView(props: {
     return <Progress />;
   }
   const panels = overview.value.panels;
+  const unavailable = unavailableCharts(panels);
+  // No node or pod from kube-state-metrics: not Kubernetes, so no KubeVirt
+  // either. On a cluster, no VMIs is just none.
+  const noKubernetes =
+    absent(panels, 'nodesReady') && absent(panels, 'podsByPhase');
   return (
     <Grid container spacing={3} data-testid="cluster-health-view">
       {overview.error && (
@@ -84,6 +108,7 @@ export function ClusterHealthView(props: {
           panel="podsByPhase"
           title="Pods by phase"
           testId="cluster-pods"
+          emptyMeansUnavailable
         />
       </Grid>
       <Grid item xs={12} md={4}>
@@ -92,6 +117,7 @@ export function ClusterHealthView(props: {
           panel="vmisByPhase"
           title="KubeVirt VMIs by phase"
           testId="cluster-vmis"
+          emptyMeansUnavailable={noKubernetes}
         />
       </Grid>
       <Grid item xs={12} md={4}>
@@ -119,6 +145,7 @@ export function ClusterHealthView(props: {
             panel={panel}
             range={range}
             refreshKey={refreshKey}
+            unavailable={unavailable.has(panel)}
           />
         </Grid>
       ))}

@@ -1,4 +1,4 @@
-import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import { EmptyState, WarningPanel } from '@backstage/core-components';
 import { Typography } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 
@@ -31,7 +31,12 @@ export function AccessDenied() {
   );
 }
 
-/** Why something could not be loaded: no access, unknown cluster, or the error itself. */
+/**
+ * Why something could not be loaded: no access, or the backend's own one
+ * sentence (e.g. which Prometheus is not answering and what to set). Never a
+ * stack trace: the browser's says nothing about the cluster, and the
+ * backend's belongs in its log.
+ */
 export function LoadProblem(props: {
   error: Error;
   title: string;
@@ -54,9 +59,15 @@ export function LoadProblem(props: {
       </Alert>
     );
   }
+  // 503: Prometheus is down or slow, something to fix rather than a fault.
   return (
     <div data-testid="load-error">
-      <ResponseErrorPanel error={error} title={title} />
+      <WarningPanel
+        severity={statusOf(error) === 503 ? 'warning' : 'error'}
+        title={title}
+        message={messageOf(error)}
+        defaultExpanded
+      />
     </div>
   );
 }

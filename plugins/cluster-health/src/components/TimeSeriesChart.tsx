@@ -17,6 +17,7 @@ import {
   YAxis,
 } from 'recharts';
 import { clusterHealthApiRef } from '../api';
+import { NOT_AVAILABLE } from './cards/panels';
 import { formatValue } from './format';
 import { PanelNotice } from './PanelNotice';
 import { LoadProblem } from './Problem';
@@ -62,8 +63,10 @@ export function TimeSeriesChart(props: {
   panel: RangePanelName;
   range: ClusterHealthRange;
   refreshKey: number;
+  /** The cluster lacks the metrics behind this chart: an empty answer says so. */
+  unavailable?: boolean;
 }) {
-  const { cluster, panel, range, refreshKey } = props;
+  const { cluster, panel, range, refreshKey, unavailable } = props;
   const api = useApi(clusterHealthApiRef);
   const {
     value: answer,
@@ -97,7 +100,9 @@ export function TimeSeriesChart(props: {
         <PanelNotice answers={[answer]} />
         {loading && !answer && <Progress />}
         {answer && data.length === 0 && (
-          <Typography color="textSecondary">No data in this range</Typography>
+          <Typography color="textSecondary">
+            {unavailable ? NOT_AVAILABLE : 'No data in this range'}
+          </Typography>
         )}
         {data.length > 0 && (
           <div style={{ height: 240 }} data-testid={`chart-${panel}`}>

@@ -14,15 +14,35 @@ import {
 import { PropsWithChildren, ReactNode } from 'react';
 import { bytes, count, formatValue, percent } from '../format';
 import { PanelNotice } from '../PanelNotice';
-import { answers, Panels, samples, single } from './panels';
+import {
+  absent,
+  answers,
+  NOT_AVAILABLE,
+  Panels,
+  samples,
+  single,
+} from './panels';
 
-function Row(props: PropsWithChildren<{ label: string; testId: string }>) {
+function Row(
+  props: PropsWithChildren<{
+    label: string;
+    testId: string;
+    /** The cluster lacks the metrics behind this row. */
+    unavailable?: boolean;
+  }>,
+) {
   return (
     <TableRow data-testid={props.testId}>
       <TableCell component="th" scope="row">
         {props.label}
       </TableCell>
-      <TableCell>{props.children}</TableCell>
+      <TableCell>
+        {props.unavailable ? (
+          <Typography color="textSecondary">{NOT_AVAILABLE}</Typography>
+        ) : (
+          props.children
+        )}
+      </TableCell>
     </TableRow>
   );
 }
@@ -52,23 +72,52 @@ export function ControlPlaneCard({ panels }: { panels: Panels }) {
   const withLeader = etcd.filter(s => s.value === 1).length;
   const dbSizes = samples(panels, 'etcdDbSize').map(s => s.value);
   const leaderChanges = single(panels, 'etcdLeaderChanges');
+  // No 5xx ratio only means no errors; no requests at all means no API
+  // server metrics.
+  const apiMissing =
+    absent(panels, 'apiserverUp') && absent(panels, 'apiserverRequestsByCode');
+  const etcdMissing =
+    absent(panels, 'etcdHasLeader') && absent(panels, 'etcdDbSize');
+
+  const notice = (
+    <PanelNotice
+      answers={answers(panels, [
+        'apiserverUp',
+        'apiserverErrorRate',
+        'apiserverRequestsByCode',
+        'etcdHasLeader',
+        'etcdDbSize',
+        'etcdLeaderChanges',
+      ])}
+    />
+  );
+  if (apiMissing && etcdMissing) {
+    return (
+      <div data-testid="cluster-control-plane">
+        <InfoCard title="Control plane">
+          {notice}
+          <Typography
+            color="textSecondary"
+            data-testid="control-plane-not-available"
+          >
+            {NOT_AVAILABLE}: Prometheus has no API server or etcd metrics.
+          </Typography>
+        </InfoCard>
+      </div>
+    );
+  }
 
   return (
     <div data-testid="cluster-control-plane">
       <InfoCard title="Control plane">
-        <PanelNotice
-          answers={answers(panels, [
-            'apiserverUp',
-            'apiserverErrorRate',
-            'apiserverRequestsByCode',
-            'etcdHasLeader',
-            'etcdDbSize',
-            'etcdLeaderChanges',
-          ])}
-        />
+        {notice}
         <MuiTable size="small">
           <TableBody>
-            <Row label="API servers up" testId="apiserver-up">
+            <Row
+              label="API servers up"
+              testId="apiserver-up"
+              unavailable={apiMissing}
+            >
               {apiservers.length === 0
                 ? level(undefined, 0, 0, '')
                 : level(
@@ -78,10 +127,18 @@ export function ControlPlaneCard({ panels }: { panels: Panels }) {
                     `${apiUp}/${apiservers.length}`,
                   )}
             </Row>
-            <Row label="API server 5xx ratio (5 min)" testId="apiserver-errors">
+            <Row
+              label="API server 5xx ratio (5 min)"
+              testId="apiserver-errors"
+              unavailable={apiMissing}
+            >
               {level(errorRate, 0.01, 0.05, percent(errorRate))}
             </Row>
-            <Row label="API requests by code" testId="apiserver-codes">
+            <Row
+              label="API requests by code"
+              testId="apiserver-codes"
+              unavailable={apiMissing}
+            >
               {byCode.length === 0
                 ? '—'
                 : byCode
@@ -94,7 +151,11 @@ export function ControlPlaneCard({ panels }: { panels: Panels }) {
                     )
                     .join(' · ')}
             </Row>
-            <Row label="etcd members with a leader" testId="etcd-leader">
+            <Row
+              label="etcd members with a leader"
+              testId="etcd-leader"
+              unavailable={etcdMissing}
+            >
               {etcd.length === 0
                 ? level(undefined, 0, 0, '')
                 : level(
@@ -104,7 +165,11 @@ export function ControlPlaneCard({ panels }: { panels: Panels }) {
                     `${withLeader}/${etcd.length}`,
                   )}
             </Row>
-            <Row label="etcd leader changes (1 h)" testId="etcd-leader-changes">
+            <Row
+              label="etcd leader changes (1 h)"
+              testId="etcd-leader-changes"
+              unavailable={etcdMissing}
+            >
               {level(
                 leaderChanges,
                 1,
@@ -116,7 +181,11 @@ export function ControlPlaneCard({ panels }: { panels: Panels }) {
                 ),
               )}
             </Row>
-            <Row label="etcd database size" testId="etcd-db-size">
+            <Row
+              label="etcd database size"
+              testId="etcd-db-size"
+              unavailable={etcdMissing}
+            >
               {dbSizes.length ? bytes(Math.max(...dbSizes)) : '—'}
             </Row>
           </TableBody>

@@ -6,7 +6,7 @@ import {
 } from '@backstage/core-components';
 import { Typography } from '@material-ui/core';
 import { PanelNotice } from '../PanelNotice';
-import { answers, Panels, samples } from './panels';
+import { absent, answers, NOT_AVAILABLE, Panels, samples } from './panels';
 
 interface NodeRow {
   node: string;
@@ -57,6 +57,7 @@ export function NodesCard({ panels }: { panels: Panels }) {
     }))
     .sort((a, b) => a.node.localeCompare(b.node));
   const ready = rows.filter(r => r.ready).length;
+  const unavailable = absent(panels, 'nodesReady');
 
   return (
     <div data-testid="cluster-nodes">
@@ -64,13 +65,19 @@ export function NodesCard({ panels }: { panels: Panels }) {
         answers={answers(panels, ['nodesReady', 'nodeRoles', 'nodeInfo'])}
       />
       <Table<NodeRow>
-        title={`Nodes (${ready}/${rows.length} ready)`}
+        title={unavailable ? 'Nodes' : `Nodes (${ready}/${rows.length} ready)`}
         options={{ paging: false, search: false, padding: 'dense' }}
         columns={columns}
         data={rows}
         emptyContent={
-          <Typography style={{ padding: 16 }} color="textSecondary">
-            Prometheus knows no nodes: is kube-state-metrics scraped?
+          <Typography
+            style={{ padding: 16 }}
+            color="textSecondary"
+            data-testid="nodes-empty"
+          >
+            {unavailable
+              ? `${NOT_AVAILABLE}: Prometheus has no node metrics from kube-state-metrics.`
+              : 'No data'}
           </Typography>
         }
       />

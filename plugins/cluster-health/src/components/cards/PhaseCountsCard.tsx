@@ -15,7 +15,7 @@ import {
 import type { InstantPanelName } from '@desktop-mania/plugin-cluster-health-common';
 import { ReactNode } from 'react';
 import { PanelNotice } from '../PanelNotice';
-import { answers, Panels, samples, sum } from './panels';
+import { absent, answers, NOT_AVAILABLE, Panels, samples, sum } from './panels';
 
 const GOOD = ['running', 'succeeded'];
 const BAD = ['failed', 'unknown'];
@@ -36,6 +36,11 @@ export function PhaseCountsCard(props: {
   testId: string;
   footer?: ReactNode;
   extra?: InstantPanelName[];
+  /**
+   * Whether an empty answer means the cluster lacks these metrics rather
+   * than that there is nothing to count. Default: it means nothing to count.
+   */
+  emptyMeansUnavailable?: boolean;
 }) {
   const rows = samples(props.panels, props.panel)
     .filter(s => s.value > 0)
@@ -47,7 +52,11 @@ export function PhaseCountsCard(props: {
           answers={answers(props.panels, [props.panel, ...(props.extra ?? [])])}
         />
         {rows.length === 0 ? (
-          <Typography color="textSecondary">None</Typography>
+          <Typography color="textSecondary">
+            {props.emptyMeansUnavailable && absent(props.panels, props.panel)
+              ? NOT_AVAILABLE
+              : 'None'}
+          </Typography>
         ) : (
           <MuiTable size="small">
             <TableBody>

@@ -8,7 +8,15 @@ import {
 import { Box, Chip, LinearProgress, Typography } from '@material-ui/core';
 import { bytes, percent } from '../format';
 import { PanelNotice } from '../PanelNotice';
-import { answers, Panels, samples, single, sum } from './panels';
+import {
+  absent,
+  answers,
+  NOT_AVAILABLE,
+  Panels,
+  samples,
+  single,
+  sum,
+} from './panels';
 
 // Longhorn up to 1.10 reports numeric codes; 1.11 names them.
 const ROBUSTNESS: Record<string, string> = {
@@ -35,6 +43,38 @@ function Robustness({ state, children }: { state: string; children: string }) {
 
 /** Longhorn: storage used on the nodes, volume sizes, volume health and state. */
 export function StorageCard({ panels }: { panels: Panels }) {
+  const notice = (
+    <PanelNotice
+      answers={answers(panels, [
+        'longhornNodeCapacity',
+        'longhornNodeUsage',
+        'longhornVolumeRobustness',
+        'longhornVolumeState',
+        'longhornUnhealthyVolumes',
+        'longhornVolumeCapacity',
+        'longhornVolumeActualSize',
+      ])}
+    />
+  );
+  // Longhorn reports its nodes' storage as long as it runs, volumes or not.
+  if (
+    absent(panels, 'longhornNodeCapacity') &&
+    absent(panels, 'longhornVolumeRobustness')
+  ) {
+    return (
+      <div data-testid="cluster-storage">
+        <InfoCard title="Longhorn storage">
+          {notice}
+          <Typography
+            color="textSecondary"
+            data-testid="longhorn-not-available"
+          >
+            {NOT_AVAILABLE}: Prometheus has no Longhorn metrics.
+          </Typography>
+        </InfoCard>
+      </div>
+    );
+  }
   const capacity = sum(samples(panels, 'longhornNodeCapacity'));
   const used = sum(samples(panels, 'longhornNodeUsage'));
   const hasCapacity = samples(panels, 'longhornNodeCapacity').length > 0;
@@ -64,17 +104,7 @@ export function StorageCard({ panels }: { panels: Panels }) {
   return (
     <div data-testid="cluster-storage">
       <InfoCard title="Longhorn storage">
-        <PanelNotice
-          answers={answers(panels, [
-            'longhornNodeCapacity',
-            'longhornNodeUsage',
-            'longhornVolumeRobustness',
-            'longhornVolumeState',
-            'longhornUnhealthyVolumes',
-            'longhornVolumeCapacity',
-            'longhornVolumeActualSize',
-          ])}
-        />
+        {notice}
         <Typography data-testid="longhorn-usage">
           {hasCapacity
             ? `${bytes(used)} used of ${bytes(capacity)} (${percent(

@@ -28,3 +28,16 @@ export function sum(values: InstantSample[]) {
 export function answers(panels: Panels, names: InstantPanelName[]) {
   return names.map(name => panels[name]);
 }
+
+/**
+ * Whether Prometheus answered this panel with no series at all: the metrics
+ * behind it are not collected here, e.g. kube-state-metrics or Longhorn on a
+ * single machine. A panel that failed is not absent, only unanswered.
+ */
+export function absent(panels: Panels, name: InstantPanelName): boolean {
+  const answer = panels[name];
+  return !!answer && answer.data !== undefined && answer.data.length === 0;
+}
+
+/** What a card says for metrics this cluster does not have. */
+export const NOT_AVAILABLE = 'Not available on this cluster';
