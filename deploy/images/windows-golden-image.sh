@@ -30,7 +30,12 @@ NAMESPACE="${NAMESPACE:-desktop-images}"
 DATASOURCE="${DATASOURCE:-windows-11-desktop}"
 STORAGE_CLASS="${STORAGE_CLASS:-longhorn-desktop}"
 DISK_SIZE="${DISK_SIZE:-64Gi}"
-VIRTIO_IMAGE="${VIRTIO_IMAGE:-quay.io/kubevirt/virtio-container-disk:v1.6.2}"
+# The virtio drivers KubeVirt publishes with each release (the
+# push-virtio-container-disk target in kubevirt/kubevirt BUILD.bazel), at
+# the KubeVirt version the cluster runs (deploy/versions.yaml).
+# shellcheck source=../install/versions.env
+. "$(dirname "${BASH_SOURCE[0]}")/../install/versions.env"
+VIRTIO_IMAGE="${VIRTIO_IMAGE:-quay.io/kubevirt/virtio-container-disk:${KUBEVIRT_VERSION}}"
 
 die() {
   echo "$*" >&2

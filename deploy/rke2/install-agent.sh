@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts an RKE2 agent: a worker that runs desktops. Idempotent.
+# Installs, upgrades and starts an RKE2 agent: a worker that runs desktops.
+# Idempotent; with a new RKE2_VERSION (deploy/versions.yaml, or the
+# environment) it upgrades the node and restarts the agent.
 #
 #   sudo RKE2_TOKEN=... RKE2_VIP=192.168.10.10 ./install-agent.sh
 set -euo pipefail
@@ -20,5 +22,6 @@ done
 
 changed=0
 write_config "$here/config-agent.yaml" && changed=1
+write_registries && changed=1
 install_rke2 agent && changed=1
 start_service rke2-agent.service "$changed"

@@ -87,7 +87,6 @@ describe.each(['lab', 'production'])('the %s overlay', overlay => {
       'postgresql.cnpg.io/v1/Cluster',
       'postgresql.cnpg.io/v1/ScheduledBackup',
       'apps/v1/Deployment',
-      'apps/v1/DaemonSet',
       'policy/v1/PodDisruptionBudget',
       'traefik.io/v1alpha1/IngressRoute',
       'networking.k8s.io/v1/NetworkPolicy',

@@ -271,6 +271,35 @@ const recurringJob = resource(
   ),
 );
 
+// A Setting has no spec: its value sits beside the metadata. Only the
+// settings deploy/ changes are known here, each with the values
+// longhorn-manager accepts (types/setting.go).
+const longhornSetting = closed(
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: closed(
+      {
+        name: { enum: ['node-drain-policy'] },
+        namespace: { const: 'longhorn-system' },
+        labels: stringMap,
+        annotations: stringMap,
+      },
+      ['name', 'namespace'],
+    ),
+    value: {
+      enum: [
+        'block-for-eviction',
+        'block-for-eviction-if-contains-last-replica',
+        'block-if-contains-last-replica',
+        'allow-if-replica-is-stopped',
+        'always-allow',
+      ],
+    },
+  },
+  ['apiVersion', 'kind', 'metadata', 'value'],
+);
+
 /** Schemas by `apiVersion/kind`. */
 export const OPERATOR_SCHEMAS: Record<string, Schema> = {
   'postgresql.cnpg.io/v1/Cluster': cnpgCluster,
@@ -279,6 +308,7 @@ export const OPERATOR_SCHEMAS: Record<string, Schema> = {
   'helm.cattle.io/v1/HelmChart': helmChart,
   'helm.cattle.io/v1/HelmChartConfig': helmChartConfig,
   'longhorn.io/v1beta2/RecurringJob': recurringJob,
+  'longhorn.io/v1beta2/Setting': longhornSetting,
 };
 
 /**
