@@ -47,11 +47,31 @@ class FileProvider implements WorkspaceProvider {
       : {};
   }
 
+  /**
+   * Two backend processes share the file. Without the lock, one's rename
+   * could find the other's temporary file already moved (a 500 for a good
+   * order), or write back a copy read before the other's change.
+   */
   private change(apply: (m: Record<string, ProviderWorkspace>) => void) {
-    const machines = this.read();
-    apply(machines);
-    fs.writeFileSync(`${this.file}.tmp`, JSON.stringify(machines));
-    fs.renameSync(`${this.file}.tmp`, this.file);
+    const lock = `${this.file}.lock`;
+    for (;;) {
+      try {
+        fs.closeSync(fs.openSync(lock, 'wx'));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+      }
+    }
+    try {
+      const machines = this.read();
+      apply(machines);
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(machines));
+      fs.renameSync(tmp, this.file);
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
   }
 
   private machine(ref: WorkspaceRef): ProviderWorkspace {
