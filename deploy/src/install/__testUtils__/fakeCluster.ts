@@ -2,6 +2,9 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import yaml from 'yaml';
+import type { KubeObject } from '../../__testUtils__/kustomize';
+
+export type { KubeObject };
 
 /**
  * A small model of an RKE2 cluster that answers kubectl the way the API
@@ -23,17 +26,6 @@ import yaml from 'yaml';
  */
 
 export class KubeError extends Error {}
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-  };
-  [field: string]: any;
-}
 
 /** Something that happened to the model, in order. */
 export interface ClusterEvent {
