@@ -7,7 +7,7 @@ describe('checkOrder', () => {
     expect(checkOrder(order())).toEqual({
       geometry: '1280x800',
       maxProcesses: undefined,
-      limits: { memoryBytes: 4 * 2 ** 30, cpus: 1, pids: 256, diskGi: 20 },
+      limits: { memoryBytes: 4 * 2 ** 30, cpus: 1, pids: 256, diskGi: 2 },
     });
     expect(
       checkOrder(order({ size: { name: 'large', title: 'Large' } })).geometry,

@@ -39,6 +39,9 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
                 { name: 'debian-desktop', title: 'Debian', os: 'linux' },
               ],
               sizes: [{ name: 'small', title: 'Small', geometry: '800x600' }],
+              // A home this machine surely has free: an order larger than
+              // the free disk is refused.
+              limits: { diskGi: { min: 1, max: 2, default: 1 } },
               local: {
                 dataDir,
                 displayBase: 800 + Math.floor(Math.random() * 100),
@@ -53,11 +56,14 @@ describeIfInstalled('the console proxy in front of a real Xvnc', () => {
       Authorization: mockCredentials.user.header('user:default/alice'),
     };
     try {
-      await request(backend.server)
+      const ordered = await request(backend.server)
         .post('/api/workspaces/workspaces')
         .set(alice)
-        .send({ name: 'real', image: 'debian-desktop', size: 'small' })
-        .expect(201);
+        .send({ name: 'real', image: 'debian-desktop', size: 'small' });
+      // The body names why a machine refused, which a bare status would hide.
+      expect({ status: ordered.status, body: ordered.body }).toMatchObject({
+        status: 201,
+      });
       const { port } = backend.server.address() as AddressInfo;
       const ws = new WebSocket(
         `ws://localhost:${port}/api/workspaces/workspaces/real/console`,
