@@ -5,6 +5,7 @@ import type {
   WorkspaceAction,
   WorkspaceAuditEvent,
   WorkspaceFlavors,
+  WorkspaceOrdering,
 } from './types';
 
 /** Options of each call; `token` is for backend callers, the frontend's fetch adds its own. @public */
@@ -15,6 +16,7 @@ export interface WorkspacesRequestOptions {
 /** @public */
 export interface WorkspacesApi {
   getFlavors(options?: WorkspacesRequestOptions): Promise<WorkspaceFlavors>;
+  getOrdering(options?: WorkspacesRequestOptions): Promise<WorkspaceOrdering>;
   listWorkspaces(
     query?: { owner?: string[] },
     options?: WorkspacesRequestOptions,
@@ -63,6 +65,10 @@ export class WorkspacesClient implements WorkspacesApi {
 
   getFlavors(options?: WorkspacesRequestOptions) {
     return this.request<WorkspaceFlavors>('GET', '/flavors', options);
+  }
+
+  getOrdering(options?: WorkspacesRequestOptions) {
+    return this.request<WorkspaceOrdering>('GET', '/ordering', options);
   }
 
   listWorkspaces(

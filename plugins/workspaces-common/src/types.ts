@@ -60,6 +60,15 @@ export interface WorkspaceFlavors {
   defaultCluster: string;
 }
 
+/**
+ * Whom the caller may order desktops for, and how many each holds, answered
+ * by `GET /ordering`: the caller first, then their groups.
+ * @public
+ */
+export interface WorkspaceOrdering {
+  owners: Array<{ owner: string; held: number; max: number }>;
+}
+
 /** @public */
 export type WorkspacePhase =
   | 'Provisioning'

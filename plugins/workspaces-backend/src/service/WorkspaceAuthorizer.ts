@@ -135,6 +135,25 @@ export class WorkspaceAuthorizer {
     credentials: BackstageCredentials,
     requestedOwner: string | undefined,
   ): Promise<{ owner: string; userEntityRef: string }> {
+    const { owners, userEntityRef } = await this.orderingOwners(credentials);
+    const owner = normalizeOwner(requestedOwner ?? userEntityRef);
+    const wanted = owner.toLocaleLowerCase('en-US');
+    if (!owners.some(o => o.toLocaleLowerCase('en-US') === wanted)) {
+      throw new NotAllowedError(
+        `owner: you may only order desktops for yourself or a group you belong to, not '${owner}'`,
+      );
+    }
+    return { owner, userEntityRef };
+  }
+
+  /**
+   * The owners a person who may order desktops may order for: themselves,
+   * then the groups they belong to. Other claims (such as a service's) own
+   * no desktops.
+   */
+  async orderingOwners(
+    credentials: BackstageCredentials,
+  ): Promise<{ owners: string[]; userEntityRef: string }> {
     const [decision] = await this.options.permissions.authorize(
       [{ permission: workspaceCreatePermission as BasicPermission }],
       { credentials },
@@ -146,16 +165,14 @@ export class WorkspaceAuthorizer {
       throw new NotAllowedError('Desktops are ordered on behalf of a person');
     }
     const info = await this.options.userInfo.getUserInfo(credentials);
-    const owner = normalizeOwner(requestedOwner ?? info.userEntityRef);
-    const claims = info.ownershipEntityRefs.map(r =>
-      r.toLocaleLowerCase('en-US'),
-    );
-    if (!claims.includes(owner.toLocaleLowerCase('en-US'))) {
-      throw new NotAllowedError(
-        `owner: you may only order desktops for yourself or a group you belong to, not '${owner}'`,
-      );
-    }
-    return { owner, userEntityRef: info.userEntityRef };
+    const userEntityRef = info.userEntityRef;
+    const claims = info.ownershipEntityRefs
+      .filter(ref => /^(user|group):/i.test(ref))
+      .map(normalizeOwner);
+    return {
+      owners: [...new Set([normalizeOwner(userEntityRef), ...claims])],
+      userEntityRef,
+    };
   }
 }
 

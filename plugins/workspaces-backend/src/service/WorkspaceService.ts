@@ -27,6 +27,7 @@ import {
   type Workspace,
   type WorkspaceAction,
   type WorkspaceFlavors,
+  type WorkspaceOrdering,
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
@@ -146,6 +147,23 @@ export class WorkspaceService {
     ...args: Parameters<WorkspaceAuthorizer['authorizeRecord']>
   ): Promise<WorkspaceRecord> {
     return this.authorizer.authorizeRecord(...args);
+  }
+
+  /** Whom the caller may order for, with each owner's desktops against the quota. */
+  async ordering(
+    credentials: BackstageCredentials,
+  ): Promise<WorkspaceOrdering> {
+    const { owners } = await this.authorizer.orderingOwners(credentials);
+    const max = this.options.config.limits.maxPerOwner;
+    return {
+      owners: await Promise.all(
+        owners.map(async owner => ({
+          owner,
+          held: (await this.options.store.list({ owners: [owner] })).length,
+          max,
+        })),
+      ),
+    };
   }
 
   async list(

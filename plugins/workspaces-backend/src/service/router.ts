@@ -33,6 +33,11 @@ export function createRouter(options: {
     res.json(service.getFlavors());
   });
 
+  router.get('/ordering', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.ordering(credentials));
+  });
+
   router.get('/workspaces', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
