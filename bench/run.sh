@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one benchmark: bash bench/run.sh console-relay | console-concurrency | ...
+# Runs one benchmark: bash bench/run.sh console-relay | console-concurrency | first-load | ...
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 ensure_node
 ensure_debs "${DESKTOP_DEBS[@]}" websockify
@@ -9,4 +9,6 @@ name="${1:?usage: bench/run.sh <benchmark>}"
 shift
 # The catalog-scale benchmark can run its catalog on PostgreSQL.
 if [ "${2:-}" = postgres ]; then ensure_postgres; fi
+# The first-load benchmark drives Debian's Chromium.
+if [ "$name" = first-load ]; then ensure_debs chromium; fi
 exec node --require @backstage/cli/config/nodeTransform.cjs "bench/$name.ts" "$@"

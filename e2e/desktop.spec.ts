@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { expect, Page, test } from '@playwright/test';
 import { DESKTOPS } from './desktopsDir';
+import { contrastRatio } from './pageChecks';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
@@ -141,20 +142,3 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
     .poll(() => fs.existsSync(path.join(DESKTOPS, name)), { timeout: 15_000 })
     .toBe(false);
 });
-
-/** WCAG 2 contrast ratio of two CSS rgb()/rgba() colours. */
-function contrastRatio(a: string, b: string): number {
-  const luminance = (css: string) => {
-    const [r, g, bl] = css
-      .match(/\d+(\.\d+)?/g)!
-      .slice(0, 3)
-      .map(Number);
-    const linear = (c: number) => {
-      const s = c / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(bl);
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}

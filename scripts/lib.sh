@@ -59,7 +59,7 @@ ensure_debs() {
 # The desktop stack the local provider runs (used by start.sh and test.sh);
 # e2fsprogs makes the size-limited home images.
 # shellcheck disable=SC2034
-DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core e2fsprogs)
+DESKTOP_DEBS=(tigervnc-standalone-server tigervnc-tools openbox xterm xclip bubblewrap x11-utils xdotool fonts-dejavu-core fonts-noto-cjk e2fsprogs)
 
 # Prometheus and node-exporter for this machine, for the cluster health page
 # (start.sh); the portal starts without them when they cannot be installed.
@@ -151,3 +151,69 @@ API_REPORT_OPTIONS=(--omit-messages 'ae-wrong-input-file-type,ae-undocumented')
 # which knip cannot follow; deploy/ loads its model packages in a child process.
 # shellcheck disable=SC2034
 KNIP_REPORT_PACKAGES=(plugins/* packages/test-support)
+
+# The frontend build (packages/app/dist) is reused while its inputs are
+# unchanged: the app, the workspace packages it bundles, the npm lock file
+# and the config the build reads (it bakes the frontend config in and
+# collects the config schema from these packages). The stamp lives in dist,
+# which every build empties first, so any other build of the app (such as
+# bench/page-weight.ts with its own config) also invalidates it.
+APP_BUILD_STAMP=.desktop-mania-build
+
+# Prints the packages the app bundles, relative to the checkout at $1.
+app_build_dirs() {
+  local root="$1" dir role
+  printf '%s\n' packages/app
+  for dir in "$root"/packages/* "$root"/plugins/*; do
+    [ -f "$dir/package.json" ] || continue
+    role="$(sed -n 's/^ *"role": *"\([^"]*\)".*/\1/p' "$dir/package.json" | head -1)"
+    case "$role" in
+      frontend-plugin | web-library | common-library) printf '%s\n' "${dir#"$root"/}" ;;
+    esac
+  done
+}
+
+# Prints the stamp of the frontend's inputs in the checkout at $1. Tests,
+# docs and lint settings are left out: they are not bundled.
+app_build_hash() {
+  local root="${1:-$ROOT}" inputs=() path
+  while IFS= read -r path; do inputs+=("$path"); done < <(app_build_dirs "$root")
+  for path in package.json package-lock.json app-config.yaml app-config.local.yaml; do
+    if [ -f "$root/$path" ]; then inputs+=("$path"); fi
+  done
+  (
+    cd "$root" || exit 1
+    printf 'app build 1\n'
+    find "${inputs[@]}" \( -name node_modules -o -name dist -o -name dist-types -o -name __snapshots__ -o -name __testUtils__ \) -prune -o \
+      -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -name '*.md' ! -name '.eslintrc.js' ! -name .eslintignore \
+      ! -name setupTests.ts -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+  ) | sha256sum | cut -c1-16
+}
+
+# Builds the app of the checkout at $1 (this one by default) unless its
+# packages/app/dist holds a build of the same inputs. The build runs without
+# APP_CONFIG_* variables, which it would bake in but the stamp does not
+# cover; the backend injects the running config anyway.
+ensure_app_build() {
+  local root="${1:-$ROOT}" want unset_env=() var
+  local app="$root/packages/app"
+  want="$(app_build_hash "$root")"
+  if [ -f "$app/dist/index.html" ] && [ "$(cat "$app/dist/$APP_BUILD_STAMP" 2>/dev/null)" = "$want" ]; then
+    log "the frontend is unchanged since its last build: using packages/app/dist"
+    return 0
+  fi
+  for var in $(compgen -e); do
+    case "$var" in APP_CONFIG_*) unset_env+=(-u "$var") ;; esac
+  done
+  log "building the frontend (packages/app): a few minutes, only when its sources change"
+  local started=$SECONDS
+  # Checked here, not left to `set -e`, which a caller's `if` switches off.
+  if ! (cd "$app" && env "${unset_env[@]}" backstage-cli package build >/dev/null); then
+    log "the frontend build failed (see above)"
+    return 1
+  fi
+  # The stamp of the inputs as they were when the build began: an edit made
+  # meanwhile makes the next start build again.
+  printf '%s\n' "$want" >"$app/dist/$APP_BUILD_STAMP"
+  log "built the frontend in $((SECONDS - started))s"
+}

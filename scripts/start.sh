@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Starts the portal on embedded defaults: SQLite under data/, desktops run by
-# the local provider. Frontend on http://localhost:3000, backend on :7007.
+# the local provider. The backend serves a production build of the frontend
+# on http://localhost:7007 (DESKTOP_MANIA_PORT for another port); the build
+# is made on the first start and again only when the frontend's sources
+# change (see ensure_app_build in lib.sh). `--dev` (or DESKTOP_MANIA_DEV=1)
+# runs the development servers instead: frontend on :3000 with reloading,
+# backend on :7007.
 # Beside it, for the cluster health page, Prometheus and node-exporter for
 # this machine: Prometheus on http://localhost:9090 (another port when that
 # one is taken), data under data/prometheus. They stop when the portal stops.
 # DESKTOP_MANIA_PROMETHEUS=off starts the portal without them.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+dev="${DESKTOP_MANIA_DEV:-0}"
+if [ "${1:-}" = --dev ]; then
+  dev=1
+  shift
+fi
 
 ensure_node
 ensure_debs "${DESKTOP_DEBS[@]}"
@@ -17,6 +28,17 @@ if [ "${DESKTOP_MANIA_PROMETHEUS:-on}" != off ] &&
   ensure_debs "${MONITORING_DEBS[@]}" >/dev/null 2>&1 || true
 fi
 ensure_npm_deps
+if [ "$dev" != 1 ]; then
+  ensure_app_build "$ROOT"
+  port="${DESKTOP_MANIA_PORT:-7007}"
+  # The browser loads the app from the backend, so the app's origin is the
+  # backend's: the console's allowed origins and sign-in follow app.baseUrl.
+  export APP_CONFIG_app_baseUrl="http://localhost:$port"
+  export APP_CONFIG_backend_baseUrl="http://localhost:$port"
+  export APP_CONFIG_backend_listen_port="$port"
+  export APP_CONFIG_backend_cors_origin="http://localhost:$port"
+fi
+portal_url="${APP_CONFIG_app_baseUrl:-http://localhost:3000}"
 # Backstage reads APP_CONFIG_* variables as config, over app-config.yaml.
 APP_CONFIG_workspaces_local_dataDir="$(desktops_dir "$ROOT/data/desktops")"
 export APP_CONFIG_workspaces_local_dataDir
@@ -42,17 +64,19 @@ cd "$ROOT" || exit
 # this script alone.
 portal_pid=""
 prometheus_pid=""
+announce_pid=""
 # shellcheck disable=SC2317 # run by the traps
 stop_all() {
   local pid
-  for pid in "$portal_pid" "$prometheus_pid"; do
+  for pid in "$portal_pid" "$prometheus_pid" "$announce_pid"; do
     if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
-  for pid in "$portal_pid" "$prometheus_pid"; do
+  for pid in "$portal_pid" "$prometheus_pid" "$announce_pid"; do
     if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
   done
   portal_pid=""
   prometheus_pid=""
+  announce_pid=""
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -91,7 +115,7 @@ start_prometheus() {
   node --require "$ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
     "$ROOT/plugins/cluster-health-backend/dev/start-local-prometheus.ts" \
     --data-dir "$dir" --url-file "$dir/url" --port 9090 \
-    --portal localhost:7007 --token-file "$dir/scrape-token" \
+    --portal "localhost:${port:-7007}" --token-file "$dir/scrape-token" \
     --prometheus "$prometheus" --node-exporter "$exporter" &
   prometheus_pid=$!
   # The port is chosen in a second or two; Prometheus gets ready meanwhile.
@@ -113,10 +137,35 @@ start_prometheus() {
 }
 start_prometheus
 
-log "starting the portal: http://localhost:3000"
+# Says when the portal answers, which takes a while after the backend's many
+# log lines begin; gives up when the backend process ($2) ends.
+announce_ready() {
+  # shellcheck disable=SC2016 # JavaScript's template string, not the shell's
+  node -e '
+    const [url, pid] = process.argv.slice(1);
+    const tick = async () => {
+      try { process.kill(Number(pid), 0); } catch { process.exit(1); }
+      try {
+        const res = await fetch(`${url}/.backstage/health/v1/readiness`);
+        if (res.ok) process.exit(0);
+      } catch {}
+      setTimeout(tick, 500);
+    };
+    tick();' "$1" "$2" && log "the portal is ready: open $1"
+}
+
 # Its standard input stays the terminal's: Enter restarts the backend.
-backstage-cli repo start "$@" <&0 &
-portal_pid=$!
+if [ "$dev" = 1 ]; then
+  log "starting the development servers: $portal_url"
+  backstage-cli repo start "$@" <&0 &
+  portal_pid=$!
+else
+  log "starting the portal: $portal_url"
+  (cd packages/backend && exec backstage-cli package start "$@") <&0 &
+  portal_pid=$!
+  announce_ready "$portal_url" "$portal_pid" &
+  announce_pid=$!
+fi
 status=0
 wait "$portal_pid" || status=$?
 portal_pid=""

@@ -56,8 +56,13 @@ step "unit and integration tests"
 backstage-cli repo test --watchAll=false
 done_step "tests"
 
+step "frontend build stamp"
+bash scripts/appBuild.test.sh
+done_step "frontend build stamp"
+
 step "browser tests"
-(cd packages/app && backstage-cli package build >/dev/null)
+# The same build as the start command's, reused while the frontend is unchanged.
+ensure_app_build "$ROOT"
 rm -rf .cache/e2e
 mkdir -p .cache/e2e
 # The e2e portal's desktops (see desktops_dir); the specs read it too.

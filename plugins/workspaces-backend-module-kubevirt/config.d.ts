@@ -19,6 +19,20 @@ export interface Config {
        * preference or KubeVirt sets (30 seconds).
        */
       stopGracePeriod?: HumanDuration | string;
+      /**
+       * The Prometheus that scrapes the clusters' virt-handlers, asked for
+       * what each desktop uses (CPU, memory, disk). Without it, and without
+       * a cluster's own, desktops' use of resources is not shown.
+       */
+      prometheus?: {
+        /** e.g. http://prometheus-operated.monitoring:9090 */
+        url: string;
+        /**
+         * Bearer token, when Prometheus sits behind an authenticating proxy.
+         * @visibility secret
+         */
+        token?: string;
+      };
       clusters?: Array<{
         /** The name desktops and the catalog refer to the cluster by. */
         name: string;
@@ -51,6 +65,12 @@ export interface Config {
         storageClassName?: string;
         /** The operating systems this cluster runs. Default both. */
         os?: Array<'linux' | 'windows'>;
+        /** This cluster's Prometheus, instead of `workspaces.kubevirt.prometheus`. */
+        prometheus?: {
+          url: string;
+          /** @visibility secret */
+          token?: string;
+        };
         /** How long to wait for this API server. Default `workspaces.kubevirt.timeout`. */
         timeout?: HumanDuration | string;
       }>;

@@ -72,5 +72,10 @@ export interface Config {
       /** Origins allowed to open consoles. Default: the origin of app.baseUrl. */
       allowedOrigins?: string[];
     };
+    /** Uploads into and downloads from desktops' homes. */
+    files?: {
+      /** The largest file one upload may carry, in MiB. Default 100. */
+      maxUploadMi?: number;
+    };
   };
 }

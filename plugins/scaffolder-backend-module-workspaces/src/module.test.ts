@@ -182,7 +182,7 @@ describe('the desktop templates, run by the scaffolder against the workspaces ba
     // The refusal is an InputError, so the scaffolder answers the editor with 400 and the reason.
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(
-      /The desktop order was refused \(400\): .*'gentoo'/,
+      /^image: 'gentoo' is not offered; choose one of /,
     );
     expect(portal.provider.calls).toEqual([]);
   });
@@ -292,9 +292,15 @@ describe('the desktop templates, run by the scaffolder against the workspaces ba
         .set(asAlice)
     ).body;
     const completion = events.find((e: any) => e.type === 'completion');
-    expect(completion.body.error.message).toMatch(
-      /The desktop order was refused \(403\): Quota reached/,
+    expect(completion.body.error.message).toMatch(/^Quota reached: /);
+    // The task log shows the reason in one line, not a trace of file paths.
+    const failed = events.filter(
+      (e: any) => e.type === 'log' && e.body.status === 'failed',
     );
+    expect(failed.map((e: any) => e.body.message)).toEqual([
+      completion.body.error.message,
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(/\n\s+at |\.ts:\d+/);
     expect(portal.provider.machines.has('alice-two')).toBe(false);
   });
 });

@@ -4,7 +4,6 @@ import { validate } from 'jsonschema';
 import yaml from 'yaml';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DNS1123_LABEL } from '@desktop-mania/plugin-workspaces-common';
 import { registeredActions } from './__testUtils__/registeredActions';
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
@@ -81,15 +80,21 @@ describe.each(['linux', 'windows'])('the %s desktop template', os => {
     }
   });
 
-  it('asks for a name the backend accepts, and leaves images, sizes and limits to the backend', () => {
+  it('asks for a name, a cluster, an image, a size and an owner with fields that list only what this person may order', () => {
     const required = entity.spec.parameters.flatMap(
       (page: any) => page.required ?? [],
     );
     expect(required).toEqual(['name', 'image', 'size']);
+    // The name rule lives in workspaces-common; the field states it in
+    // words, where a pattern here would show people a regex.
     expect(parameters.name).toMatchObject({
       type: 'string',
-      pattern: DNS1123_LABEL.source,
-      maxLength: 40,
+      'ui:field': 'WorkspaceNamePicker',
+    });
+    expect(parameters.name).not.toHaveProperty('pattern');
+    expect(parameters.cluster).toMatchObject({
+      'ui:field': 'WorkspaceClusterPicker',
+      'ui:options': { os },
     });
     expect(parameters.image).toMatchObject({
       'ui:field': 'WorkspaceFlavorPicker',
@@ -105,10 +110,45 @@ describe.each(['linux', 'windows'])('the %s desktop template', os => {
     expect(parameters.diskGi).not.toHaveProperty('minimum');
     expect(parameters.diskGi).not.toHaveProperty('default');
     expect(parameters.lifetimeHours.type).toBe('integer');
-    expect(parameters.owner).toMatchObject({
-      'ui:field': 'OwnerPicker',
-      'ui:options': { catalogFilter: { kind: ['Group', 'User'] } },
+    // Only owners the backend lets this person order for, with the quota.
+    expect(parameters.owner['ui:field']).toBe('WorkspaceOwnerPicker');
+    // The owner and the quota come on the first page, before anything else is asked.
+    expect(Object.keys(entity.spec.parameters[0].properties)).toContain(
+      'owner',
+    );
+  });
+
+  it('reviews the order in words: the ID fields are hidden and the summary, on the last page, titles each line', () => {
+    for (const key of [
+      'cluster',
+      'image',
+      'size',
+      'owner',
+      'diskGi',
+      'lifetimeHours',
+    ]) {
+      expect([key, parameters[key]['ui:backstage']]).toEqual([
+        key,
+        { review: { show: false } },
+      ]);
+    }
+    const last = entity.spec.parameters[entity.spec.parameters.length - 1];
+    expect(last.properties.summary).toMatchObject({
+      type: 'object',
+      'ui:field': 'WorkspaceOrderSummary',
     });
+    expect(
+      Object.entries(last.properties.summary.properties).map(
+        ([key, p]: [string, any]) => [key, p.title],
+      ),
+    ).toEqual([
+      ['image', 'Image'],
+      ['size', 'Size'],
+      ['cluster', 'Cluster'],
+      ['disk', 'Disk'],
+      ['lifetime', 'Lifetime'],
+      ['owner', 'Owner'],
+    ]);
   });
 
   it('registers nothing in the catalog itself and links to the new desktop', () => {

@@ -1,6 +1,10 @@
 import type { Duplex } from 'stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import type {
   ConsoleOptions,
   ProviderWorkspace,
@@ -25,6 +29,7 @@ import { openVncConsole } from './openVncConsole';
 import { DISK_STATUSES } from './printableStatus';
 import { statusOf } from './status';
 import { toBackstageError } from './toBackstageError';
+import { queryVmiUsage, type PrometheusTarget } from './vmiUsage';
 
 interface Target {
   cluster: KubeVirtCluster;
@@ -47,6 +52,9 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   constructor(
     clusters: KubeVirtCluster[],
     private readonly logger: LoggerService,
+    private readonly prometheusOf: (
+      cluster: string,
+    ) => PrometheusTarget | undefined = () => undefined,
   ) {
     for (const cluster of clusters) {
       const api = new KubeVirtApi(cluster);
@@ -261,6 +269,33 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
         name: ref.name,
       });
     }
+  }
+
+  /**
+   * From the cluster's Prometheus (the VMI's kubevirt_vmi_* series); undefined
+   * when the desktop has no instance, i.e. it is stopped.
+   */
+  async usage(ref: WorkspaceRef) {
+    const { cluster, api } = this.target(ref.cluster);
+    const prometheus = this.prometheusOf(cluster.name);
+    if (!prometheus) {
+      throw new NotImplementedError(
+        `No Prometheus is configured for cluster '${cluster.name}' (workspaces.kubevirt.prometheus.url)`,
+      );
+    }
+    const usage = await queryVmiUsage(prometheus, cluster.namespace, ref.name);
+    if (usage) return usage;
+    // No series: a stopped desktop, or one started since the last scrape.
+    const vmi = await api.getVirtualMachineInstance(ref.name).catch(error => {
+      if (isNotFound(error)) return undefined;
+      throw toBackstageError(error, {
+        cluster,
+        verb: 'get',
+        resource: 'virtualmachineinstances',
+        name: ref.name,
+      });
+    });
+    return vmi ? { at: new Date().toISOString() } : undefined;
   }
 
   /**

@@ -6,3 +6,4 @@
 export { workspacesModuleKubevirt as default } from './module';
 export { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 export { readKubeVirtClusters, type KubeVirtCluster } from './clusters';
+export type { PrometheusTarget } from './vmiUsage';

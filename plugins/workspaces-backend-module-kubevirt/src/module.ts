@@ -6,6 +6,7 @@ import { workspaceProvidersExtensionPoint } from '@desktop-mania/plugin-workspac
 import { checkCommonFlavors } from './checkCommonFlavors';
 import { readKubeVirtClusters } from './clusters';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
+import { readPrometheusTargets } from './vmiUsage';
 
 /**
  * Runs desktops as KubeVirt VirtualMachines. Registers a provider only when
@@ -31,7 +32,13 @@ export const workspacesModuleKubevirt = createBackendModule({
           return;
         }
         checkCommonFlavors(config, logger);
-        providers.addProvider(new KubeVirtWorkspaceProvider(clusters, logger));
+        providers.addProvider(
+          new KubeVirtWorkspaceProvider(
+            clusters,
+            logger,
+            readPrometheusTargets(config),
+          ),
+        );
         logger.info(
           `KubeVirt desktops on ${clusters
             .map(c => `${c.name} (${c.url}, namespace ${c.namespace})`)

@@ -217,6 +217,9 @@ export class DesktopLauncher {
         // TigerVNC's blacklist would take five aborted handshakes (a tab
         // closed while connecting) for an attack and lock everyone out.
         '-UseBlacklist=0',
+        // The console's Fit mode asks for the browser window's size
+        // (SetDesktopSize); RandR makes any size from the ordered geometry.
+        '-AcceptSetDesktopSize=1',
         // X clients need the cookie too: other users of this machine can
         // reach the X socket in /tmp, desktops cannot reach each other's.
         '-auth',

@@ -7,6 +7,7 @@ import type {
   ConsoleOptions,
   ProviderWorkspace,
   WorkspaceCreateSpec,
+  WorkspaceFileTransfer,
   WorkspaceProvider,
   WorkspaceRef,
 } from '@desktop-mania/plugin-workspaces-node';
@@ -16,8 +17,10 @@ import { DesktopState, DesktopStore } from './DesktopStore';
 import { DesktopSupervisor } from './DesktopSupervisor';
 import { checkHost } from './hostChecks';
 import { assertEnforceable, checkHostLimits, HostLimits } from './hostLimits';
+import { HomeFiles } from './homeFiles';
 import { createHomeImage, GiB } from './homeImage';
 import { checkOrder } from './orderChecks';
+import { UsageMeter } from './usage';
 
 /** @public */
 export interface LocalWorkspaceProviderOptions {
@@ -110,7 +113,20 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     });
   }
 
-  private constructor(private readonly parts: Parts) {}
+  /** Uploads into and downloads from desktops' homes, as their users own them. */
+  readonly files: WorkspaceFileTransfer;
+
+  private readonly meter = new UsageMeter();
+
+  private constructor(private readonly parts: Parts) {
+    this.files = new HomeFiles({
+      store: parts.store,
+      desktop: ref => {
+        const state = this.mustRead(ref);
+        return { state, phase: parts.supervisor.statusOf(state).phase };
+      },
+    });
+  }
 
   getClusters() {
     return [{ name: this.parts.clusterName, os: ['linux' as const] }];
@@ -247,6 +263,20 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       await this.parts.supervisor.halt(this.mustRead(ref));
       this.parts.store.remove(ref.name);
     });
+  }
+
+  /** From the desktop's cgroup and its home image. */
+  async usage(ref: WorkspaceRef) {
+    const state = this.mustRead(ref);
+    if (!this.parts.supervisor.isRunning(state)) {
+      this.meter.forget(state.name);
+      return undefined;
+    }
+    return this.meter.measure(
+      state.name,
+      state.cgroups ?? [],
+      this.parts.store.homeOf(state.name),
+    );
   }
 
   async openConsole(ref: WorkspaceRef, options?: ConsoleOptions) {

@@ -3,6 +3,7 @@ import fs from 'fs';
 import type { Readable } from 'stream';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { PRLIMIT } from './binaries';
+import { withKeymap } from './keymap';
 
 /** What one desktop's sandbox is made of. */
 export interface SandboxSpec {
@@ -178,7 +179,7 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
     '/tmp/.Xauthority',
     '--',
     ...limit,
-    ...spec.command,
+    ...withKeymap(spec.command),
   ];
 }
 

@@ -3,8 +3,9 @@ import path from 'path';
 
 // The workspace service is the one owner of desktop records and of the calls
 // to providers. Everything else (routes, the console proxy, housekeeping)
-// reaches them through it; this test keeps it that way. Reconciler.ts is part
-// of the service: the service builds it with its own store and providers.
+// reaches them through it; this test keeps it that way. Reconciler.ts,
+// liveStatus.ts, fileTransfer.ts and usage.ts are parts of the service, split
+// by concern: the service builds or calls them with its own providers.
 const OWNERS = {
   // Holding a WorkspaceStore is what lets code read or write records.
   store: [
@@ -19,6 +20,8 @@ const OWNERS = {
     'service/WorkspaceService.ts',
     'service/Reconciler.ts',
     'service/liveStatus.ts',
+    'service/fileTransfer.ts',
+    'service/usage.ts',
     'service/ProviderRegistry.ts',
   ],
 };

@@ -23,6 +23,7 @@ import { createRouter } from './service/router';
 import { Housekeeping } from './service/Housekeeping';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { WorkspaceMetrics } from './service/WorkspaceMetrics';
+import { readFileTransferConfig } from './service/fileTransfer';
 import { readWorkspacesConfig } from './service/WorkspacesConfig';
 import { WorkspaceService } from './service/WorkspaceService';
 
@@ -101,6 +102,7 @@ export const workspacesPlugin = createBackendPlugin({
           auditor: deps.auditor,
           logger,
           onChange: publish,
+          files: readFileTransferConfig(config),
         });
 
         const baseUrl = await deps.discovery.getBaseUrl('workspaces');

@@ -5,7 +5,9 @@ import type {
   WorkspaceAction,
   WorkspaceAuditEvent,
   WorkspaceFlavors,
+  WorkspaceFolder,
   WorkspaceOrdering,
+  WorkspaceUsage,
 } from './types';
 
 /** Options of each call; `token` is for backend callers, the frontend's fetch adds its own. @public */
@@ -42,6 +44,36 @@ export interface WorkspacesApi {
     name: string,
     options?: WorkspacesRequestOptions,
   ): Promise<WorkspaceAuditEvent[]>;
+  /** A folder of the desktop's home; `path` is relative to the home, `''` the home itself. */
+  listFiles(
+    name: string,
+    path: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceFolder>;
+  /** A file of the desktop's home, whole. */
+  downloadFile(
+    name: string,
+    path: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<Blob>;
+  /** Writes `content` to `path` in the desktop's home, replacing a file there. */
+  uploadFile(
+    name: string,
+    path: string,
+    content: Blob,
+    options?: WorkspacesRequestOptions,
+  ): Promise<void>;
+  /** Moves the expiry `hours` later, up to the longest lifetime after the order. */
+  extendWorkspace(
+    name: string,
+    hours: number,
+    options?: WorkspacesRequestOptions,
+  ): Promise<Workspace>;
+  /** What the desktop uses now; `available` false, with the reason, when not measured. */
+  getWorkspaceUsage(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceUsage>;
 }
 
 /**
@@ -129,6 +161,78 @@ export class WorkspacesClient implements WorkspacesApi {
     return this.request<WorkspaceAuditEvent[]>(
       'GET',
       `/workspaces/${encodeURIComponent(name)}/audit`,
+      options,
+    );
+  }
+
+  listFiles(name: string, path: string, options?: WorkspacesRequestOptions) {
+    return this.request<WorkspaceFolder>(
+      'GET',
+      `/workspaces/${encodeURIComponent(name)}/files?path=${encodeURIComponent(
+        path,
+      )}`,
+      options,
+    );
+  }
+
+  async downloadFile(
+    name: string,
+    path: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    const response = await this.send('GET', name, path, options);
+    return response.blob();
+  }
+
+  async uploadFile(
+    name: string,
+    path: string,
+    content: Blob,
+    options?: WorkspacesRequestOptions,
+  ) {
+    await this.send('PUT', name, path, options, content);
+  }
+
+  // File contents travel raw, not as JSON, and through fetchApi so the
+  // caller's token goes with them.
+  private async send(
+    method: string,
+    name: string,
+    path: string,
+    options?: WorkspacesRequestOptions,
+    body?: Blob,
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('workspaces');
+    const headers: Record<string, string> = {};
+    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
+    if (body) headers['Content-Type'] = 'application/octet-stream';
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}/workspaces/${encodeURIComponent(
+        name,
+      )}/files/content?path=${encodeURIComponent(path)}`,
+      { method, headers, body },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response;
+  }
+
+  extendWorkspace(
+    name: string,
+    hours: number,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<Workspace>(
+      'POST',
+      `/workspaces/${encodeURIComponent(name)}/extend`,
+      options,
+      { hours },
+    );
+  }
+
+  getWorkspaceUsage(name: string, options?: WorkspacesRequestOptions) {
+    return this.request<WorkspaceUsage>(
+      'GET',
+      `/workspaces/${encodeURIComponent(name)}/usage`,
       options,
     );
   }

@@ -12,3 +12,4 @@ export * from './errors';
 export * from './WorkspacesClient';
 export * from './phases';
 export * from './quantity';
+export * from './consoleControl';

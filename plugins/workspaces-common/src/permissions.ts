@@ -30,6 +30,18 @@ export const workspaceLifecyclePermission = createPermission({
   resourceType: RESOURCE_TYPE_WORKSPACE,
 });
 
+/**
+ * Upload files into a desktop's home and download files from it. The
+ * backend asks for `workspace.connect` too: files reach nothing a console
+ * would not, so a policy that withholds the console withholds files.
+ * @public
+ */
+export const workspaceFilesPermission = createPermission({
+  name: 'workspace.files',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
 /** @public */
 export const workspaceDeletePermission = createPermission({
   name: 'workspace.delete',
@@ -56,4 +68,5 @@ export const workspacesPermissions = [
   workspaceLifecyclePermission,
   workspaceDeletePermission,
   workspaceMetricsReadPermission,
+  workspaceFilesPermission,
 ];

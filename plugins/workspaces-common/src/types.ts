@@ -131,6 +131,26 @@ export interface CreateWorkspaceRequest {
 /** @public */
 export type WorkspaceAction = 'start' | 'stop' | 'restart';
 
+/**
+ * What a desktop uses right now, answered by `GET /workspaces/:name/usage`.
+ * Each figure is absent when its provider cannot measure it; `available` is
+ * false, with the reason, when it measures nothing for this desktop.
+ * @public
+ */
+export interface WorkspaceUsage {
+  available: boolean;
+  reason?: string;
+  /** CPUs' worth of time used, e.g. 0.5 is half of one CPU. */
+  cpuCores?: number;
+  /** Memory the desktop's programs hold, without caches the system can take back. */
+  memoryBytes?: number;
+  memoryLimitBytes?: number;
+  diskBytes?: number;
+  diskLimitBytes?: number;
+  /** When it was measured, ISO 8601. */
+  at?: string;
+}
+
 /** One row of the audit log. @public */
 export interface WorkspaceAuditEvent {
   id: number;
@@ -140,4 +160,20 @@ export interface WorkspaceAuditEvent {
   outcome: 'succeeded' | 'failed';
   message?: string;
   at: string;
+}
+
+/** One entry of a folder in a desktop's home. @public */
+export interface WorkspaceFileEntry {
+  name: string;
+  /** Links and special files are listed as `other` and are never followed. */
+  type: 'file' | 'directory' | 'other';
+  /** Bytes; 0 for folders. */
+  size: number;
+  modifiedAt: string;
+}
+
+/** A folder of a desktop's home, by its path relative to the home (`''` is the home). @public */
+export interface WorkspaceFolder {
+  path: string;
+  entries: WorkspaceFileEntry[];
 }

@@ -1,4 +1,8 @@
-import { createWorkspaceRequestSchema, describeZodError } from './validation';
+import {
+  createWorkspaceRequestSchema,
+  describeWorkspaceNameRule,
+  describeZodError,
+} from './validation';
 import {
   decodeConsoleTokenProtocol,
   encodeConsoleTokenProtocol,
@@ -114,5 +118,28 @@ describe('console token subprotocol', () => {
 
   it('ignores other subprotocols', () => {
     expect(decodeConsoleTokenProtocol('binary')).toBeUndefined();
+  });
+});
+
+describe('describeWorkspaceNameRule', () => {
+  it('states in words the rule the schema enforces, with its length limit', () => {
+    expect(describeWorkspaceNameRule()).toBe(
+      'Lowercase letters, digits and dashes, starting and ending with a letter or digit; at most 40 characters',
+    );
+    const refusal = (name: string) => {
+      const r = createWorkspaceRequestSchema.safeParse({
+        name,
+        image: 'ubuntu',
+        size: 'small',
+      });
+      return r.success ? '' : r.error.issues[0].message;
+    };
+    // The schema's refusals use the same words, so form and backend agree.
+    expect(describeWorkspaceNameRule().toLowerCase()).toContain(
+      refusal('Dev').replace('name must be ', ''),
+    );
+    expect(describeWorkspaceNameRule()).toContain(
+      refusal('a'.repeat(41)).replace('name must be ', ''),
+    );
   });
 });

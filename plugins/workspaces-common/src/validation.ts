@@ -3,6 +3,24 @@ import { z } from 'zod';
 /** DNS-1123 label: what Kubernetes accepts as an object name. @public */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** The longest desktop name; it names a VM, a Service and a DNS record. @public */
+export const WORKSPACE_NAME_MAX_LENGTH = 40;
+
+/** {@link DNS1123_LABEL} in words, for every message that states the rule. */
+const NAME_SHAPE =
+  'lowercase letters, digits and dashes, starting and ending with a letter or digit';
+
+/**
+ * The desktop name rule in words, for forms: the same rule
+ * {@link createWorkspaceRequestSchema} enforces, so no form shows a regex.
+ * @public
+ */
+export function describeWorkspaceNameRule(): string {
+  return `${NAME_SHAPE[0].toLocaleUpperCase('en-US')}${NAME_SHAPE.slice(
+    1,
+  )}; at most ${WORKSPACE_NAME_MAX_LENGTH} characters`;
+}
+
 /**
  * A name from the offer (image, size, cluster): what config names look like.
  * Anything else is refused before the message that echoes it is built.
@@ -65,11 +83,11 @@ export const createWorkspaceRequestSchema = z
     name: z
       .string()
       .min(1, 'name is required')
-      .max(40, { message: 'name must be at most 40 characters', abort: true })
-      .regex(
-        DNS1123_LABEL,
-        'name must be lowercase letters, digits and dashes, starting and ending with a letter or digit',
-      ),
+      .max(WORKSPACE_NAME_MAX_LENGTH, {
+        message: `name must be at most ${WORKSPACE_NAME_MAX_LENGTH} characters`,
+        abort: true,
+      })
+      .regex(DNS1123_LABEL, `name must be ${NAME_SHAPE}`),
     image: offerName('image'),
     size: offerName('size'),
     diskGi: z.number().int('diskGi must be a whole number').optional(),

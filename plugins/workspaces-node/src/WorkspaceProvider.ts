@@ -3,6 +3,7 @@ import type {
   WorkspaceOs,
   WorkspaceStatus,
 } from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceFileTransfer } from './files';
 
 /** An image after the backend resolved it from config. @public */
 export interface ResolvedWorkspaceImage {
@@ -72,6 +73,23 @@ export interface ConsoleOptions {
 }
 
 /**
+ * What one desktop uses, as its provider measured it. A figure the provider
+ * cannot measure is left out.
+ * @public
+ */
+export interface WorkspaceResourceUsage {
+  /** CPUs' worth of time used lately, e.g. 0.5 is half of one CPU. */
+  cpuCores?: number;
+  /** Memory its programs hold, without caches the system can take back. */
+  memoryBytes?: number;
+  memoryLimitBytes?: number;
+  diskBytes?: number;
+  diskLimitBytes?: number;
+  /** When it was measured, ISO 8601. */
+  at: string;
+}
+
+/**
  * A desktop runtime. The workspaces backend owns permissions, records and
  * quotas; a provider only runs machines.
  *
@@ -97,4 +115,11 @@ export interface WorkspaceProvider {
   delete(ref: WorkspaceRef): Promise<void>;
   /** A raw RFB byte stream to the desktop's screen. */
   openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex>;
+  /**
+   * Optional: what the desktop uses now. Undefined when it uses nothing
+   * (it is stopped); absent when the provider cannot measure desktops.
+   */
+  usage?(ref: WorkspaceRef): Promise<WorkspaceResourceUsage | undefined>;
+  /** File transfer with a desktop's home; absent where there is no channel to it. */
+  readonly files?: WorkspaceFileTransfer;
 }

@@ -6,3 +6,4 @@
 export * from './WorkspaceProvider';
 export * from './extensions';
 export * from './events';
+export * from './files';

@@ -7,3 +7,5 @@
  */
 export { workspacesCatalogModule } from './catalog/catalogModule';
 export { workspaceCatalogColumns } from './catalog/workspaceColumns';
+export { createWorkspaceStatusColumn } from './catalog/WorkspaceStatusColumn';
+export { WorkspacesHomePage } from './components/home/WorkspacesHomePage';

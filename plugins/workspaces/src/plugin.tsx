@@ -14,6 +14,7 @@ import {
   FormFieldBlueprint,
 } from '@backstage/plugin-scaffolder-react/alpha';
 import DesktopWindowsIcon from '@material-ui/icons/DesktopWindows';
+import HomeIcon from '@material-ui/icons/Home';
 import {
   isWorkspaceEntity,
   WorkspacesClient,
@@ -23,6 +24,7 @@ import {
   consoleRouteRef,
   createDesktopRouteRef,
   DESKTOP_TAB_PATH,
+  homeRouteRef,
   rootRouteRef,
 } from './routes';
 
@@ -57,6 +59,22 @@ const consolePage = PageBlueprint.make({
   },
 });
 
+// A landing page for people who use desktops. Its own path keeps it out of
+// an adopter's home; an app that wants it as its home sets `path: /`.
+const homePage = PageBlueprint.make({
+  name: 'home',
+  params: {
+    path: '/workspaces/home',
+    routeRef: homeRouteRef,
+    title: 'Home',
+    icon: <HomeIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/home/WorkspacesHomePage').then(m => (
+        <m.WorkspacesHomePage />
+      )),
+  },
+});
+
 const overviewCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
@@ -78,44 +96,84 @@ const desktopContent = EntityContentBlueprint.make({
   },
 });
 
-const flavorPicker = FormFieldBlueprint.make({
-  name: 'flavor-picker',
+const filesContent = EntityContentBlueprint.make({
+  name: 'files',
   params: {
-    field: () =>
-      import('./components/fields/WorkspaceFlavorPickers').then(m =>
-        createFormField({
-          name: 'WorkspaceFlavorPicker',
-          component: m.WorkspaceFlavorPicker as any,
-        }),
-      ),
+    path: 'files',
+    title: 'Files',
+    filter: isWorkspaceEntity,
+    loader: () =>
+      import('./components/files/FilesTab').then(m => <m.FilesTab />),
   },
 });
 
-const sizePicker = FormFieldBlueprint.make({
-  name: 'size-picker',
-  params: {
-    field: () =>
-      import('./components/fields/WorkspaceFlavorPickers').then(m =>
-        createFormField({
-          name: 'WorkspaceSizePicker',
-          component: m.WorkspaceSizePicker as any,
-        }),
-      ),
-  },
-});
+type Fields = typeof import('./components/fields');
 
-const diskPicker = FormFieldBlueprint.make({
-  name: 'disk-picker',
-  params: {
-    field: () =>
-      import('./components/fields/WorkspaceFlavorPickers').then(m =>
-        createFormField({
-          name: 'WorkspaceDiskPicker',
-          component: m.WorkspaceDiskPicker as any,
+/**
+ * A template field of this plugin. All of them load together, with the
+ * first form that needs one; `validation` runs when the step is submitted.
+ */
+function workspaceField(
+  id: string,
+  name: string,
+  pick: (fields: Fields) => { component: unknown; validation?: unknown },
+) {
+  return FormFieldBlueprint.make({
+    name: id,
+    params: {
+      field: () =>
+        import('./components/fields').then(fields => {
+          const { component, validation } = pick(fields);
+          return createFormField({
+            name,
+            component: component as any,
+            validation: validation as any,
+          });
         }),
-      ),
-  },
-});
+    },
+  });
+}
+
+const flavorPicker = workspaceField(
+  'flavor-picker',
+  'WorkspaceFlavorPicker',
+  f => ({
+    component: f.WorkspaceFlavorPicker,
+    validation: f.validateImage,
+  }),
+);
+const sizePicker = workspaceField('size-picker', 'WorkspaceSizePicker', f => ({
+  component: f.WorkspaceSizePicker,
+}));
+const diskPicker = workspaceField('disk-picker', 'WorkspaceDiskPicker', f => ({
+  component: f.WorkspaceDiskPicker,
+}));
+const clusterPicker = workspaceField(
+  'cluster-picker',
+  'WorkspaceClusterPicker',
+  f => ({
+    component: f.WorkspaceClusterPicker,
+  }),
+);
+const namePicker = workspaceField('name-picker', 'WorkspaceNamePicker', f => ({
+  component: f.WorkspaceNamePicker,
+  validation: f.validateName,
+}));
+const ownerPicker = workspaceField(
+  'owner-picker',
+  'WorkspaceOwnerPicker',
+  f => ({
+    component: f.WorkspaceOwnerPicker,
+    validation: f.validateOwner,
+  }),
+);
+const orderSummary = workspaceField(
+  'order-summary',
+  'WorkspaceOrderSummary',
+  f => ({
+    component: f.WorkspaceOrderSummary,
+  }),
+);
 
 /**
  * Desktops in the portal: the Workspace entity page (overview card and
@@ -127,16 +185,26 @@ export default createFrontendPlugin({
   pluginId: 'workspaces',
   title: 'My workspaces',
   icon: <DesktopWindowsIcon fontSize="inherit" />,
-  routes: { root: rootRouteRef, console: consoleRouteRef },
+  routes: {
+    root: rootRouteRef,
+    console: consoleRouteRef,
+    home: homeRouteRef,
+  },
   externalRoutes: { createDesktop: createDesktopRouteRef },
   extensions: [
     workspacesApi,
     myWorkspacesPage,
     consolePage,
+    homePage,
     overviewCard,
     desktopContent,
+    filesContent,
     flavorPicker,
     sizePicker,
     diskPicker,
+    clusterPicker,
+    namePicker,
+    ownerPicker,
+    orderSummary,
   ],
 });

@@ -5,6 +5,8 @@ import {
 
 export const rootRouteRef = createRouteRef();
 export const consoleRouteRef = createRouteRef({ params: ['name'] });
+/** The home page of people who use desktops; the app chooses its path. */
+export const homeRouteRef = createRouteRef();
 
 /**
  * Where desktops are ordered. The scaffolder's create page by default, so

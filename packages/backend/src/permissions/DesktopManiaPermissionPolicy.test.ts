@@ -1,11 +1,15 @@
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityReadPermission,
+  catalogLocationCreatePermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import {
   workspaceConnectPermission,
   workspaceCreatePermission,
   workspaceDeletePermission,
+  workspaceFilesPermission,
   workspaceMetricsReadPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
@@ -112,6 +116,29 @@ describe('DesktopManiaPermissionPolicy', () => {
     expect(
       (await policy.handle(metrics, user('user:default/dev') as any)).result,
     ).toBe(AuthorizeResult.DENY);
+  });
+
+  it('scopes file transfer to owners like the console', async () => {
+    const decision = await policy.handle(
+      { permission: workspaceFilesPermission },
+      user('user:default/alice') as any,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_OWNER' },
+    });
+  });
+
+  it('lets only admins register catalog entities', async () => {
+    const dev = user('user:default/dev');
+    const admin = user('user:default/root', ['group:default/admins']);
+    const register = { permission: catalogLocationCreatePermission };
+    expect((await policy.handle(register, dev as any)).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect((await policy.handle(register, admin as any)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
   });
 
   it("leaves other plugins' permissions open, as a stock portal has them", async () => {

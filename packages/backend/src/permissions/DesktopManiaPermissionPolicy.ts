@@ -12,9 +12,14 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  catalogEntityCreatePermission,
+  catalogLocationCreatePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
   workspaceConnectPermission,
   workspaceCreatePermission,
   workspaceDeletePermission,
+  workspaceFilesPermission,
   workspaceLifecyclePermission,
   workspaceMetricsReadPermission,
   workspaceReadPermission,
@@ -69,13 +74,22 @@ const OWNER_SCOPED = [
   workspaceConnectPermission,
   workspaceLifecyclePermission,
   workspaceDeletePermission,
+  workspaceFilesPermission,
+];
+
+// Registering components is a developer tool: the portal's catalog is its
+// desktops and its own packages, which people who order desktops do not add to.
+const ADMIN_ONLY = [
+  catalogLocationCreatePermission,
+  catalogEntityCreatePermission,
 ];
 
 /**
  * The portal's policy. Admins may do everything; everyone else reaches only
  * the desktops they or their groups own, and only platform owners read
- * cluster health. Permissions of other plugins stay open to signed-in people,
- * as a stock Backstage portal has them.
+ * cluster health. Registering catalog entities is for admins; other
+ * plugins' permissions stay open to signed-in people, as a stock Backstage
+ * portal has them.
  *
  * Service principals never reach this policy: the permissions service
  * decides for them from their access restrictions, allowing everything to
@@ -130,6 +144,9 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
     }
     // Metrics are served to services only; of people, only admins hold it.
     if (isPermission(request.permission, workspaceMetricsReadPermission)) {
+      return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (ADMIN_ONLY.some(p => isPermission(request.permission, p))) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isPermission(request.permission, workspaceCreatePermission)) {

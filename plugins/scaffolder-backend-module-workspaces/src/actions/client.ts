@@ -34,15 +34,10 @@ export function clientFor(options: {
   return { client, tokenFor };
 }
 
-// What the person can do about each refusal; the backend's own message says why.
+// Added only where the backend's reason does not already say what to do.
 const ADVICE: Record<number, string> = {
-  400: 'correct the field it names',
   401: 'sign in again',
-  403: 'ask for access, pick an owner you belong to, or delete a desktop you no longer need',
-  404: 'check the name',
-  409: 'choose another name, or wait until the desktop finished changing',
-  429: 'too many desktops or requests; delete a desktop or try again later',
-  503: 'the desktop service or its cluster cannot be reached; try again later',
+  429: 'try again later',
 };
 
 const ERROR_TYPES: Record<number, new (message: string) => Error> = {
@@ -55,30 +50,55 @@ const ERROR_TYPES: Record<number, new (message: string) => Error> = {
 };
 
 /**
- * Turns a failed call into an error whose message names what failed, the
- * status, the backend's reason and what to do, so the task log says what to
- * fix. `subject` says what was attempted, e.g. "The desktop order".
+ * An error that the task log shows as its message alone: the scaffolder logs
+ * a failed step's `error.stack`, which would otherwise be a trace of this
+ * module's file paths, meaningless to the person who ordered.
+ */
+function oneLine(
+  ErrorType: new (message: string) => Error,
+  message: string,
+): Error {
+  const error = new ErrorType(message);
+  error.stack = message;
+  return error;
+}
+
+/**
+ * The first line of a reason, bounded: a proxy's HTML error page or a
+ * backend in development mode can answer with much more than the reason.
+ */
+function firstLine(text: string): string {
+  const line = text.trim().split(/\r?\n/, 1)[0].trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Turns a failed call into a one-line error for the task log and the task's
+ * result. A refusal (4xx) is the backend's own reason, which names the field
+ * or the rule; a failure (5xx, network) also says what was attempted.
+ * `subject` says what was attempted, e.g. "The desktop order".
  */
 export function refusal(error: unknown, subject: string): Error {
   if (isError(error) && error.name === 'ResponseError') {
     const { statusCode, body } = error as unknown as ResponseError;
-    // A proxy's HTML error page can be long; the first lines say enough.
-    const reason = (body?.error?.message || error.message).slice(0, 500);
+    const reason = firstLine(body?.error?.message || error.message);
     const advice = ADVICE[statusCode];
     const ErrorType = ERROR_TYPES[statusCode] ?? Error;
-    return new ErrorType(
-      `${subject} ${
-        statusCode >= 500 ? 'failed' : 'was refused'
-      } (${statusCode}): ${reason}${advice ? ` (${advice})` : ''}`,
+    return oneLine(
+      ErrorType,
+      `${statusCode >= 500 ? `${subject} failed: ` : ''}${reason}${
+        advice ? `; ${advice}` : ''
+      }`,
     );
   }
   if (isError(error) && error.name === 'TypeError') {
     // fetch() rejects with a TypeError when the backend cannot be reached at all.
     const cause = (error as { cause?: unknown }).cause;
-    return new ServiceUnavailableError(
-      `${subject} failed: the workspaces backend could not be reached (${
-        isError(cause) ? cause.message : error.message
-      })`,
+    return oneLine(
+      ServiceUnavailableError,
+      `${subject} failed: the workspaces backend could not be reached (${firstLine(
+        isError(cause) ? cause.message : error.message,
+      )})`,
     );
   }
   return error as Error;

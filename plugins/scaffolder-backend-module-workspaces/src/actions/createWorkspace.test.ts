@@ -104,41 +104,41 @@ describe('workspace:create', () => {
     [
       400,
       'InputError',
-      "image: 'gentoo' is not offered",
-      "The desktop order was refused (400): image: 'gentoo' is not offered (correct the field it names)",
+      'size: windows-11 needs 2 vCPU; sizes that fit: medium, large',
+      'size: windows-11 needs 2 vCPU; sizes that fit: medium, large',
     ],
     [
       403,
       'NotAllowedError',
       'owner: you may only order for yourself or your groups',
-      'The desktop order was refused (403): owner: you may only order for yourself or your groups (ask for access, pick an owner you belong to, or delete a desktop you no longer need)',
+      'owner: you may only order for yourself or your groups',
     ],
     [
       403,
       'NotAllowedError',
-      "Quota reached: 'user:default/alice' holds 2 of 2 desktops",
-      "The desktop order was refused (403): Quota reached: 'user:default/alice' holds 2 of 2 desktops",
+      "Quota reached: 'user:default/alice' holds 2 of 2 desktops; delete one before ordering another",
+      "Quota reached: 'user:default/alice' holds 2 of 2 desktops; delete one before ordering another",
     ],
     [
       409,
       'ConflictError',
       "A desktop named 'alice-dev' already exists",
-      "The desktop order was refused (409): A desktop named 'alice-dev' already exists (choose another name",
+      "A desktop named 'alice-dev' already exists",
     ],
     [
       429,
       'Error',
       'Too many desktops ordered in the last hour',
-      'The desktop order was refused (429): Too many desktops ordered in the last hour (too many desktops or requests; delete a desktop or try again later)',
+      'Too many desktops ordered in the last hour; try again later',
     ],
     [
       503,
       'ServiceUnavailableError',
       "Cluster 'rke2-prod' could not be reached",
-      "The desktop order failed (503): Cluster 'rke2-prod' could not be reached (the desktop service or its cluster cannot be reached; try again later)",
+      "The desktop order failed: Cluster 'rke2-prod' could not be reached",
     ],
   ])(
-    'refuses with the backend reason when it answers %i %s',
+    'refuses in one line, the backend reason, when it answers %i %s',
     async (status, name, message, expected) => {
       server.use(
         http.post(`${WORKSPACES_URL}/workspaces`, () =>
@@ -146,10 +146,36 @@ describe('workspace:create', () => {
         ),
       );
       const error = await action.handler(actionContext(order)).catch(e => e);
-      expect(error.message).toContain(expected);
+      expect(error.message).toBe(expected);
       expect(error.name).toBe(status === 429 ? 'Error' : name);
+      // The scaffolder writes a failed step's error.stack into the task log.
+      expect(String(error.stack)).toBe(expected);
     },
   );
+
+  it('keeps the backend stack trace and any further lines out of the task log', async () => {
+    server.use(
+      http.post(`${WORKSPACES_URL}/workspaces`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: "image: 'gentoo' is not offered\n    at validateOrder",
+              stack:
+                "InputError: image: 'gentoo' is not offered\n    at validateOrder (/app/plugins/workspaces-backend/src/service/orderValidation.ts:52:11)",
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const ctx = actionContext(order);
+    const error = await action.handler(ctx).catch(e => e);
+    expect(String(error.stack)).toBe("image: 'gentoo' is not offered");
+    expect(JSON.stringify(error)).not.toMatch(/orderValidation|\.ts:\d+/);
+    expect(logged(ctx, 'warn')).toEqual([]);
+  });
 
   it('says so when the backend answers something that is not a Backstage error', async () => {
     server.use(
@@ -163,7 +189,7 @@ describe('workspace:create', () => {
       ),
     );
     await expect(action.handler(actionContext(order))).rejects.toThrow(
-      'The desktop order failed (502): Request failed with status 502 Bad Gateway, <html>Bad Gateway</html>',
+      'The desktop order failed: Request failed with status 502 Bad Gateway, <html>Bad Gateway</html>',
     );
   });
 

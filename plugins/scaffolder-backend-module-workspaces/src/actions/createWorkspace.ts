@@ -3,8 +3,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import {
   CreateWorkspaceRequest,
+  describeWorkspaceNameRule,
   DNS1123_LABEL,
   Workspace,
+  WORKSPACE_NAME_MAX_LENGTH,
 } from '@desktop-mania/plugin-workspaces-common';
 import { clientFor, refusal } from './client';
 import { examples } from './createWorkspace.examples';
@@ -33,11 +35,9 @@ export function createWorkspaceAction(options: {
         name: z =>
           z
             .string()
-            .max(40)
+            .max(WORKSPACE_NAME_MAX_LENGTH)
             .regex(DNS1123_LABEL)
-            .describe(
-              'Name of the desktop: lowercase letters, digits and dashes, at most 40',
-            ),
+            .describe(`Name of the desktop: ${describeWorkspaceNameRule()}`),
         image: z =>
           z
             .string()

@@ -15,7 +15,10 @@ import {
   CONSOLE_CLOSE_CODES,
   CONSOLE_PROTOCOL,
   decodeConsoleTokenProtocol,
+  isConsoleInputFrame,
+  parseConsolePing,
   workspaceConnectPermission,
+  type ConsolePong,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
@@ -51,6 +54,7 @@ class ConsoleRefusal extends Error {
 interface Session {
   ws: WebSocket;
   actor: string;
+  workspace: string;
   close(code: number, reason: string): void;
 }
 
@@ -119,6 +123,15 @@ export class ConsoleProxy {
 
   /** Whether the proxy has claimed its paths on a server yet. */
   readonly isAttached = () => this.servers.size > 0;
+
+  /** Console sessions open on a desktop through this backend instance. */
+  viewersOf(workspace: string): number {
+    let viewers = 0;
+    for (const session of this.sessions) {
+      if (session.workspace === workspace) viewers += 1;
+    }
+    return viewers;
+  }
 
   async shutdown() {
     for (const release of this.servers.values()) release();
@@ -302,6 +315,7 @@ export class ConsoleProxy {
     let finished = false;
     let lastInput = Date.now();
     const timers: NodeJS.Timeout[] = [];
+    let idleTimer: NodeJS.Timeout | undefined;
     // Counted in plain numbers on the hot path, handed to Prometheus in batches.
     let countedTo = 0;
     let countedFrom = 0;
@@ -319,12 +333,18 @@ export class ConsoleProxy {
     };
 
     // close is bound once finish exists below.
-    const session: Session = { ws, actor, close: () => {} };
+    const session: Session = {
+      ws,
+      actor,
+      workspace: record.name,
+      close: () => {},
+    };
     const finish = (code: number, reason: string) => {
       if (finished) return;
       finished = true;
       release();
       timers.forEach(t => clearInterval(t));
+      clearTimeout(idleTimer);
       this.sessions.delete(session);
       metrics.sessionsActive.dec();
       metrics.sessionsTotal.inc({
@@ -419,10 +439,27 @@ export class ConsoleProxy {
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
-        finish(1003, 'The console accepts binary RFB frames only');
+        // Text frames are the console page's control channel; answering
+        // them does not count as input.
+        const ping = parseConsolePing(data.toString('utf8'));
+        if (!ping) {
+          finish(
+            1003,
+            'The console accepts binary RFB frames and its own pings only',
+          );
+          return;
+        }
+        const pong: ConsolePong = {
+          type: 'pong',
+          id: ping.id,
+          idleMs: Date.now() - lastInput,
+          idleTimeoutMs: config.idleTimeoutMs,
+          viewers: this.viewersOf(record.name),
+        };
+        ws.send(JSON.stringify(pong));
         return;
       }
-      lastInput = Date.now();
+      if (isConsoleInputFrame(data)) lastInput = Date.now();
       bytesToDesktop += data.length;
       if (!upstream!.write(data)) {
         ws.pause();
@@ -434,17 +471,22 @@ export class ConsoleProxy {
     timers.push(
       setInterval(() => {
         flushByteCounts();
-        if (Date.now() - lastInput > config.idleTimeoutMs) {
-          finish(
-            CONSOLE_CLOSE_CODES.idle,
-            'Closed after a period without input',
-          );
-        } else if (ws.readyState === WebSocket.OPEN) {
-          // Proxies and the API server drop quiet websockets.
-          ws.ping();
-        }
-      }, Math.min(KEEPALIVE_MS, config.idleTimeoutMs)).unref(),
+        // Proxies and the API server drop quiet websockets.
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
+      }, KEEPALIVE_MS).unref(),
     );
+    // Armed for the exact moment the session would turn idle, so the close
+    // comes when the console page's countdown reaches zero.
+    const checkIdle = () => {
+      if (finished) return;
+      const left = lastInput + config.idleTimeoutMs - Date.now();
+      if (left <= 0) {
+        finish(CONSOLE_CLOSE_CODES.idle, 'Closed after a period without input');
+      } else {
+        idleTimer = setTimeout(checkIdle, left).unref();
+      }
+    };
+    checkIdle();
     let recordedInput = lastInput;
     timers.push(
       setInterval(() => {

@@ -171,6 +171,17 @@ export class WorkspaceStore {
     return rows.map(fromRow);
   }
 
+  /**
+   * Moves the expiry only if it is still `from`, so two extensions at once
+   * cannot both count from the same old expiry; false when it moved meanwhile.
+   */
+  async setExpiry(name: string, from: Date | undefined, to: Date) {
+    const query = this.db('workspaces').where({ name, state: 'active' });
+    if (from) query.where('expires_at', from);
+    else query.whereNull('expires_at');
+    return (await query.update({ expires_at: to })) > 0;
+  }
+
   async touch(name: string, at: Date) {
     await this.db('workspaces')
       .where({ name })

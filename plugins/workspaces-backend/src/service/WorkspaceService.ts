@@ -28,6 +28,7 @@ import {
   type WorkspaceAction,
   type WorkspaceFlavors,
   type WorkspaceOrdering,
+  type WorkspaceUsage,
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
@@ -40,10 +41,13 @@ import type {
   WorkspaceStore,
 } from '../database/WorkspaceStore';
 import type { WorkspaceQuery } from '../permissions/rules';
+import { extendedExpiry, utcMinute } from './extendExpiry';
+import { FileTransfer, type FileTransferConfig } from './fileTransfer';
 import { toWorkspace, withLiveStatus } from './liveStatus';
 import { accountName, quotaError, validateOrder } from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
 import { Reconciler, type Reconciled } from './Reconciler';
+import { measureUsage } from './usage';
 import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 
@@ -57,6 +61,8 @@ export interface WorkspaceServiceOptions {
   auth: AuthService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** `workspaces.files`, see readFileTransferConfig; defaults when absent. */
+  files?: FileTransferConfig;
   onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
 }
 
@@ -81,6 +87,8 @@ export class WorkspaceService {
   private readonly reconciler: Reconciler;
   /** Desktops this process is creating or deleting right now. */
   private readonly busy = new Set<string>();
+  /** Uploads into and downloads from desktops' homes. */
+  readonly files: FileTransfer;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.authorizer = new WorkspaceAuthorizer({
@@ -92,6 +100,12 @@ export class WorkspaceService {
       reconcileAfterMs: options.config.reconcileAfterMs,
       isBusy: name => this.busy.has(name),
       audit: entry => this.audit(entry),
+    });
+    this.files = new FileTransfer({
+      authorizer: this.authorizer,
+      providers: options.providers,
+      audit: entry => this.audit(entry),
+      config: options.files,
     });
   }
 
@@ -375,6 +389,50 @@ export class WorkspaceService {
     const workspace = await this.get(credentials, name);
     await this.options.onChange('changed', workspace);
     return workspace;
+  }
+
+  /** Moves the expiry later: see {@link extendedExpiry}. */
+  async extend(
+    credentials: BackstageCredentials,
+    name: string,
+    body: unknown,
+  ): Promise<Workspace> {
+    const { store, config } = this.options;
+    const record = await this.authorizer.authorizeRecord(
+      name,
+      workspaceLifecyclePermission,
+      credentials,
+    );
+    if (record.state !== 'active') throw busyError(name, record.state);
+    const until = extendedExpiry(record, body, config.limits.lifetimeHours.max);
+    if (!(await store.setExpiry(name, record.expiresAt, until))) {
+      throw new ConflictError(
+        `The desktop '${name}' changed meanwhile; extend it again`,
+      );
+    }
+    await this.audit({
+      workspace: name,
+      actor: actorOf(credentials),
+      action: 'extend',
+      outcome: 'succeeded',
+      message: `expires ${utcMinute(until)}`,
+    });
+    const workspace = await this.get(credentials, name);
+    await this.options.onChange('changed', workspace);
+    return workspace;
+  }
+
+  /** What the desktop uses now, for those who may read it. */
+  async usage(
+    credentials: BackstageCredentials,
+    name: string,
+  ): Promise<WorkspaceUsage> {
+    const record = await this.authorizer.authorizeRecord(
+      name,
+      workspaceReadPermission,
+      credentials,
+    );
+    return measureUsage(record, this.options.providers);
   }
 
   /**

@@ -2,6 +2,7 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { addFileRoutes } from './fileRoutes';
 import type { WorkspaceService } from './WorkspaceService';
 import type { WorkspaceMetrics } from './WorkspaceMetrics';
 
@@ -73,6 +74,18 @@ export function createRouter(options: {
       res.json(await service.runAction(credentials, req.params.name, action));
     });
   }
+
+  addFileRoutes(router, options);
+
+  router.post('/workspaces/:name/extend', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.extend(credentials, req.params.name, req.body));
+  });
+
+  router.get('/workspaces/:name/usage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.usage(credentials, req.params.name));
+  });
 
   router.delete('/workspaces/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export * from './FakeProvider';
+export * from './FakeFileTransfer';
 export * from './providerModule';

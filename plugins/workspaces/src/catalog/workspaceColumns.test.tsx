@@ -12,6 +12,8 @@ import {
   starredEntitiesApiRef,
 } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
+import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import { running, workspacesApi } from '../__testUtils__/fixtures';
 import { workspaceCatalogColumns } from './workspaceColumns';
 
 const workspace = (
@@ -49,6 +51,12 @@ async function renderTable(kind: string, entities: Entity[]) {
       apis: [
         [starredEntitiesApiRef, new MockStarredEntitiesApi()],
         [
+          workspacesApiRef,
+          workspacesApi({
+            listWorkspaces: async () => [{ ...running, name: 'alice-win' }],
+          }),
+        ],
+        [
           entityPresentationApiRef,
           {
             forEntity: (e: Entity | string) => {
@@ -78,6 +86,7 @@ describe('workspaceCatalogColumns', () => {
       expect.arrayContaining([
         'Name',
         'Owner',
+        'Status',
         'OS',
         'Flavor',
         'Size',
@@ -91,11 +100,13 @@ describe('workspaceCatalogColumns', () => {
     expect(within(win).getByText('Windows')).toBeInTheDocument();
     expect(within(win).getByText('windows-desktop')).toBeInTheDocument();
     expect(within(win).getByText('large')).toBeInTheDocument();
+    // Expiry in words, the date itself on hover.
     expect(
-      within(win).getByText(
+      within(win).getByTitle(
         new Date('2026-12-01T07:00:00.000Z').toLocaleString(),
       ),
-    ).toBeInTheDocument();
+    ).toHaveTextContent(/^(in \d+ (min|h|days)|expired)$/);
+    expect(await within(win).findByText('Running')).toBeInTheDocument();
     const dev = screen.getByText('alice-dev').closest('tr')!;
     expect(within(dev).getByText('Linux')).toBeInTheDocument();
     expect(within(dev).getByText('never')).toBeInTheDocument();

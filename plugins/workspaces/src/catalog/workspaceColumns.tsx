@@ -8,6 +8,8 @@ import {
   WORKSPACE_KIND,
   type WorkspaceEntityV1alpha1,
 } from '@desktop-mania/plugin-workspaces-common';
+import { expiresIn } from '../components/expiry';
+import { createWorkspaceStatusColumn } from './WorkspaceStatusColumn';
 
 const specOf = (row: CatalogTableRow) =>
   (row.entity as WorkspaceEntityV1alpha1).spec ?? {};
@@ -26,6 +28,7 @@ function specColumn(
 const workspaceColumns: TableColumn<CatalogTableRow>[] = [
   CatalogTable.columns.createNameColumn({ defaultKind: WORKSPACE_KIND }),
   CatalogTable.columns.createOwnerColumn(),
+  createWorkspaceStatusColumn(),
   {
     ...specColumn('OS', 'type'),
     render: row => (specOf(row).type === 'windows' ? 'Windows' : 'Linux'),
@@ -36,10 +39,15 @@ const workspaceColumns: TableColumn<CatalogTableRow>[] = [
   {
     title: 'Expires',
     field: 'entity.spec.expiresAt',
-    // ISO timestamps sort as strings; the cell shows the local date.
+    // ISO timestamps sort as strings; the cell says it in words, with the
+    // local date on hover.
     render: row => {
       const at = specOf(row).expiresAt;
-      return at ? new Date(at).toLocaleString() : 'never';
+      return (
+        <span title={at ? new Date(at).toLocaleString() : undefined}>
+          {expiresIn(at)}
+        </span>
+      );
     },
   },
 ];

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -14,7 +15,12 @@ import { DesktopTab } from './DesktopTab';
 // The real console needs a VNC server to connect to.
 jest.mock('@desktop-mania/plugin-workspaces-react', () => ({
   ...jest.requireActual('@desktop-mania/plugin-workspaces-react'),
-  DesktopConsole: ({ name }: { name: string }) => `Console of ${name}`,
+  DesktopConsole: (props: { name: string; toolbarExtra?: ReactNode }) => (
+    <>
+      Console of {props.name}
+      {props.toolbarExtra}
+    </>
+  ),
 }));
 
 const entity = {
@@ -44,7 +50,7 @@ function renderTab(api: WorkspacesApi) {
 describe('DesktopTab', () => {
   it('shows the console of a running desktop and opens it in a window of its own', async () => {
     renderTab(workspacesApi());
-    expect(await screen.findByText('Console of alice-dev')).toBeInTheDocument();
+    expect(await screen.findByText(/Console of alice-dev/)).toBeInTheDocument();
     const open = screen.getByRole('link', { name: /Open in new window/ });
     expect(open).toHaveAttribute('href', '/workspaces/alice-dev/console');
     expect(open).toHaveAttribute('target', '_blank');
@@ -94,7 +100,14 @@ describe('ConsolePage', () => {
       mountedRoutes: { '/workspaces/:name/console': consoleRouteRef },
       apis: [[workspacesApiRef, workspacesApi()], mockApis.permission()],
     });
-    expect(await screen.findByText('Console of alice-dev')).toBeInTheDocument();
-    expect(screen.getAllByText('alice-dev').length).toBeGreaterThan(0);
+    expect(await screen.findByText(/Console of alice-dev/)).toBeInTheDocument();
+    // Its own window names the desktop and offers no other window.
+    expect(
+      screen.getByRole('heading', { name: 'alice-dev' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /Open in new window/ }),
+    ).not.toBeInTheDocument();
+    expect(document.title).toBe('alice-dev · Desktop');
   });
 });

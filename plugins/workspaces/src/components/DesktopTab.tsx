@@ -6,7 +6,7 @@ import {
   EmptyState,
   WarningPanel,
 } from '@backstage/core-components';
-import { Box, Button } from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import {
@@ -39,8 +39,12 @@ function SharedSessionWarning(props: { onConnect(): void }) {
   );
 }
 
-/** The console of a running desktop; its lifecycle buttons instead of a black screen otherwise. */
-export function DesktopView(props: { name: string; fill?: boolean }) {
+/**
+ * The console of a running desktop; its lifecycle buttons instead of a
+ * black screen otherwise. `standalone` is the console's own window, which
+ * names the desktop instead of offering to open another window.
+ */
+export function DesktopView(props: { name: string; standalone?: boolean }) {
   const live = useWorkspace(props.name);
   const { workspace, error, loading } = live;
   const consoleLink = useRouteRef(consoleRouteRef);
@@ -78,22 +82,28 @@ export function DesktopView(props: { name: string; fill?: boolean }) {
       />
     );
   }
-  return (
-    <>
-      {consoleLink && (
-        <div style={{ textAlign: 'right', marginBottom: 4 }}>
-          <Link to={consoleLink({ name: props.name })} target="_blank">
-            Open in new window
-          </Link>
-        </div>
-      )}
-      {mustAsk ? (
-        <SharedSessionWarning onConnect={() => setConsoleAllowed(true)} />
-      ) : (
-        <DesktopConsole name={props.name} fill={props.fill} />
-      )}
-    </>
-  );
+  if (mustAsk) {
+    return <SharedSessionWarning onConnect={() => setConsoleAllowed(true)} />;
+  }
+  let extra = null;
+  if (props.standalone) {
+    extra = (
+      <Typography variant="subtitle2" component="h1">
+        {props.name}
+      </Typography>
+    );
+  } else if (consoleLink) {
+    extra = (
+      <Link
+        to={consoleLink({ name: props.name })}
+        target="_blank"
+        style={{ whiteSpace: 'nowrap' }}
+      >
+        Open in new window
+      </Link>
+    );
+  }
+  return <DesktopConsole name={props.name} toolbarExtra={extra} />;
 }
 
 /** The Desktop tab of a Workspace entity. */

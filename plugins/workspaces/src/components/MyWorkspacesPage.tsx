@@ -1,50 +1,28 @@
-import { useCallback, useEffect, useState } from 'react';
 import {
   Content,
   ContentHeader,
   EmptyState,
   Header,
   Link,
-  LinkButton,
   Page,
   Progress,
   ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import {
-  identityApiRef,
-  useApi,
-  useRouteRef,
-} from '@backstage/frontend-plugin-api';
 import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { Button } from '@material-ui/core';
 import {
   WORKSPACE_KIND,
-  workspacePhaseGroup,
   type Workspace,
 } from '@desktop-mania/plugin-workspaces-common';
-import {
-  workspacesApiRef,
-  WorkspaceStatusBadge,
-} from '@desktop-mania/plugin-workspaces-react';
-import { createDesktopRouteRef, DESKTOP_TAB_PATH } from '../routes';
+import { WorkspaceStatusBadge } from '@desktop-mania/plugin-workspaces-react';
+import { DESKTOP_TAB_PATH } from '../routes';
 import { expiresIn } from './expiry';
+import { OrderDesktopButton } from './home/OrderDesktopButton';
+import { useMyDesktops } from './home/useMyDesktops';
 import { WorkspaceActions } from './WorkspaceActions';
-
-/** Hidden when the app has no route to order from. */
-function OrderDesktopButton() {
-  const createDesktop = useRouteRef(createDesktopRouteRef);
-  if (!createDesktop) return null;
-  return (
-    // LinkButton, not a Button rendering a Link: the Link's own text colour
-    // is the primary blue, which made the label vanish on the blue button.
-    <LinkButton variant="contained" color="primary" to={createDesktop()}>
-      Order a desktop
-    </LinkButton>
-  );
-}
 
 /**
  * The signed-in person's desktops and their groups'.
@@ -52,10 +30,7 @@ function OrderDesktopButton() {
  * @public
  */
 export function MyWorkspacesPage() {
-  const api = useApi(workspacesApiRef);
-  const identityApi = useApi(identityApiRef);
-  const [workspaces, setWorkspaces] = useState<Workspace[]>();
-  const [error, setError] = useState<Error>();
+  const { workspaces, error, reload: load } = useMyDesktops();
   const entityLink = useEntityRefLink();
   const entityHref = (w: Workspace) =>
     entityLink({
@@ -63,32 +38,6 @@ export function MyWorkspacesPage() {
       namespace: DEFAULT_NAMESPACE,
       name: w.name,
     });
-
-  const load = useCallback(async () => {
-    try {
-      const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
-      setWorkspaces(await api.listWorkspaces({ owner: ownershipEntityRefs }));
-      setError(undefined);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [api, identityApi]);
-
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  // Poll while any desktop is changing state.
-  useEffect(() => {
-    if (
-      !workspaces?.some(
-        w => workspacePhaseGroup(w.status.phase) === 'transitional',
-      )
-    )
-      return undefined;
-    const t = setTimeout(load, 2000);
-    return () => clearTimeout(t);
-  }, [workspaces, load]);
 
   const columns: TableColumn<Workspace>[] = [
     {

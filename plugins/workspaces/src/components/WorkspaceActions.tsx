@@ -8,6 +8,8 @@ import {
   DialogContent,
   DialogContentText,
   DialogTitle,
+  Menu,
+  MenuItem,
   Tooltip,
 } from '@material-ui/core';
 import {
@@ -21,6 +23,7 @@ import {
   useWorkspace,
   workspacesApiRef,
 } from '@desktop-mania/plugin-workspaces-react';
+import { EXTENSIONS, expiresIn, extensionBlockedBy } from './expiry';
 
 function reasonFor(
   allowed: boolean,
@@ -49,6 +52,88 @@ function startBlockedBy(phase: WorkspacePhase) {
 }
 
 /**
+ * The Extend button and its menu of extensions. Those past the longest
+ * lifetime stay listed, disabled, saying why; the longest lifetime is
+ * asked of the backend when the menu first opens.
+ */
+function ExtendMenu(props: {
+  workspace: Workspace;
+  reason?: string;
+  busy: boolean;
+  size?: 'small' | 'medium';
+  onExtend(hours: number): void;
+}) {
+  const api = useApi(workspacesApiRef);
+  const [anchor, setAnchor] = useState<HTMLElement>();
+  const [maxHours, setMaxHours] = useState<number | null>();
+  const open = (target: HTMLElement) => {
+    setAnchor(target);
+    if (maxHours === undefined) {
+      api.getFlavors().then(
+        f => setMaxHours(f.limits.lifetimeHours.max),
+        // The backend still refuses what goes too far.
+        () => setMaxHours(null),
+      );
+    }
+  };
+  return (
+    <>
+      <Tooltip title={props.reason ?? ''}>
+        <span>
+          <Button
+            size={props.size ?? 'small'}
+            variant="contained"
+            color="primary"
+            disabled={!!props.reason}
+            aria-haspopup="true"
+            onClick={e => open(e.currentTarget)}
+            style={{ marginRight: 8 }}
+          >
+            {props.busy ? 'Extend…' : 'Extend'}
+          </Button>
+        </span>
+      </Tooltip>
+      <Menu
+        anchorEl={anchor}
+        open={!!anchor}
+        onClose={() => setAnchor(undefined)}
+      >
+        {EXTENSIONS.map(({ label, hours }) => {
+          const blocked =
+            maxHours === undefined
+              ? 'Checking how long desktops may live…'
+              : maxHours !== null &&
+                extensionBlockedBy(props.workspace, hours, maxHours);
+          return (
+            <Tooltip key={label} title={blocked || ''} placement="left">
+              <span>
+                <MenuItem
+                  disabled={!!blocked}
+                  onClick={() => {
+                    setAnchor(undefined);
+                    props.onExtend(hours);
+                  }}
+                >
+                  {label}
+                </MenuItem>
+              </span>
+            </Tooltip>
+          );
+        })}
+      </Menu>
+    </>
+  );
+}
+
+function extendBlockedBy(workspace: Workspace) {
+  if (!workspace.expiresAt) return 'The desktop never expires';
+  if (workspace.status.phase === 'Terminating') {
+    return 'The desktop is being deleted';
+  }
+  return undefined;
+}
+
+/**
  * `onChanged` for a desktop loaded with `useWorkspace`: a delete returns no
  * desktop, so it is loaded again to show what is left of it.
  */
@@ -60,7 +145,7 @@ export function followChanges(
 }
 
 /**
- * Start, stop, restart and delete for one desktop. Buttons the person may
+ * Start, stop, restart, delete and extend for one desktop. Buttons the person may
  * not use stay visible, disabled, with the reason in a tooltip.
  */
 export function WorkspaceActions(props: {
@@ -97,6 +182,28 @@ export function WorkspaceActions(props: {
         message: `Could not ${action} ${workspace.name}: ${
           (e as Error).message
         }`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const extend = async (hours: number) => {
+    setBusy('extend');
+    try {
+      const extended = await api.extendWorkspace(workspace.name, hours);
+      onChanged(extended);
+      alertApi.post({
+        message: `${workspace.name} now expires ${expiresIn(
+          extended.expiresAt,
+        )}`,
+        severity: 'success',
+        display: 'transient',
+      });
+    } catch (e) {
+      alertApi.post({
+        message: `Could not extend ${workspace.name}: ${(e as Error).message}`,
         severity: 'error',
       });
     } finally {
@@ -188,6 +295,18 @@ export function WorkspaceActions(props: {
           </Tooltip>
         );
       })}
+      <ExtendMenu
+        workspace={workspace}
+        size={props.size}
+        busy={busy === 'extend'}
+        reason={reasonFor(
+          lifecycle.allowed,
+          lifecycle.loading,
+          !!busy,
+          extendBlockedBy(workspace),
+        )}
+        onExtend={extend}
+      />
       <Dialog
         open={confirming === 'delete'}
         onClose={() => setConfirming(undefined)}

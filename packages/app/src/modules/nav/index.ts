@@ -1,8 +1,9 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SidebarContent } from './Sidebar';
-import { homeRedirect } from './HomeRedirect';
 
+// The landing page is the workspaces plugin's home page, mounted at `/` by
+// `app.extensions` in app-config.yaml.
 export const navModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [SidebarContent, homeRedirect],
+  extensions: [SidebarContent],
 });

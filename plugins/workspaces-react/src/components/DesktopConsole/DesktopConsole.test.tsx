@@ -17,6 +17,8 @@ jest.mock('@novnc/novnc', () => ({
     pasted: string[] = [];
     ctrlAltDel = 0;
     disconnected = false;
+    // What the console counts framebuffer updates by.
+    _display = { flip() {} };
     constructor(
       readonly target: HTMLElement,
       readonly channel: any,
@@ -47,11 +49,18 @@ jest.mock('@novnc/novnc', () => ({
 jest.setTimeout(20_000);
 
 class FakeWebSocket extends EventTarget {
+  static OPEN = 1;
   static instances: FakeWebSocket[] = [];
   binaryType = 'blob';
+  readyState = 1;
+  protocol = 'binary';
+  sent: Array<string | Uint8Array> = [];
   constructor(readonly url: string, readonly protocols: string[]) {
     super();
     FakeWebSocket.instances.push(this);
+  }
+  send(data: string | Uint8Array) {
+    this.sent.push(data);
   }
   close(code = 1000, reason = '') {
     const e = new Event('close') as any;
@@ -84,13 +93,17 @@ async function renderConsole(
   return rfbInstances[0];
 }
 
+/** The websocket under the channel a noVNC client was given. */
+const socketOf = (rfb: any) =>
+  FakeWebSocket.instances[rfbInstances.indexOf(rfb)];
+
 /** What noVNC does when its channel ends: the socket closes, then it reports. */
 function drop(rfb: any, code: number, reason = '') {
   act(() => {
     const e = new Event('close') as any;
     e.code = code;
     e.reason = reason;
-    rfb.channel.dispatchEvent(e);
+    socketOf(rfb).dispatchEvent(e);
     rfb.dispatchEvent(new Event('disconnect'));
   });
 }
@@ -108,6 +121,7 @@ describe('DesktopConsole', () => {
     rfbInstances.length = 0;
     FakeWebSocket.instances.length = 0;
     (global as any).WebSocket = FakeWebSocket;
+    window.localStorage.clear();
   });
 
   it('connects with the token as a subprotocol, never in the URL', async () => {
@@ -122,7 +136,7 @@ describe('DesktopConsole', () => {
       'header.payload.signature',
     );
     expect(socket.binaryType).toBe('arraybuffer');
-    expect(rfb.channel).toBe(socket);
+    expect(rfb.channel.binaryType).toBe('arraybuffer');
     expect(rfb.scaleViewport).toBe(true);
     expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
       'Connecting',
@@ -140,6 +154,8 @@ describe('DesktopConsole', () => {
     act(() => {
       rfb.dispatchEvent(new Event('connect'));
     });
+    fireEvent.click(screen.getByRole('button', { name: 'Keys' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Clipboard' }));
     fireEvent.click(screen.getByRole('button', { name: 'Send Ctrl+Alt+Del' }));
     expect(rfb.ctrlAltDel).toBe(1);
     fireEvent.change(screen.getByTestId('desktop-clipboard-local'), {

@@ -1,258 +1,180 @@
-import { useState } from 'react';
-import {
-  Box,
-  Button,
-  ButtonGroup,
-  FormControlLabel,
-  Menu,
-  MenuItem,
-  Paper,
-  Switch,
-  TextField,
-  Typography,
-  makeStyles,
-} from '@material-ui/core';
-import { KEYSYM, keysymFor } from './keysyms';
-import {
-  type ConsoleState,
-  useConsoleConnection,
-} from './useConsoleConnection';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Paper, makeStyles } from '@material-ui/core';
+import { ClipboardPanel } from './ClipboardPanel';
+import { ClipboardSyncNotice } from './ClipboardSyncNotice';
+import { type ConsolePanel, ConsoleToolbar } from './ConsoleToolbar';
+import { IdleWarning } from './IdleWarning';
+import { KeysPanel } from './KeysPanel';
+import { useClipboardSync } from './useClipboardSync';
+import { useConsoleConnection } from './useConsoleConnection';
+import { useConsoleTelemetry } from './useConsoleTelemetry';
+import { useFillHeight } from './useFillHeight';
+import { useViewMode } from './useViewMode';
 
 const useStyles = makeStyles(theme => ({
-  screen: {
-    background: '#1e1e1e',
-    minHeight: 480,
-    height: '70vh',
-    overflow: 'hidden',
-    '&:fullscreen': { height: '100vh' },
-  },
-  fill: { height: 'calc(100vh - 160px)' },
-  toolbar: {
+  root: {
     display: 'flex',
-    flexWrap: 'wrap',
+    flexDirection: 'column',
+    minHeight: 0,
+    overflow: 'hidden',
+    '&:fullscreen': {
+      height: '100vh !important',
+      padding: theme.spacing(1),
+      background: theme.palette.background.default,
+    },
+  },
+  body: {
+    flex: '1 1 auto',
+    minHeight: 0,
+    display: 'flex',
     gap: theme.spacing(1),
-    alignItems: 'center',
-    marginBottom: theme.spacing(1),
   },
-  clipboard: {
-    display: 'grid',
-    gridTemplateColumns: '1fr 1fr',
-    gap: theme.spacing(2),
-    marginTop: theme.spacing(1),
-    padding: theme.spacing(1),
+  // noVNC fills this with its own element, which scrolls at 100%.
+  screen: {
+    flex: '1 1 auto',
+    minWidth: 0,
+    minHeight: 0,
+    background: '#1e1e1e',
+    overflow: 'hidden',
   },
+  side: {
+    flex: 'none',
+    width: 340,
+    maxWidth: '40%',
+    overflowY: 'auto',
+    padding: theme.spacing(1.5),
+  },
+  panel: { '& + &': { marginTop: theme.spacing(2) } },
 }));
 
-const COMBOS: Array<{ label: string; keys: number[] }> = [
-  { label: 'Alt+Tab', keys: [KEYSYM.Alt_L, KEYSYM.Tab] },
-  { label: 'Ctrl+Alt+F1', keys: [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.F1] },
-  {
-    label: 'Ctrl+Alt+F7',
-    keys: [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.F1 + 6],
-  },
-  { label: 'Windows key', keys: [KEYSYM.Super_L] },
-  { label: 'Escape', keys: [KEYSYM.Escape] },
-];
-
-function describeState(state: ConsoleState): string {
-  switch (state.kind) {
-    case 'idle':
-      return 'Not connected';
-    case 'connecting':
-      return 'Connecting…';
-    case 'connected':
-      return state.desktopName
-        ? `Connected to ${state.desktopName}`
-        : 'Connected';
-    case 'disconnected':
-      return `Disconnected: ${state.reason}`;
-    case 'reconnecting':
-      return state.inSeconds > 0
-        ? `Connection lost (${state.reason}); reconnecting in ${state.inSeconds} s`
-        : `${state.reason}; reconnecting…`;
-    case 'inUse':
-      return `In use: ${state.reason}`;
-    default:
-      return '';
-  }
-}
-
 /**
- * The desktop's screen in the browser. noVNC is loaded only when a console
- * opens, in its own chunk. The Backstage token travels as a websocket
- * subprotocol, never in the URL.
+ * The desktop's screen in the browser, filling the window below where it
+ * starts. noVNC is loaded only when a console opens, in its own chunk. The
+ * Backstage token travels as a websocket subprotocol, never in the URL.
  * @public
  */
 export function DesktopConsole(props: {
   name: string;
   autoConnect?: boolean;
-  fill?: boolean;
   maxReconnectDelayMs?: number;
+  /** Shown at the toolbar's end, e.g. a link to open the console elsewhere. */
+  toolbarExtra?: ReactNode;
 }) {
   const { name, autoConnect = true, maxReconnectDelayMs = 30_000 } = props;
   const classes = useStyles();
-  const [scale, setScale] = useState(true);
+  const root = useRef<HTMLDivElement>(null);
+  useFillHeight(root);
+  const [mode, setMode] = useViewMode();
   const [viewOnly, setViewOnly] = useState(false);
+  const [fullscreen, setFullscreen] = useState(false);
+  const [panels, setPanels] = useState({ keys: false, clipboard: false });
   const [remoteClipboard, setRemoteClipboard] = useState('');
-  const [localText, setLocalText] = useState('');
-  const [comboAnchor, setComboAnchor] = useState<HTMLElement | null>(null);
-  const { screen, rfb, state, connect, disconnect } = useConsoleConnection({
-    name,
-    autoConnect,
-    maxReconnectDelayMs,
-    scale,
-    viewOnly,
-    onClipboard: setRemoteClipboard,
-  });
-
+  const [clipboardUnread, setClipboardUnread] = useState(false);
+  const { screen, rfb, channel, state, connect, disconnect } =
+    useConsoleConnection({
+      name,
+      autoConnect,
+      maxReconnectDelayMs,
+      mode,
+      viewOnly,
+      onClipboard: text => {
+        setRemoteClipboard(text);
+        setClipboardUnread(true);
+      },
+    });
   const connected = state.kind === 'connected';
-  const sendCombo = (keys: number[]) => {
-    keys.forEach(k => rfb.current?.sendKey(k, null, true));
-    [...keys].reverse().forEach(k => rfb.current?.sendKey(k, null, false));
-    setComboAnchor(null);
+  const telemetry = useConsoleTelemetry(channel, screen, connected);
+  const clipboardSync = useClipboardSync({ screen, rfb, connected, viewOnly });
+
+  useEffect(() => {
+    const onChange = () =>
+      setFullscreen(
+        !!root.current && document.fullscreenElement === root.current,
+      );
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+
+  const togglePanel = (panel: ConsolePanel) => {
+    if (panel === 'clipboard') setClipboardUnread(false);
+    setPanels(p => ({ ...p, [panel]: !p[panel] }));
   };
-  const typeText = () => {
-    for (const char of localText) rfb.current?.sendKey(keysymFor(char), null);
+  const toggleFullscreen = () => {
+    if (document.fullscreenElement) document.exitFullscreen?.();
+    else root.current?.requestFullscreen?.();
   };
 
   return (
-    <Box>
-      <div className={classes.toolbar}>
-        <ButtonGroup size="small" variant="outlined">
-          <Button
-            onClick={() => connect()}
-            disabled={state.kind === 'connecting' || connected}
-          >
-            Connect
-          </Button>
-          <Button
-            onClick={disconnect}
-            disabled={!connected && state.kind !== 'reconnecting'}
-          >
-            Disconnect
-          </Button>
-          <Button
-            onClick={() => screen.current?.requestFullscreen?.()}
-            disabled={!connected}
-          >
-            Fullscreen
-          </Button>
-        </ButtonGroup>
-        <ButtonGroup
-          size="small"
-          variant="outlined"
-          disabled={!connected || viewOnly}
-        >
-          <Button onClick={() => rfb.current?.sendCtrlAltDel()}>
-            Send Ctrl+Alt+Del
-          </Button>
-          <Button
-            aria-haspopup="true"
-            onClick={e => setComboAnchor(e.currentTarget)}
-          >
-            Keys
-          </Button>
-        </ButtonGroup>
-        <Menu
-          anchorEl={comboAnchor}
-          open={!!comboAnchor}
-          onClose={() => setComboAnchor(null)}
-          keepMounted
-        >
-          {COMBOS.map(c => (
-            <MenuItem key={c.label} onClick={() => sendCombo(c.keys)}>
-              {c.label}
-            </MenuItem>
-          ))}
-        </Menu>
-        <FormControlLabel
-          control={
-            <Switch
-              size="small"
-              checked={scale}
-              onChange={e => setScale(e.target.checked)}
-            />
-          }
-          label={scale ? 'Scale to window' : 'Resize desktop'}
-        />
-        <FormControlLabel
-          control={
-            <Switch
-              size="small"
-              checked={viewOnly}
-              onChange={e => setViewOnly(e.target.checked)}
-            />
-          }
-          label="View only"
-        />
-        {state.kind === 'inUse' && (
-          <Button
-            size="small"
-            color="secondary"
-            variant="contained"
-            onClick={() => connect(true)}
-          >
-            Take over
-          </Button>
-        )}
-        <Typography
-          variant="body2"
-          data-testid="desktop-console-status"
-          role="status"
-        >
-          {describeState(state)}
-        </Typography>
-      </div>
-      <div
-        ref={screen}
-        className={`${classes.screen} ${props.fill ? classes.fill : ''}`}
-        data-testid="desktop-console-canvas-container"
+    <div
+      ref={root}
+      className={classes.root}
+      data-testid="desktop-console"
+      data-view-mode={mode}
+    >
+      <ConsoleToolbar
+        state={state}
+        onConnect={connect}
+        onDisconnect={disconnect}
+        mode={mode}
+        onMode={setMode}
+        fullscreen={fullscreen}
+        onFullscreen={toggleFullscreen}
+        panels={panels}
+        onPanel={togglePanel}
+        clipboardUnread={clipboardUnread && !panels.clipboard}
+        viewOnly={viewOnly}
+        onViewOnly={setViewOnly}
+        telemetry={telemetry}
+        extra={props.toolbarExtra}
       />
-      <Paper variant="outlined" className={classes.clipboard}>
-        <div>
-          <TextField
-            label="Desktop clipboard"
-            value={remoteClipboard}
-            multiline
-            minRows={2}
-            fullWidth
-            InputProps={{ readOnly: true }}
-            inputProps={{ 'data-testid': 'desktop-clipboard-remote' }}
-          />
-          <Button
-            size="small"
-            onClick={() => navigator.clipboard?.writeText(remoteClipboard)}
-            disabled={!remoteClipboard}
+      {connected && (
+        <IdleWarning leftMs={telemetry.idleLeftMs} viewOnly={viewOnly} />
+      )}
+      {connected && !viewOnly && (
+        <ClipboardSyncNotice
+          sync={clipboardSync}
+          onOpenPanel={
+            panels.clipboard ? undefined : () => togglePanel('clipboard')
+          }
+        />
+      )}
+      <div className={classes.body}>
+        <div
+          ref={screen}
+          className={classes.screen}
+          data-testid="desktop-console-canvas-container"
+          data-view-mode={mode}
+          data-scale-percent={telemetry.desktop?.scalePercent}
+        />
+        {/* Kept mounted while hidden, so typed text and the desktop's clipboard stay. */}
+        <Paper
+          variant="outlined"
+          className={classes.side}
+          hidden={!panels.keys && !panels.clipboard}
+        >
+          <section
+            id="desktop-console-keys"
+            className={classes.panel}
+            hidden={!panels.keys}
+            data-testid="desktop-console-keys-panel"
           >
-            Copy
-          </Button>
-        </div>
-        <div>
-          <TextField
-            label="Text for the desktop"
-            value={localText}
-            onChange={e => setLocalText(e.target.value)}
-            multiline
-            minRows={2}
-            fullWidth
-            inputProps={{ 'data-testid': 'desktop-clipboard-local' }}
-          />
-          <Button
-            size="small"
-            disabled={!connected || !localText}
-            onClick={() => rfb.current?.clipboardPasteFrom(localText)}
+            <KeysPanel rfb={rfb} disabled={!connected || viewOnly} />
+          </section>
+          <section
+            id="desktop-console-clipboard"
+            className={classes.panel}
+            hidden={!panels.clipboard}
+            data-testid="desktop-console-clipboard-panel"
           >
-            Paste to desktop
-          </Button>
-          <Button
-            size="small"
-            disabled={!connected || !localText || viewOnly}
-            onClick={typeText}
-          >
-            Type into desktop
-          </Button>
-        </div>
-      </Paper>
-    </Box>
+            <ClipboardPanel
+              rfb={rfb}
+              remoteText={remoteClipboard}
+              connected={connected}
+              viewOnly={viewOnly}
+            />
+          </section>
+        </Paper>
+      </div>
+    </div>
   );
 }

@@ -25,3 +25,19 @@ export function keysymFor(char: string): number {
     return code;
   return 0x01000000 + code;
 }
+
+// Control characters and the byte-order mark a paste may carry: no key
+// types them, and each would take one of Xvnc's few free keycodes.
+function typable(char: string): boolean {
+  const code = char.codePointAt(0)!;
+  if (char === '\n' || char === '\t') return true;
+  return !(code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0xfeff);
+}
+
+/**
+ * The keysyms that type a text: a line break is one Return whether it is
+ * \n, \r\n or \r, and characters no key types are left out.
+ */
+export function keysymsFor(text: string): number[] {
+  return [...text.replace(/\r\n?/g, '\n')].filter(typable).map(keysymFor);
+}

@@ -10,6 +10,8 @@ import {
   encodeConsoleTokenProtocol,
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
+import { ConsoleChannel } from './consoleChannel';
+import type { ViewMode } from './useViewMode';
 
 /** Where the connection stands, as the status line tells it. @public */
 export type ConsoleState =
@@ -39,6 +41,17 @@ const MAX_MOVE_RECONNECTS = 5;
 const MOVING = 'The desktop is moving to another host';
 
 /**
+ * Fit asks the desktop to take the screen area's size and scales whatever
+ * it does not take (a server without SetDesktopSize, or one that refuses);
+ * 100% shows the desktop pixel for pixel, with noVNC's scrollbars.
+ */
+function applyView(client: RFB, mode: ViewMode, viewOnly: boolean) {
+  client.scaleViewport = mode === 'fit';
+  client.resizeSession = mode === 'fit';
+  client.viewOnly = viewOnly;
+}
+
+/**
  * The console's connection: the websocket with the token subprotocol, the
  * noVNC client on the screen element, and reconnects with backoff for the
  * closes a retry can fix. The view settings apply to the live client.
@@ -47,26 +60,27 @@ export function useConsoleConnection(options: {
   name: string;
   autoConnect: boolean;
   maxReconnectDelayMs: number;
-  scale: boolean;
+  mode: ViewMode;
   viewOnly: boolean;
   onClipboard(text: string): void;
 }) {
-  const { name, autoConnect, maxReconnectDelayMs, scale, viewOnly } = options;
+  const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
   const identityApi = useApi(identityApiRef);
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB>();
+  const channel = useRef<ConsoleChannel>();
   const attempts = useRef(0);
   const moves = useRef(0);
   const retryTimer = useRef<ReturnType<typeof setInterval>>();
   const userClosed = useRef(false);
   const [state, setState] = useState<ConsoleState>({ kind: 'idle' });
   const settings = useRef({
-    scale,
+    mode,
     viewOnly,
     onClipboard: options.onClipboard,
   });
-  settings.current = { scale, viewOnly, onClipboard: options.onClipboard };
+  settings.current = { mode, viewOnly, onClipboard: options.onClipboard };
 
   const stopRetry = () => {
     if (retryTimer.current) clearInterval(retryTimer.current);
@@ -105,12 +119,18 @@ export function useConsoleConnection(options: {
       socket.addEventListener('close', e => {
         closed = { code: e.code, reason: e.reason };
       });
-      const client = new RFBClass(screen.current, socket, { shared: true });
-      client.scaleViewport = settings.current.scale;
-      client.resizeSession = !settings.current.scale;
-      client.viewOnly = settings.current.viewOnly;
+      const wrapped = new ConsoleChannel(socket);
+      // noVNC takes any channel shaped like a WebSocket.
+      const client = new RFBClass(
+        screen.current,
+        wrapped as unknown as WebSocket,
+        { shared: true },
+      );
+      wrapped.countFrames(client);
+      applyView(client, settings.current.mode, settings.current.viewOnly);
       client.background = '#1e1e1e';
       rfb.current = client;
+      channel.current = wrapped;
 
       client.addEventListener('connect', () => {
         attempts.current = 0;
@@ -208,11 +228,8 @@ export function useConsoleConnection(options: {
   }, [autoConnect, connect]);
 
   useEffect(() => {
-    if (!rfb.current) return;
-    rfb.current.scaleViewport = scale;
-    rfb.current.resizeSession = !scale;
-    rfb.current.viewOnly = viewOnly;
-  }, [scale, viewOnly]);
+    if (rfb.current) applyView(rfb.current, mode, viewOnly);
+  }, [mode, viewOnly]);
 
-  return { screen, rfb, state, connect: connectByUser, disconnect };
+  return { screen, rfb, channel, state, connect: connectByUser, disconnect };
 }

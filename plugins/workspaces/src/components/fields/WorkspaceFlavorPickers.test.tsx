@@ -5,8 +5,11 @@ import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 import { workspacesApi } from '../../__testUtils__/fixtures';
 import {
   WorkspaceDiskPicker,
+  WorkspaceFlavorPicker,
   WorkspaceSizePicker,
 } from './WorkspaceFlavorPickers';
+import { WorkspaceClusterPicker } from './WorkspaceClusterPicker';
+import { validateImage } from './fieldValidation';
 
 // Rendering the test app takes seconds when every suite runs at once.
 jest.setTimeout(20_000);
@@ -46,28 +49,157 @@ const flavors: WorkspaceFlavors = {
 };
 
 function field(
-  Component: typeof WorkspaceSizePicker | typeof WorkspaceDiskPicker,
+  Component: (props: any) => JSX.Element | null,
   formData: unknown,
   image: string | undefined,
   title: string,
+  extra: { options?: object; offer?: WorkspaceFlavors; form?: object } = {},
 ) {
   const onChange = jest.fn();
   const props = {
     formData,
     onChange,
     schema: { title },
-    uiSchema: {},
+    uiSchema: extra.options ? { 'ui:options': extra.options } : {},
     idSchema: { $id: title },
     rawErrors: [],
-    formContext: { formData: { image } },
+    formContext: { formData: { image, ...extra.form } },
   } as any;
+  const offer = extra.offer ?? flavors;
   renderInTestApp(<Component {...props} />, {
     apis: [
-      [workspacesApiRef, workspacesApi({ getFlavors: async () => flavors })],
+      [workspacesApiRef, workspacesApi({ getFlavors: async () => offer })],
     ],
   });
   return onChange;
 }
+
+// A portal whose only cluster runs Linux desktops, as the local provider does.
+const linuxOnly: WorkspaceFlavors = {
+  ...flavors,
+  clusters: [{ name: 'local', provider: 'local', os: ['linux'] }],
+  defaultCluster: 'local',
+};
+
+const twoClusters: WorkspaceFlavors = {
+  ...linuxOnly,
+  clusters: [...linuxOnly.clusters, ...flavors.clusters],
+};
+
+/** What a field's validation function refuses, as the scaffolder runs it on Next. */
+async function refusals(
+  image: string,
+  offer: WorkspaceFlavors,
+  form: object = {},
+) {
+  const errors: string[] = [];
+  await validateImage(
+    image,
+    { addError: (e: string) => errors.push(e) } as any,
+    {
+      apiHolder: {
+        get: () => workspacesApi({ getFlavors: async () => offer }),
+      },
+      formData: { image, ...form },
+      schema: {},
+      uiSchema: { 'ui:options': { os: 'windows' } },
+    } as any,
+  );
+  return errors;
+}
+
+describe('WorkspaceFlavorPicker', () => {
+  it('lists the images of its operating system that the cluster runs', async () => {
+    field(WorkspaceFlavorPicker, undefined, undefined, 'Image', {
+      options: { os: 'windows' },
+    });
+    expect(await sizeOptions()).toEqual(['Windows 11']);
+  });
+
+  it('says on the first page that no cluster here runs Windows, and offers nothing', async () => {
+    field(WorkspaceFlavorPicker, undefined, undefined, 'Image', {
+      options: { os: 'windows' },
+      offer: linuxOnly,
+    });
+    expect(
+      await screen.findByText(
+        'No cluster here runs Windows desktops, so this portal cannot order one.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button')).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('offers Windows once the chosen cluster runs it, and not before', async () => {
+    field(WorkspaceFlavorPicker, undefined, undefined, 'Image', {
+      options: { os: 'windows' },
+      offer: twoClusters,
+    });
+    expect(
+      await screen.findByText(
+        'Cluster local does not run Windows desktops; choose another cluster.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('clears an image that the chosen cluster does not run', async () => {
+    const onChange = field(
+      WorkspaceFlavorPicker,
+      'windows-11',
+      'windows-11',
+      'Image',
+      {
+        options: { os: 'windows' },
+        offer: twoClusters,
+        form: { cluster: 'local' },
+      },
+    );
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith(undefined));
+  });
+
+  it('keeps the step from going on while nothing can be ordered', async () => {
+    expect(await refusals('windows-11', linuxOnly)).toEqual([
+      'No cluster here runs Windows desktops, so this portal cannot order one.',
+    ]);
+    expect(
+      await refusals('windows-11', twoClusters, { cluster: 'rke2' }),
+    ).toEqual([]);
+    expect(await refusals('gentoo', flavors)).toEqual([
+      'The image gentoo cannot be ordered here; choose another.',
+    ]);
+  });
+});
+
+describe('WorkspaceClusterPicker', () => {
+  it('asks nothing when one cluster fits, and orders there', async () => {
+    const onChange = field(
+      WorkspaceClusterPicker,
+      undefined,
+      undefined,
+      'Cluster',
+      {
+        options: { os: 'windows' },
+        offer: twoClusters,
+      },
+    );
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith('rke2'));
+    expect(screen.queryByTestId('cluster-picker')).not.toBeInTheDocument();
+  });
+
+  it('lists the clusters that run Linux, the default first, when there is a choice', async () => {
+    const onChange = field(
+      WorkspaceClusterPicker,
+      undefined,
+      undefined,
+      'Cluster',
+      {
+        options: { os: 'linux' },
+        offer: twoClusters,
+      },
+    );
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith('local'));
+    expect(await sizeOptions()).toEqual(['local (local)', 'rke2 (kubevirt)']);
+  });
+});
 
 async function sizeOptions() {
   fireEvent.mouseDown(await screen.findByRole('button'));

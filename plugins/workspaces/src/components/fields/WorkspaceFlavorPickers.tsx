@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useEffect } from 'react';
 import {
   FormControl,
   FormHelperText,
@@ -12,25 +11,19 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import type {
   WorkspaceFlavors,
   WorkspaceImage,
+  WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
-import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import { imagesFor, unavailable, useFlavors } from './offer';
 
-function useFlavors() {
-  const api = useApi(workspacesApiRef);
-  const [flavors, setFlavors] = useState<WorkspaceFlavors>();
-  const [error, setError] = useState<Error>();
-  useEffect(() => {
-    api.getFlavors().then(setFlavors, setError);
-  }, [api]);
-  return { flavors, error };
-}
-
-function Picker(
+/** A select of what the backend offers, with the reason when it offers nothing. */
+export function Picker(
   props: FieldExtensionComponentProps<string> & {
     options?: Array<{ name: string; title: string }>;
     error?: Error;
     what: string;
     help?: string;
+    /** Why nothing can be chosen: shown as an error, with the list disabled. */
+    blocked?: string;
   },
 ) {
   const {
@@ -44,13 +37,15 @@ function Picker(
     error,
     what,
     help,
+    blocked,
   } = props;
   const id = idSchema?.$id ?? what;
   return (
     <FormControl
       fullWidth
       required={required}
-      error={!!rawErrors?.length || !!error}
+      error={!!rawErrors?.length || !!error || !!blocked}
+      disabled={!!blocked}
       margin="normal"
     >
       <InputLabel id={`${id}-label`}>{schema.title ?? what}</InputLabel>
@@ -70,21 +65,39 @@ function Picker(
       <FormHelperText>
         {error
           ? `Could not load what can be ordered: ${error.message}`
-          : help ?? schema.description}
+          : blocked ?? help ?? schema.description}
       </FormHelperText>
     </FormControl>
   );
 }
 
-/** Lists the images the backend serves, for one operating system (`ui:options.os`). */
+/**
+ * Lists the images of one operating system (`ui:options.os`) that the chosen
+ * cluster runs; when there are none, says why instead of offering nothing.
+ */
 export function WorkspaceFlavorPicker(
-  props: FieldExtensionComponentProps<string, { os?: 'linux' | 'windows' }>,
+  props: FieldExtensionComponentProps<string, { os?: WorkspaceOs }>,
 ) {
   const { flavors, error } = useFlavors();
   const os = props.uiSchema?.['ui:options']?.os;
-  const options = flavors?.images.filter(i => !os || i.os === os);
+  const formData = (props.formContext as any)?.formData;
+  const options = flavors && imagesFor(flavors, os, formData);
+  const blocked = flavors && unavailable(flavors, os, formData);
+  const { formData: chosen, onChange } = props;
+  useEffect(() => {
+    // An image picked for another cluster may not run on this one.
+    if (options && chosen && !options.some(i => i.name === chosen)) {
+      onChange(undefined as unknown as string);
+    }
+  }, [options, chosen, onChange]);
   return (
-    <Picker {...(props as any)} options={options} error={error} what="image" />
+    <Picker
+      {...(props as any)}
+      options={options}
+      error={error}
+      what="image"
+      blocked={blocked}
+    />
   );
 }
 

@@ -1,0 +1,58 @@
+import path from 'path';
+import { expect, test } from '@playwright/test';
+import {
+  expectNoSeriousAxeViolations,
+  expectReadableButtons,
+  VIEWPORTS,
+} from './pageChecks';
+import { signIn } from './signIn';
+
+const SHOTS = path.resolve(__dirname, '../test-results/e2e');
+
+// The suite's own pages, each with something that shows it has rendered.
+const PAGES = [
+  { name: 'home', path: '/', ready: 'Order a desktop' },
+  { name: 'my-workspaces', path: '/workspaces', ready: 'Order a desktop' },
+  {
+    name: 'order-form',
+    path: '/create/templates/default/linux-desktop',
+    ready: 'Next',
+  },
+  { name: 'cluster-health', path: '/cluster-health', ready: 'Refresh' },
+];
+
+for (const viewport of VIEWPORTS) {
+  const size = `${viewport.width}x${viewport.height}`;
+  test.describe(`at ${size}`, () => {
+    test.use({ viewport });
+
+    for (const page of PAGES) {
+      test(`${page.name} is readable and accessible`, async ({ page: tab }) => {
+        await signIn(tab);
+        await tab.goto(page.path);
+        await tab
+          .getByRole('button', { name: page.ready })
+          .or(tab.getByRole('link', { name: page.ready }))
+          .first()
+          .waitFor();
+        // Late content (tables, charts) settles before it is judged.
+        await tab.waitForLoadState('networkidle');
+        await expectReadableButtons(tab, `${page.path} at ${size}`);
+        await expectNoSeriousAxeViolations(tab, `${page.path} at ${size}`);
+        // Sidebar labels are whole words, never cut with an ellipsis.
+        const cut = await tab.evaluate(() =>
+          [...document.querySelectorAll('nav a, nav button')]
+            .filter(el => {
+              const e = el as HTMLElement;
+              return e.offsetWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+            })
+            .map(el => (el.textContent ?? '').trim()),
+        );
+        expect(cut, 'sidebar labels cut off').toEqual([]);
+        await tab.screenshot({
+          path: `${SHOTS}/${page.name}-${size}.png`,
+        });
+      });
+    }
+  });
+}

@@ -1,0 +1,108 @@
+import { type RefObject, useEffect, useState } from 'react';
+import type { ConsoleChannel } from './consoleChannel';
+
+/** What the console measured over the last second, and what the proxy said. */
+export interface ConsoleTelemetry {
+  /** Round trip of the last ping to the portal, in milliseconds. */
+  latencyMs?: number;
+  /** Framebuffer updates drawn per second; absent where they cannot be counted. */
+  fps?: number;
+  /** Bytes received from the desktop per second. */
+  bytesPerSecond?: number;
+  /** Console sessions open on this desktop, this one included. */
+  viewers?: number;
+  /** Milliseconds until the proxy closes the session for inactivity. */
+  idleLeftMs?: number;
+  /** The desktop's size and how large the page shows it. */
+  desktop?: { width: number; height: number; scalePercent: number };
+}
+
+interface Baseline {
+  channel: ConsoleChannel;
+  at: number;
+  bytes: number;
+  frames: number;
+}
+
+function desktopSize(screen: HTMLElement | null) {
+  const canvas = screen?.querySelector('canvas');
+  if (!canvas || !canvas.width || !canvas.height) return undefined;
+  const shown = canvas.getBoundingClientRect().width;
+  return {
+    width: canvas.width,
+    height: canvas.height,
+    scalePercent: Math.round((shown / canvas.width) * 100),
+  };
+}
+
+/** The idle time left by the proxy's last word and any input sent since. */
+export function idleLeftMs(channel: ConsoleChannel, now: number) {
+  const pong = channel.lastPong;
+  if (!pong) return undefined;
+  const idleSince = Math.max(
+    pong.at - pong.idleMs,
+    channel.lastInputAt ?? -Infinity,
+  );
+  return Math.max(0, pong.idleTimeoutMs - (now - idleSince));
+}
+
+/**
+ * Samples the live connection about once a second: pings the proxy, turns
+ * the channel's counters into rates and reads the desktop's shown size.
+ */
+export function useConsoleTelemetry(
+  channel: RefObject<ConsoleChannel | undefined>,
+  screen: RefObject<HTMLElement>,
+  connected: boolean,
+  intervalMs = 1000,
+): ConsoleTelemetry {
+  const [telemetry, setTelemetry] = useState<ConsoleTelemetry>({});
+
+  useEffect(() => {
+    if (!connected) {
+      setTelemetry({});
+      return undefined;
+    }
+    let baseline: Baseline | undefined;
+    const rebase = (current: ConsoleChannel, at: number) => {
+      baseline = {
+        channel: current,
+        at,
+        bytes: current.bytesReceived,
+        frames: current.framesReceived,
+      };
+    };
+    const first = channel.current;
+    if (first) {
+      rebase(first, performance.now());
+      first.ping();
+    }
+    const timer = setInterval(() => {
+      const current = channel.current;
+      if (!current) return;
+      const now = performance.now();
+      if (!baseline || baseline.channel !== current) {
+        rebase(current, now);
+        current.ping();
+        return;
+      }
+      const seconds = (now - baseline.at) / 1000;
+      const next: ConsoleTelemetry = {
+        latencyMs: current.roundTripMs,
+        bytesPerSecond: (current.bytesReceived - baseline.bytes) / seconds,
+        fps: current.countsFrames
+          ? (current.framesReceived - baseline.frames) / seconds
+          : undefined,
+        viewers: current.lastPong?.viewers,
+        idleLeftMs: idleLeftMs(current, now),
+        desktop: desktopSize(screen.current),
+      };
+      rebase(current, now);
+      current.ping();
+      setTelemetry(next);
+    }, intervalMs);
+    return () => clearInterval(timer);
+  }, [channel, screen, connected, intervalMs]);
+
+  return telemetry;
+}

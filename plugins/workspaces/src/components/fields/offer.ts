@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  WorkspaceFlavors,
+  WorkspaceImage,
+  WorkspaceOs,
+} from '@desktop-mania/plugin-workspaces-common';
+import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+
+/** What the backend offers, from `GET /flavors`. */
+export function useFlavors() {
+  const api = useApi(workspacesApiRef);
+  const [flavors, setFlavors] = useState<WorkspaceFlavors>();
+  const [error, setError] = useState<Error>();
+  useEffect(() => {
+    api.getFlavors().then(setFlavors, setError);
+  }, [api]);
+  return { flavors, error };
+}
+
+type Cluster = WorkspaceFlavors['clusters'][number];
+
+/** The cluster an order goes to: the one chosen in the form, else the backend's default. */
+export function chosenCluster(
+  flavors: WorkspaceFlavors,
+  formData: Record<string, unknown> | undefined,
+): Cluster | undefined {
+  const name =
+    typeof formData?.cluster === 'string' && formData.cluster
+      ? formData.cluster
+      : flavors.defaultCluster;
+  return flavors.clusters.find(c => c.name === name);
+}
+
+/** The clusters that run desktops of an operating system, the default first. */
+export function clustersFor(
+  flavors: WorkspaceFlavors,
+  os: WorkspaceOs | undefined,
+): Cluster[] {
+  const fit = flavors.clusters.filter(c => !os || c.os.includes(os));
+  return [
+    ...fit.filter(c => c.name === flavors.defaultCluster),
+    ...fit.filter(c => c.name !== flavors.defaultCluster),
+  ];
+}
+
+/** The images of an operating system that the chosen cluster runs. */
+export function imagesFor(
+  flavors: WorkspaceFlavors,
+  os: WorkspaceOs | undefined,
+  formData: Record<string, unknown> | undefined,
+): WorkspaceImage[] {
+  const cluster = chosenCluster(flavors, formData);
+  return flavors.images.filter(
+    i => (!os || i.os === os) && !!cluster?.os.includes(i.os),
+  );
+}
+
+const OS_TITLES: Record<WorkspaceOs, string> = {
+  linux: 'Linux',
+  windows: 'Windows',
+};
+
+/**
+ * Why no image of an operating system can be ordered, or undefined when one
+ * can: no cluster here runs it at all, or not the chosen one.
+ */
+export function unavailable(
+  flavors: WorkspaceFlavors,
+  os: WorkspaceOs | undefined,
+  formData: Record<string, unknown> | undefined,
+): string | undefined {
+  if (imagesFor(flavors, os, formData).length) return undefined;
+  const what = os ? `${OS_TITLES[os]} desktops` : 'desktops';
+  if (!clustersFor(flavors, os).length) {
+    return `No cluster here runs ${what}, so this portal cannot order one.`;
+  }
+  const cluster = chosenCluster(flavors, formData);
+  if (cluster && !cluster.os.includes(os!)) {
+    return `Cluster ${cluster.name} does not run ${what}; choose another cluster.`;
+  }
+  return `No image for ${what} is offered here.`;
+}
+
+/** Hours in words: whole days as days, the rest as hours. */
+export function describeHours(hours: number): string {
+  const [n, unit] = hours % 24 === 0 ? [hours / 24, 'day'] : [hours, 'hour'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
