@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { expect, Page, test } from '@playwright/test';
 import { DESKTOPS } from './desktopsDir';
-import { contrastRatio } from './pageChecks';
+import { contrastRatio, pageScrolls, VIEWPORTS } from './pageChecks';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
@@ -96,6 +96,68 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
   );
   await page.screenshot({ path: `${SHOTS}/desktop-used.png`, fullPage: true });
 
+  // Fit resizes the desktop to the screen area: at each common window size
+  // it is shown at 100%, and the page itself does not scroll.
+  const screen = page.getByTestId('desktop-console-canvas-container');
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    // The desktop follows the window a moment later (RandR through Xvnc).
+    await expect
+      .poll(
+        () =>
+          screen.evaluate(el => {
+            const canvas = el.querySelector('canvas');
+            const width = canvas?.getBoundingClientRect().width ?? 0;
+            return Math.abs(width - el.clientWidth) <= 1;
+          }),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await expect(screen).toHaveAttribute('data-scale-percent', '100');
+    expect(await pageScrolls(page)).toBe(false);
+    await expect(page.getByTestId('desktop-console-scale')).toHaveText(
+      /· 100%$/,
+    );
+    await page.screenshot({
+      path: `${SHOTS}/desktop-fit-${viewport.width}x${viewport.height}.png`,
+    });
+  }
+  // The connection indicator shows measured figures, the viewer count this tab.
+  await expect(page.getByTestId('desktop-console-connection')).toHaveText(
+    /\d+ ms/,
+  );
+  await expect(page.getByTestId('desktop-console-viewers')).toHaveText(
+    /1 viewer/,
+  );
+  await page.setViewportSize(VIEWPORTS[0]);
+
+  // A file uploaded in the Files tab lands in the desktop's ~/Uploads.
+  await page.goto(`/catalog/default/workspace/${name}/files`);
+  await page.getByTestId('files-upload-input').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(`uploaded-${proof}`),
+  });
+  await expect
+    .poll(
+      () => {
+        const file = path.join(DESKTOPS, name, 'home', 'Uploads', 'notes.txt');
+        return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(`uploaded-${proof}`);
+  await expect(
+    page.getByRole('button', { name: 'Download notes.txt' }),
+  ).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/files.png` });
+
+  // The home page lists it, running, with an Open button.
+  await page.goto('/');
+  await expect(page.getByText(name).first()).toBeVisible();
+  await expect(page.getByText(/1 of 3 desktops used/).first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/home.png` });
+
   // The catalog lists it under its own kind, with the columns desktops need.
   await page.goto('/catalog?filters[kind]=workspace&filters[user]=all');
   const row = page
@@ -113,9 +175,18 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
     fullPage: true,
   });
 
-  // The entity page shows the desktop running.
+  // The entity page shows the desktop running, what it uses of its size,
+  // and extends its expiry by a day.
   await page.goto(`/catalog/default/workspace/${name}`);
   await expect(page.getByText('Running').first()).toBeVisible();
+  await expect(page.getByText(/\d.* of 4\.0 GiB \(\d+%\)/)).toBeVisible({
+    timeout: 20_000,
+  });
+  // The 20 GiB home's filesystem holds a little less than its image.
+  await expect(page.getByText(/ of (19|20)\.\d GiB \(\d+%\)/)).toBeVisible();
+  await page.getByRole('button', { name: 'Extend' }).click();
+  await page.getByRole('menuitem', { name: '+1 day' }).click();
+  await expect(page.getByText(`${name} now expires in 8 days`)).toBeVisible();
   await page.screenshot({
     path: `${SHOTS}/workspace-entity.png`,
     fullPage: true,
@@ -125,7 +196,7 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
   // order button (its label once had the button's own colour).
   await page.goto('/workspaces');
   const mine = page.getByRole('row', { name: new RegExp(name) });
-  await expect(mine.getByText('in 7 days')).toBeVisible();
+  await expect(mine.getByText('in 8 days')).toBeVisible();
   const order = page.getByRole('button', { name: 'Order a desktop' }).first();
   const { text, background } = await order.evaluate(el => {
     const style = getComputedStyle(el);

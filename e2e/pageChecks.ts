@@ -89,6 +89,18 @@ export async function expectReadableButtons(page: Page, where: string) {
   expect(poor, `buttons below WCAG AA contrast on ${where}`).toEqual([]);
 }
 
+/**
+ * Violations in Backstage's own components that this suite cannot change,
+ * each matched by rule and element and printed when it is passed over.
+ */
+const UPSTREAM: Array<{ rule: string; target: RegExp; why: string }> = [
+  {
+    rule: 'aria-valid-attr-value',
+    target: /-tab-templates$/,
+    why: "@backstage/plugin-scaffolder's page header tabs (@backstage/ui on react-aria) point aria-controls at a tab panel the template page does not render",
+  },
+];
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -110,6 +122,20 @@ export async function expectNoSeriousAxeViolations(page: Page, where: string) {
   });
   const serious = violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({
+      ...v,
+      nodes: v.nodes.filter(n => {
+        const known = UPSTREAM.find(
+          u => u.rule === v.id && u.target.test(n.target.join(' ')),
+        );
+        if (known) {
+          // eslint-disable-next-line no-console
+          console.warn(`Passing over ${v.id} on ${where}: ${known.why}`);
+        }
+        return !known;
+      }),
+    }))
+    .filter(v => v.nodes.length > 0)
     .map(
       v =>
         `${v.id} (${v.impact}): ${v.help} at ${v.nodes

@@ -4,5 +4,6 @@ import type { Page } from '@playwright/test';
 export async function signIn(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-  await page.getByRole('heading', { name: 'Desktop Mania Catalog' }).waitFor();
+  // People land on their desktops, not on the catalog.
+  await page.getByRole('heading', { name: 'Your desktops' }).waitFor();
 }

@@ -127,11 +127,7 @@ export function ClusterHealthPage(props: { refreshIntervalMs?: number }) {
             <Button size="small" startIcon={<RefreshIcon />} onClick={refresh}>
               Refresh
             </Button>
-            <Typography
-              variant="body2"
-              color="textSecondary"
-              data-testid="refreshed-at"
-            >
+            <Typography variant="body2" data-testid="refreshed-at">
               {auto ? `Updated ${refreshedAt.toLocaleTimeString()}` : 'Paused'}
             </Typography>
           </Box>

@@ -103,7 +103,9 @@ export function MyWorkspacesPage() {
     body = (
       <Table<Workspace>
         title="Desktops"
-        options={{ paging: false, search: true }}
+        // Draggable headers nest the sort button in another button (axe:
+        // nested-interactive).
+        options={{ paging: false, search: true, draggable: false }}
         columns={columns}
         data={workspaces}
       />

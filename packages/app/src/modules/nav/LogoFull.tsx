@@ -2,11 +2,12 @@ import { makeStyles, Typography } from '@material-ui/core';
 import { LogoIcon } from './LogoIcon';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', alignItems: 'center', gap: 10 },
+  root: { display: 'flex', alignItems: 'center', gap: 8 },
   name: {
     color: '#7df3e1',
     fontWeight: 700,
-    fontSize: 20,
+    // Fits the open sidebar beside the icon without being cut.
+    fontSize: 18,
     whiteSpace: 'nowrap',
   },
 });

@@ -9,15 +9,16 @@ import { LogoIcon } from './LogoIcon';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
-    width: sidebarConfig.drawerWidthClosed,
+    width: '100%',
     height: 3 * sidebarConfig.logoHeight,
     display: 'flex',
     flexFlow: 'row nowrap',
     alignItems: 'center',
     marginBottom: -14,
   },
+  // As wide as the logo it shows: the name beside the icon when the sidebar
+  // is open, the icon alone when it is closed.
   link: {
-    width: sidebarConfig.drawerWidthClosed,
     marginLeft: 24,
   },
 });
@@ -28,7 +29,13 @@ export const SidebarLogo = () => {
 
   return (
     <div className={classes.root}>
-      <Link to="/" underline="none" className={classes.link} aria-label="Home">
+      {/* The name read out includes the words shown, for voice control. */}
+      <Link
+        to="/"
+        underline="none"
+        className={classes.link}
+        aria-label={isOpen ? 'Desktop Mania home' : 'Home'}
+      >
         {isOpen ? <LogoFull /> : <LogoIcon />}
       </Link>
     </div>

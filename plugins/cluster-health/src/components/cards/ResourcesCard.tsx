@@ -22,6 +22,7 @@ function Usage(props: { value?: number; label?: string; testId?: string }) {
         {percent(value)}
       </Typography>
       <LinearProgress
+        aria-label={`${props.label ?? 'Use'} ${percent(value)}`}
         variant="determinate"
         value={value === undefined ? 0 : Math.min(100, value * 100)}
         color={value !== undefined && value > 0.85 ? 'secondary' : 'primary'}

@@ -113,6 +113,7 @@ export function StorageCard({ panels }: { panels: Panels }) {
             : 'No Longhorn node data'}
         </Typography>
         <LinearProgress
+          aria-label="Longhorn storage used"
           variant="determinate"
           value={capacity ? Math.min(100, (used / capacity) * 100) : 0}
         />
