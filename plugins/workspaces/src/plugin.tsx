@@ -113,8 +113,8 @@ type Fields = typeof import('./components/fields');
  * A template field of this plugin. All of them load together, with the
  * first form that needs one; `validation` runs when the step is submitted.
  */
-function workspaceField(
-  id: string,
+function workspaceField<TId extends string>(
+  id: TId,
   name: string,
   pick: (fields: Fields) => { component: unknown; validation?: unknown },
 ) {
