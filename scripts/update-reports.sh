@@ -6,6 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_npm_deps
 cd "$ROOT"
+# The reports read dist-types: declarations of files since deleted would
+# still be read there and could change how unions print, so the reports made
+# here would differ from a fresh clone's.
+rm -rf dist-types
 tsc -p tsconfig.json
 backstage-repo-tools api-reports "${API_REPORT_OPTIONS[@]}" plugins/*
 backstage-repo-tools knip-reports "${KNIP_REPORT_PACKAGES[@]}"

@@ -1,5 +1,6 @@
 import { Duplex, PassThrough } from 'stream';
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { WorkspaceOs } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
   ProviderWorkspace,
@@ -24,10 +25,10 @@ export class FakeProvider implements WorkspaceProvider {
 
   constructor(
     private readonly cluster = 'test',
-    private readonly os: Array<'linux' | 'windows'> = ['linux', 'windows'],
+    private readonly os: WorkspaceOs[] = ['linux', 'windows'],
   ) {}
 
-  getClusters() {
+  getClusters(): Array<{ name: string; os: WorkspaceOs[] }> {
     return [{ name: this.cluster, os: this.os }];
   }
 
