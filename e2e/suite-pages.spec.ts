@@ -58,3 +58,18 @@ for (const viewport of VIEWPORTS) {
     }
   });
 }
+
+test('the order page offers what this portal runs, without template tools', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/create');
+  await expect(page.getByText('Linux desktop').first()).toBeVisible();
+  // Local desktops are Linux; Windows needs a KubeVirt cluster.
+  await expect(page.getByText('Windows desktop')).toHaveCount(0);
+  // The guest is no admin: template writing tools stay out of sight.
+  await expect(page.getByRole('tab', { name: 'Templates' })).toBeVisible();
+  for (const tool of ['Template Editor', 'Actions', 'Templating Extensions']) {
+    await expect(page.getByRole('tab', { name: tool })).toHaveCount(0);
+  }
+});

@@ -5,6 +5,7 @@ import {
   catalogEntityReadPermission,
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   workspaceConnectPermission,
   workspaceCreatePermission,
@@ -139,6 +140,21 @@ describe('DesktopManiaPermissionPolicy', () => {
     expect((await policy.handle(register, admin as any)).result).toBe(
       AuthorizeResult.ALLOW,
     );
+  });
+
+  it('lets only admins manage templates (editor, actions, extensions)', async () => {
+    const manage = { permission: templateManagementPermission };
+    expect(
+      (await policy.handle(manage, user('user:default/dev') as any)).result,
+    ).toBe(AuthorizeResult.DENY);
+    expect(
+      (
+        await policy.handle(
+          manage,
+          user('user:default/root', ['group:default/admins']) as any,
+        )
+      ).result,
+    ).toBe(AuthorizeResult.ALLOW);
   });
 
   it("leaves other plugins' permissions open, as a stock portal has them", async () => {

@@ -15,6 +15,7 @@ import {
   catalogEntityCreatePermission,
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   workspaceConnectPermission,
   workspaceCreatePermission,
@@ -77,11 +78,13 @@ const OWNER_SCOPED = [
   workspaceFilesPermission,
 ];
 
-// Registering components is a developer tool: the portal's catalog is its
-// desktops and its own packages, which people who order desktops do not add to.
+// Registering components and writing templates are developer tools: the
+// portal's catalog is its desktops and its own packages, which people who
+// order desktops do not add to, and its templates are the platform team's.
 const ADMIN_ONLY = [
   catalogLocationCreatePermission,
   catalogEntityCreatePermission,
+  templateManagementPermission,
 ];
 
 /**
