@@ -2,8 +2,13 @@
  * Console concurrency: N authenticated console sessions through one backend
  * process, each streaming about 1 Mbit/s from a synthetic RFB server.
  * Reports the backend's CPU, memory per session, relay latency and drops.
- * Run: bash bench/run.sh console-concurrency [100,500,1000]
+ * With BENCH_PIN=1 (the default where there are two cores or more) the
+ * backend runs on core 0 and this client, with the synthetic server, on
+ * core 1 (taskset), so the client's decoding does not take the backend's
+ * core.
+ * Run: bash bench/run.sh console-concurrency [100,200]   (1000 at most)
  */
+import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -15,7 +20,18 @@ import {
   startSyntheticServerProcess,
 } from './lib/portal';
 
-const LEVELS = (process.argv[2] ?? '100,500,1000').split(',').map(Number);
+const LEVELS = (process.argv[2] ?? process.env.BENCH_LEVELS ?? '100,200')
+  .split(',')
+  .map(n => Math.min(1000, Number(n)));
+const PIN =
+  (process.env.BENCH_PIN ?? (os.cpus().length >= 2 ? '1' : '0')) === '1';
+
+/** Puts a process (all its threads) on one core. */
+function pin(pid: number, core: number) {
+  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], {
+    stdio: 'ignore',
+  });
+}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // 32x32 pixels at 4 bytes, 30 times a second: about 0.98 Mbit/s per session
 // (BENCH_TILE=64 offers about 3.9 Mbit/s).
@@ -108,6 +124,11 @@ async function main() {
   const portal = await startPortal({
     synth: `tcp:127.0.0.1:${synthetic.port}`,
   });
+  if (PIN) {
+    pin(portal.pid, 0);
+    pin(process.pid, 1);
+    pin(synthetic.pid, 1);
+  }
   const rows = [];
   try {
     await portal.order('synth-1');
@@ -117,7 +138,14 @@ async function main() {
     synthetic.close();
   }
   console.log(
-    `\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process; clients and synthetic server share the machine`,
+    `\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process; ${
+      PIN
+        ? 'backend pinned to core 0, client and synthetic server to core 1'
+        : 'clients and synthetic server share the machine'
+    }; load average ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
   );
   console.table(
     rows.map(r => ({
@@ -127,6 +155,10 @@ async function main() {
       stalled: r.stalled,
       'Mbit/s each': r.mbitPerSession.toFixed(2),
       'backend CPU (cores)': r.backendCpuCores.toFixed(2),
+      'backend CPU per 100 sessions': (
+        (r.backendCpuCores * 100) /
+        Math.max(1, r.connected)
+      ).toFixed(3),
       'RSS per session KiB': r.rssPerSessionKiB.toFixed(0),
       'backend RSS MiB': r.rssMiB.toFixed(0),
       'p50 ms': r.p50ms.toFixed(2),
@@ -142,6 +174,8 @@ async function main() {
         date: new Date().toISOString(),
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
         seconds: SECONDS,
+        pinned: PIN,
+        loadAverage: os.loadavg(),
         rows,
       },
       null,

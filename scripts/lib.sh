@@ -83,7 +83,7 @@ ensure_npm_deps() {
 
 # What the test command needs beyond the desktop stack.
 # shellcheck disable=SC2034
-TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck)
+TEST_DEBS=(postgresql chromium prometheus prometheus-node-exporter websockify shellcheck haproxy)
 
 # kustomize builds deploy/ in the tests; any kubectl brings it.
 ensure_kubectl() {

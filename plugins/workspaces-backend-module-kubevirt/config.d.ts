@@ -73,6 +73,35 @@ export interface Config {
         };
         /** How long to wait for this API server. Default `workspaces.kubevirt.timeout`. */
         timeout?: HumanDuration | string;
+        /**
+         * Ready-to-claim desktops to keep on this cluster, per image and
+         * size: disks already cloned, VMs stopped. An order of that image,
+         * size and disk size takes one (its owner's account is written then)
+         * instead of waiting for a clone; with none ready it clones as usual.
+         * Members are nobody's desktops and count against no quota, but use
+         * the cluster's storage (and, when running, its CPU and memory).
+         * The StorageClass must bind volumes immediately, or the clone waits
+         * for the first start.
+         */
+        warmPool?: Array<{
+          /** The `name` of an image in `workspaces.images`. */
+          image: string;
+          /** The `name` of a size in `workspaces.sizes`. */
+          size: string;
+          /** How many members to keep; 0 empties the pool. */
+          count: number;
+          /** Root disk in GiB. Default: what an order gets by default. */
+          diskGi?: number;
+          /**
+           * Keep members running instead of stopped. A claim then restarts
+           * the member so that its new instance mounts the owner's Secret;
+           * this saves the clone and the scheduling, not the boot, and the
+           * guest must apply first-boot data again on that restart (cloud-init
+           * and sysprep run once per instance only when the image allows it).
+           * Default false.
+           */
+          running?: boolean;
+        }>;
       }>;
     };
   };

@@ -71,6 +71,17 @@ export interface Config {
       maxSessionsPerUser?: number;
       /** Origins allowed to open consoles. Default: the origin of app.baseUrl. */
       allowedOrigins?: string[];
+      /**
+       * How long a console seat stays taken after the replica relaying it
+       * stopped renewing it (it crashed or lost the database). Replicas renew
+       * every second; default 30 seconds.
+       */
+      lease?: HumanDuration | string;
+    };
+    /** Named snapshots owners take of their desktops. */
+    snapshots?: {
+      /** The most snapshots one desktop may hold. Default 5. */
+      maxPerWorkspace?: number;
     };
     /** Uploads into and downloads from desktops' homes. */
     files?: {

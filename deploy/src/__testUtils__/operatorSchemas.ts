@@ -300,6 +300,22 @@ const longhornSetting = closed(
   ['apiVersion', 'kind', 'metadata', 'value'],
 );
 
+// --- CSI snapshots (snapshot.storage.k8s.io/v1), which RKE2 installs ---
+
+// kubernetes-csi/external-snapshotter client/apis/volumesnapshot/v1/types.go
+// `VolumeSnapshotClass`: no spec, its fields beside the metadata.
+const volumeSnapshotClass = closed(
+  {
+    apiVersion: str,
+    kind: str,
+    metadata,
+    driver: str,
+    deletionPolicy: { enum: ['Delete', 'Retain'] },
+    parameters: stringMap,
+  },
+  ['apiVersion', 'kind', 'metadata', 'driver', 'deletionPolicy'],
+);
+
 /** Schemas by `apiVersion/kind`. */
 export const OPERATOR_SCHEMAS: Record<string, Schema> = {
   'postgresql.cnpg.io/v1/Cluster': cnpgCluster,
@@ -309,6 +325,7 @@ export const OPERATOR_SCHEMAS: Record<string, Schema> = {
   'helm.cattle.io/v1/HelmChartConfig': helmChartConfig,
   'longhorn.io/v1beta2/RecurringJob': recurringJob,
   'longhorn.io/v1beta2/Setting': longhornSetting,
+  'snapshot.storage.k8s.io/v1/VolumeSnapshotClass': volumeSnapshotClass,
 };
 
 /**

@@ -6,6 +6,7 @@ import { clusterHealthPermissions } from '@desktop-mania/plugin-cluster-health-c
 import { ClusterHealthService } from './service/ClusterHealthService';
 import { readClusterHealthConfig } from './service/readClusterHealthConfig';
 import { createRouter } from './service/router';
+import { createWarmPoolRouter, WarmPoolPanels } from './service/WarmPoolPanels';
 
 /**
  * Named Prometheus panels for the cluster health pages, at /api/cluster-health.
@@ -40,6 +41,13 @@ export const clusterHealthPlugin = createBackendPlugin({
         }
         const service = new ClusterHealthService(settings, { logger });
         httpRouter.use(createRouter({ service, httpAuth, permissions }));
+        httpRouter.use(
+          createWarmPoolRouter({
+            warmPool: new WarmPoolPanels(settings),
+            httpAuth,
+            permissions,
+          }),
+        );
       },
     });
   },

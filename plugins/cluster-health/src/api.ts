@@ -10,6 +10,7 @@ import type {
   RangePanelAnswer,
   RangePanelName,
 } from '@desktop-mania/plugin-cluster-health-common';
+import type { WarmPoolAnswer } from './components/cards/warmPool';
 
 /** Reads the cluster-health backend. @public */
 export interface ClusterHealthApi {
@@ -25,6 +26,8 @@ export interface ClusterHealthApi {
     range: ClusterHealthRange,
   ): Promise<RangePanelAnswer>;
   getAlerts(cluster: string): Promise<AlertsAnswer>;
+  /** The KubeVirt warm pools' figures; see `WarmPoolCard`. */
+  getWarmPool?(cluster: string): Promise<WarmPoolAnswer>;
 }
 
 /** @public */
@@ -80,5 +83,9 @@ export class ClusterHealthClient implements ClusterHealthApi {
 
   getAlerts(cluster: string) {
     return this.get<AlertsAnswer>(`${this.cluster(cluster)}/alerts`);
+  }
+
+  getWarmPool(cluster: string) {
+    return this.get<WarmPoolAnswer>(`${this.cluster(cluster)}/warm-pool`);
   }
 }

@@ -9,4 +9,5 @@ export {
   ClusterHealthClient,
   type ClusterHealthApi,
 } from './api';
+export type { WarmPoolAnswer } from './components/cards/warmPool';
 export { CLUSTER_HEALTH_ANNOTATION, hasClusterHealth } from './filters';

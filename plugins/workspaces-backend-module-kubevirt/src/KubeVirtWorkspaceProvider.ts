@@ -11,8 +11,10 @@ import type {
   WorkspaceCreateSpec,
   WorkspaceProvider,
   WorkspaceRef,
+  WorkspaceSnapshots,
 } from '@desktop-mania/plugin-workspaces-node';
 import { rootDiskName } from './buildVirtualMachine';
+import { claimWarmDesktop } from './claimWarmDesktop';
 import type { KubeVirtCluster } from './clusters';
 import { explainConsoleEnd } from './consoleEnd';
 import { createWorkspace } from './createWorkspace';
@@ -20,7 +22,12 @@ import { diskReport, type DiskReport } from './dataVolumeStatus';
 import { isNotFound } from './KubeApiError';
 import { KubeVirtApi } from './KubeVirtApi';
 import { KubeVirtVersion } from './kubevirtVersion';
-import { ANNOTATION_OWNER, MANAGED_BY_SELECTOR } from './labels';
+import {
+  ANNOTATION_OWNER,
+  LABEL_WARM_POOL,
+  LABEL_WORKSPACE,
+  MANAGED_BY_SELECTOR,
+} from './labels';
 import type {
   VirtualMachineInstanceObject,
   VirtualMachineObject,
@@ -28,13 +35,17 @@ import type {
 import { openVncConsole } from './openVncConsole';
 import { DISK_STATUSES } from './printableStatus';
 import { statusOf } from './status';
+import { KubeVirtSnapshots } from './snapshots';
 import { toBackstageError } from './toBackstageError';
 import { queryVmiUsage, type PrometheusTarget } from './vmiUsage';
+import { WarmPoolApi } from './warmPoolApi';
+import type { WarmPoolMetrics } from './warmPoolMetrics';
 
 interface Target {
   cluster: KubeVirtCluster;
   api: KubeVirtApi;
   version: KubeVirtVersion;
+  poolApi: WarmPoolApi;
 }
 
 // A VMI still Running when the console drops gets a second look this much later.
@@ -48,6 +59,11 @@ const CONSOLE_SETTLE_MS = 1500;
 export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   readonly id = 'kubevirt';
   private readonly targets = new Map<string, Target>();
+  /** VirtualMachineSnapshots and VirtualMachineRestores of desktops' VMs. */
+  readonly snapshots: WorkspaceSnapshots = new KubeVirtSnapshots(
+    name => this.target(name).cluster,
+    async ref => (await this.resolve(this.target(ref.cluster), ref)).name,
+  );
 
   constructor(
     clusters: KubeVirtCluster[],
@@ -55,6 +71,11 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     private readonly prometheusOf: (
       cluster: string,
     ) => PrometheusTarget | undefined = () => undefined,
+    private readonly warmPool: {
+      metrics?: WarmPoolMetrics;
+      /** Called after a claim, e.g. to refill the pool now. */
+      onClaim?: (cluster: string) => void;
+    } = {},
   ) {
     for (const cluster of clusters) {
       const api = new KubeVirtApi(cluster);
@@ -62,6 +83,7 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
         cluster,
         api,
         version: new KubeVirtVersion(api, cluster.name, logger),
+        poolApi: new WarmPoolApi(cluster),
       });
     }
   }
@@ -82,6 +104,32 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     return target;
   }
 
+  /**
+   * Desktop names and VM names: a desktop ordered the usual way is a VM of
+   * its own name, but one claimed from a warm pool keeps its member's name
+   * (`warm-…`), since Kubernetes names are immutable, and carries the
+   * desktop's name in its `desktopmania.io/workspace` label, as every
+   * desktop's VM does. So on a cluster with a pool, a desktop is found by
+   * that label; elsewhere by name, as before, at no extra call. The backend
+   * and everything above the provider only ever see desktop names.
+   */
+  private async resolve(target: Target, ref: WorkspaceRef) {
+    if (!target.cluster.warmPool?.length) return ref;
+    try {
+      const [vm] = await target.api.listVirtualMachines(
+        `${LABEL_WORKSPACE}=${ref.name}`,
+      );
+      return vm ? { ...ref, name: vm.metadata.name } : ref;
+    } catch (error) {
+      throw toBackstageError(error, {
+        cluster: target.cluster,
+        verb: 'list',
+        resource: 'virtualmachines',
+        name: ref.name,
+      });
+    }
+  }
+
   private toWorkspace(
     cluster: KubeVirtCluster,
     vm: VirtualMachineObject,
@@ -90,7 +138,7 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     consolePreservesSession?: boolean,
   ): ProviderWorkspace {
     return {
-      name: vm.metadata.name,
+      name: vm.metadata.labels?.[LABEL_WORKSPACE] ?? vm.metadata.name,
       cluster: cluster.name,
       namespace: cluster.namespace,
       owner: vm.metadata.annotations?.[ANNOTATION_OWNER],
@@ -134,15 +182,20 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   /** Secret, VM, then the Secret handed to the VM; see `createWorkspace`. */
   async create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace> {
     const target = this.target(spec.cluster);
-    const created = await createWorkspace(
-      { ...target, logger: this.logger },
+    const claimed = await claimWarmDesktop(
+      { ...target, logger: this.logger, metrics: this.warmPool.metrics },
       spec,
     );
+    if (claimed) this.warmPool.onClaim?.(target.cluster.name);
+    const created =
+      claimed ??
+      (await createWorkspace({ ...target, logger: this.logger }, spec));
     return this.toWorkspace(target.cluster, created);
   }
 
-  async get(ref: WorkspaceRef): Promise<ProviderWorkspace | undefined> {
-    const target = this.target(ref.cluster);
+  async get(desktop: WorkspaceRef): Promise<ProviderWorkspace | undefined> {
+    const target = this.target(desktop.cluster);
+    const ref = await this.resolve(target, desktop);
     const { cluster, api, version } = target;
     const orUndefined = <T>(promise: Promise<T>, resource: string) =>
       promise.catch(error => {
@@ -171,11 +224,13 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     const target = this.target(clusterName);
     const { cluster, api, version } = target;
     try {
-      const [vms, vmis, preserves] = await Promise.all([
+      const [all, vmis, preserves] = await Promise.all([
         api.listVirtualMachines(MANAGED_BY_SELECTOR),
         api.listVirtualMachineInstances(MANAGED_BY_SELECTOR),
         version.preservesConsoleSession(),
       ]);
+      // Warm-pool members are nobody's desktops until claimed.
+      const vms = all.filter(vm => !vm.metadata.labels?.[LABEL_WARM_POOL]);
       const byName = new Map(vmis.map(vmi => [vmi.metadata.name, vmi]));
       const disks = await Promise.all(vms.map(vm => this.disk(target, vm)));
       return vms.map((vm, i) =>
@@ -197,11 +252,13 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   }
 
   private async subresource(
-    ref: WorkspaceRef,
+    desktop: WorkspaceRef,
     action: 'start' | 'stop' | 'restart',
     body?: object,
   ) {
-    const { cluster, api } = this.target(ref.cluster);
+    const target = this.target(desktop.cluster);
+    const { cluster, api } = target;
+    const ref = await this.resolve(target, desktop);
     try {
       await api.putVirtualMachineSubresource(ref.name, action, body);
     } catch (error) {
@@ -257,8 +314,10 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   }
 
   /** Foreground: the VM goes only once its instance, disk and Secret have. */
-  async delete(ref: WorkspaceRef) {
-    const { cluster, api } = this.target(ref.cluster);
+  async delete(desktop: WorkspaceRef) {
+    const target = this.target(desktop.cluster);
+    const { cluster, api } = target;
+    const ref = await this.resolve(target, desktop);
     try {
       await api.deleteVirtualMachine(ref.name, 'Foreground');
     } catch (error) {
@@ -275,8 +334,10 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
    * From the cluster's Prometheus (the VMI's kubevirt_vmi_* series); undefined
    * when the desktop has no instance, i.e. it is stopped.
    */
-  async usage(ref: WorkspaceRef) {
-    const { cluster, api } = this.target(ref.cluster);
+  async usage(desktop: WorkspaceRef) {
+    const target = this.target(desktop.cluster);
+    const { cluster, api } = target;
+    const ref = await this.resolve(target, desktop);
     const prometheus = this.prometheusOf(cluster.name);
     if (!prometheus) {
       throw new NotImplementedError(
@@ -304,8 +365,13 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
    * `ConsoleMigratingError` when it moved to another node, and a
    * `ServiceUnavailableError` when the connection itself broke.
    */
-  openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex> {
-    const { cluster, api } = this.target(ref.cluster);
+  async openConsole(
+    desktop: WorkspaceRef,
+    options?: ConsoleOptions,
+  ): Promise<Duplex> {
+    const target = this.target(desktop.cluster);
+    const { cluster, api } = target;
+    const ref = await this.resolve(target, desktop);
     const openedAt = Date.now();
     return openVncConsole(cluster, ref, options, {
       explainEnd: transportError =>

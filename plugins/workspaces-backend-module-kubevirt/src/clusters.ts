@@ -11,6 +11,7 @@ import {
 } from './clusterCredentials';
 import { asConfigError, configError } from '@desktop-mania/config-node';
 import { readClusterDurationMs } from './readClusterDurationMs';
+import { readWarmPools, type WarmPool } from './warmPool';
 
 /**
  * One KubeVirt cluster desktops may run on, with its credentials.
@@ -32,6 +33,8 @@ export interface KubeVirtCluster {
    * the VMI's own `terminationGracePeriodSeconds` applies.
    */
   stopGracePeriodSeconds?: number;
+  /** Ready-to-claim desktops kept per image and size (`warmPool`); see warmPool.ts. */
+  warmPool?: WarmPool[];
   kubeConfig: KubeConfig;
 }
 
@@ -164,7 +167,9 @@ function readClusters(
   if (own) {
     own.forEach((c, i) => {
       const key = `workspaces.kubevirt.clusters[${i}]`;
-      clusters.push(readCluster(c, key, defaults));
+      const cluster = readCluster(c, key, defaults);
+      const warmPool = readWarmPools(c, key, config, cluster.os);
+      clusters.push(warmPool.length > 0 ? { ...cluster, warmPool } : cluster);
       keys.push(key);
     });
   } else {

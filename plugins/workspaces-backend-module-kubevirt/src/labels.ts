@@ -9,6 +9,11 @@ export const LABEL_WORKSPACE = 'desktopmania.io/workspace';
 export const ANNOTATION_OWNER = 'desktopmania.io/owner';
 /** Who ordered the desktop; with the owner, it tells this portal's VM from a namesake. */
 export const ANNOTATION_CREATED_BY = 'desktopmania.io/created-by';
+/**
+ * On a warm-pool member only: the `<image>.<size>` pool it waits in. A claim
+ * removes it, so a VM carrying it is nobody's desktop.
+ */
+export const LABEL_WARM_POOL = 'desktopmania.io/warm-pool';
 
 /** The labels of a desktop's VM, its instance, disk and Secret. */
 export function workspaceLabels(name: string): Record<string, string> {

@@ -7,6 +7,7 @@ import { checkCommonFlavors } from './checkCommonFlavors';
 import { readKubeVirtClusters } from './clusters';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 import { readPrometheusTargets } from './vmiUsage';
+import { scheduleWarmPools } from './warmPoolTask';
 
 /**
  * Runs desktops as KubeVirt VirtualMachines. Registers a provider only when
@@ -22,8 +23,12 @@ export const workspacesModuleKubevirt = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         providers: workspaceProvidersExtensionPoint,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
       },
-      async init({ config, logger, providers }) {
+      async init({ config, logger, providers, ...deps }) {
         const clusters = readKubeVirtClusters(config, logger);
         if (clusters.length === 0) {
           logger.info(
@@ -32,11 +37,13 @@ export const workspacesModuleKubevirt = createBackendModule({
           return;
         }
         checkCommonFlavors(config, logger);
+        const warmPool = await scheduleWarmPools(clusters, { logger, ...deps });
         providers.addProvider(
           new KubeVirtWorkspaceProvider(
             clusters,
             logger,
             readPrometheusTargets(config),
+            warmPool,
           ),
         );
         logger.info(

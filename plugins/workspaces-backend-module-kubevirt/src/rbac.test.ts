@@ -143,6 +143,11 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
       await provider.restart(desk);
       const stream = await provider.openConsole(desk);
       stream.destroy();
+      // Snapshots: take, list (with restores under way), restore, delete.
+      await provider.snapshots.take(desk, 'before');
+      await provider.snapshots.list(desk);
+      await provider.snapshots.restore(desk, 'linux-desk-before');
+      await provider.snapshots.delete(desk, 'linux-desk-before');
       await provider.delete(desk);
       // A failed order undoes its Secret.
       await expect(

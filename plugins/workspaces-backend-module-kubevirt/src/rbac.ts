@@ -52,4 +52,15 @@ export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
     resources: ['secrets'],
     verbs: ['create', 'patch', 'delete'],
   },
+  {
+    // Owners' named snapshots of their desktops (snapshots.ts).
+    apiGroups: ['snapshot.kubevirt.io'],
+    resources: ['virtualmachinesnapshots'],
+    verbs: ['list', 'create', 'delete'],
+  },
+  {
+    apiGroups: ['snapshot.kubevirt.io'],
+    resources: ['virtualmachinerestores'],
+    verbs: ['list', 'create'],
+  },
 ];

@@ -3,6 +3,7 @@ import net from 'net';
 import path from 'path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { KeyboardLayout } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
   ProviderWorkspace,
@@ -10,6 +11,7 @@ import type {
   WorkspaceFileTransfer,
   WorkspaceProvider,
   WorkspaceRef,
+  WorkspaceSnapshots,
 } from '@desktop-mania/plugin-workspaces-node';
 import { LocalBinaries, resolveBinaries } from './binaries';
 import { DesktopLauncher } from './DesktopLauncher';
@@ -18,7 +20,9 @@ import { DesktopSupervisor } from './DesktopSupervisor';
 import { checkHost } from './hostChecks';
 import { assertEnforceable, checkHostLimits, HostLimits } from './hostLimits';
 import { HomeFiles } from './homeFiles';
+import { HomeSnapshots } from './homeSnapshots';
 import { createHomeImage, GiB } from './homeImage';
+import { setDesktopKeyboardLayout } from './keyboardLayout';
 import { checkOrder } from './orderChecks';
 import { UsageMeter } from './usage';
 
@@ -115,6 +119,8 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
 
   /** Uploads into and downloads from desktops' homes, as their users own them. */
   readonly files: WorkspaceFileTransfer;
+  /** Archives of desktops' homes, taken and restored while they are stopped. */
+  readonly snapshots: WorkspaceSnapshots;
 
   private readonly meter = new UsageMeter();
 
@@ -124,6 +130,13 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       desktop: ref => {
         const state = this.mustRead(ref);
         return { state, phase: parts.supervisor.statusOf(state).phase };
+      },
+    });
+    this.snapshots = new HomeSnapshots({
+      store: parts.store,
+      desktop: ref => {
+        const state = this.mustRead(ref);
+        return { state, running: parts.supervisor.isRunning(state) };
       },
     });
   }
@@ -277,6 +290,13 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       state.cgroups ?? [],
       this.parts.store.homeOf(state.name),
     );
+  }
+
+  /** setxkbmap on the desktop's X server, from inside its sandbox. */
+  async setKeyboardLayout(ref: WorkspaceRef, layout: KeyboardLayout) {
+    await setDesktopKeyboardLayout(this.mustRead(ref), layout, {
+      asRoot: process.getuid?.() === 0,
+    });
   }
 
   async openConsole(ref: WorkspaceRef, options?: ConsoleOptions) {

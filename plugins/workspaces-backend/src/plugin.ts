@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   workspacesPermissions,
   type Workspace,
@@ -13,14 +14,21 @@ import {
   type WorkspaceChangeType,
   type WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
+import { NotificationLedger } from './database/NotificationLedger';
+import { ScheduleStore } from './database/ScheduleStore';
 import { WorkspaceStore } from './database/WorkspaceStore';
 import { ConsoleProxy } from './console/ConsoleProxy';
+import { SessionLeases } from './console/SessionLeases';
+import { ConsoleLeaseStore } from './database/ConsoleLeaseStore';
 import {
   workspacePermissionRules,
   workspaceResourceRef,
 } from './permissions/rules';
 import { createRouter } from './service/router';
-import { Housekeeping } from './service/Housekeeping';
+import { Housekeeping, HOUSEKEEPING_ACTOR } from './service/Housekeeping';
+import { createScheduleRouter } from './service/scheduleRoutes';
+import { WorkingHours } from './service/WorkingHours';
+import { WorkspaceNotifier } from './service/WorkspaceNotifier';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { WorkspaceMetrics } from './service/WorkspaceMetrics';
 import { readFileTransferConfig } from './service/fileTransfer';
@@ -58,6 +66,7 @@ export const workspacesPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auditor: coreServices.auditor,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, httpRouter, events } = deps;
@@ -114,6 +123,14 @@ export const workspacesPlugin = createBackendPlugin({
           metrics,
           logger,
           config: settings.console,
+          leases: new SessionLeases({
+            store: new ConsoleLeaseStore(
+              await deps.database.getClient(),
+              settings.console.leaseMs,
+            ),
+            logger,
+            heartbeatMs: Math.min(1000, settings.console.leaseMs / 3),
+          }),
         });
         deps.lifecycle.addShutdownHook(() => proxy.shutdown());
         // The proxy can only claim its websocket paths on the server once a
@@ -130,11 +147,28 @@ export const workspacesPlugin = createBackendPlugin({
           );
         });
 
+        // Same client as the store's, whose migrations made these tables.
+        const db = await deps.database.getClient();
+        const ledger = new NotificationLedger(db);
+        const schedules = new ScheduleStore(db);
+        const notifier = new WorkspaceNotifier({
+          notifications: deps.notifications,
+          ledger,
+          logger,
+        });
         const housekeeping = new Housekeeping({
           service,
           config: settings,
           metrics,
           logger,
+          notifier,
+          workingHours: new WorkingHours({
+            schedules,
+            ledger,
+            service,
+            actor: HOUSEKEEPING_ACTOR,
+            notifier,
+          }),
         });
         // A crash leaves records creating or deleting and sessions without an
         // end; settle them as soon as the providers are up, not a minute later.
@@ -156,6 +190,14 @@ export const workspacesPlugin = createBackendPlugin({
             metrics,
             logger,
             onRequest: proxy.middleware,
+          }),
+        );
+        httpRouter.use(
+          createScheduleRouter({
+            service,
+            httpAuth: deps.httpAuth,
+            schedules,
+            store,
           }),
         );
         // The console authenticates itself (token subprotocol) on upgrade.

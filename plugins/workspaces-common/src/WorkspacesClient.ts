@@ -1,4 +1,7 @@
 import { ResponseError } from '@backstage/errors';
+import type { KeyboardLayoutRequest } from './keyboardLayouts';
+import type { WorkspaceSchedule, WorkspaceScheduleRequest } from './schedules';
+import type { WorkspaceSnapshot, WorkspaceSnapshotList } from './snapshots';
 import type {
   CreateWorkspaceRequest,
   Workspace,
@@ -74,6 +77,56 @@ export interface WorkspacesApi {
     name: string,
     options?: WorkspacesRequestOptions,
   ): Promise<WorkspaceUsage>;
+  /** The desktop's working hours; undefined when it has none. */
+  getSchedule(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSchedule | undefined>;
+  /** Sets or replaces the desktop's working hours. */
+  setSchedule(
+    name: string,
+    schedule: WorkspaceScheduleRequest,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSchedule>;
+  /** Removes the desktop's working hours. */
+  deleteSchedule(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<void>;
+  /** Sets the running desktop's keyboard layout, an id of KEYBOARD_LAYOUTS. */
+  setKeyboardLayout(
+    name: string,
+    layout: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<void>;
+  /** The desktop's snapshots, newest first, with its limit. */
+  listSnapshots(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSnapshotList>;
+  takeSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSnapshot>;
+  /** Puts the desktop back as it was at the snapshot; later changes are lost. */
+  restoreSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSnapshot>;
+  deleteSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<void>;
+  /** A kept snapshot stays when its desktop is deleted. */
+  keepSnapshot(
+    name: string,
+    snapshot: string,
+    keep: boolean,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceSnapshot>;
 }
 
 /**
@@ -237,6 +290,111 @@ export class WorkspacesClient implements WorkspacesApi {
     );
   }
 
+  async getSchedule(name: string, options?: WorkspacesRequestOptions) {
+    try {
+      return await this.request<WorkspaceSchedule>(
+        'GET',
+        `/workspaces/${encodeURIComponent(name)}/schedule`,
+        options,
+      );
+    } catch (error) {
+      // 404 is also the answer for a desktop one may not see; then the
+      // desktop itself could not have been shown either.
+      if ((error as ResponseError).response?.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  setSchedule(
+    name: string,
+    schedule: WorkspaceScheduleRequest,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<WorkspaceSchedule>(
+      'PUT',
+      `/workspaces/${encodeURIComponent(name)}/schedule`,
+      options,
+      schedule,
+    );
+  }
+
+  async deleteSchedule(name: string, options?: WorkspacesRequestOptions) {
+    await this.request<void>(
+      'DELETE',
+      `/workspaces/${encodeURIComponent(name)}/schedule`,
+      options,
+    );
+  }
+
+  async setKeyboardLayout(
+    name: string,
+    layout: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    const body: KeyboardLayoutRequest = { layout };
+    await this.request<void>(
+      'PUT',
+      `/workspaces/${encodeURIComponent(name)}/keyboard-layout`,
+      options,
+      body,
+    );
+  }
+
+  listSnapshots(name: string, options?: WorkspacesRequestOptions) {
+    return this.request<WorkspaceSnapshotList>(
+      'GET',
+      snapshotsPath(name),
+      options,
+    );
+  }
+
+  takeSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<WorkspaceSnapshot>(
+      'POST',
+      snapshotsPath(name),
+      options,
+      { name: snapshot },
+    );
+  }
+
+  restoreSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<WorkspaceSnapshot>(
+      'POST',
+      `${snapshotsPath(name, snapshot)}/restore`,
+      options,
+    );
+  }
+
+  async deleteSnapshot(
+    name: string,
+    snapshot: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    await this.request<void>('DELETE', snapshotsPath(name, snapshot), options);
+  }
+
+  keepSnapshot(
+    name: string,
+    snapshot: string,
+    keep: boolean,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<WorkspaceSnapshot>(
+      'PATCH',
+      snapshotsPath(name, snapshot),
+      options,
+      { keep },
+    );
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -258,4 +416,11 @@ export class WorkspacesClient implements WorkspacesApi {
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
+}
+
+function snapshotsPath(name: string, snapshot?: string) {
+  const base = `/workspaces/${encodeURIComponent(name)}/snapshots`;
+  return snapshot === undefined
+    ? base
+    : `${base}/${encodeURIComponent(snapshot)}`;
 }

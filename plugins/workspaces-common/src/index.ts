@@ -13,3 +13,7 @@ export * from './WorkspacesClient';
 export * from './phases';
 export * from './quantity';
 export * from './consoleControl';
+export * from './consolePresets';
+export * from './snapshots';
+export * from './keyboardLayouts';
+export * from './schedules';

@@ -1,9 +1,11 @@
 import type { Duplex } from 'stream';
 import type {
+  KeyboardLayout,
   WorkspaceOs,
   WorkspaceStatus,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceFileTransfer } from './files';
+import type { WorkspaceSnapshots } from './snapshots';
 
 /** An image after the backend resolved it from config. @public */
 export interface ResolvedWorkspaceImage {
@@ -122,4 +124,11 @@ export interface WorkspaceProvider {
   usage?(ref: WorkspaceRef): Promise<WorkspaceResourceUsage | undefined>;
   /** File transfer with a desktop's home; absent where there is no channel to it. */
   readonly files?: WorkspaceFileTransfer;
+  /** Named snapshots of a desktop; absent where the provider cannot take them. */
+  readonly snapshots?: WorkspaceSnapshots;
+  /**
+   * Optional: sets the running desktop's keyboard layout. Absent where the
+   * desktop's own system decides it (a VM gets scancodes, not characters).
+   */
+  setKeyboardLayout?(ref: WorkspaceRef, layout: KeyboardLayout): Promise<void>;
 }

@@ -7,3 +7,4 @@ export * from './WorkspaceProvider';
 export * from './extensions';
 export * from './events';
 export * from './files';
+export * from './snapshots';

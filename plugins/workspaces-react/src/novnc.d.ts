@@ -13,6 +13,8 @@ declare module '@novnc/novnc' {
     viewOnly: boolean;
     scaleViewport: boolean;
     resizeSession: boolean;
+    qualityLevel: number;
+    compressionLevel: number;
     clipViewport: boolean;
     focusOnClick: boolean;
     background: string;

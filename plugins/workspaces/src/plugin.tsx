@@ -86,6 +86,17 @@ const overviewCard = EntityCardBlueprint.make({
   },
 });
 
+const workingHoursCard = EntityCardBlueprint.make({
+  name: 'working-hours',
+  params: {
+    filter: isWorkspaceEntity,
+    loader: () =>
+      import('./components/workingHours/WorkingHoursCard').then(m => (
+        <m.WorkingHoursCard />
+      )),
+  },
+});
+
 const desktopContent = EntityContentBlueprint.make({
   name: 'desktop',
   params: {
@@ -104,6 +115,19 @@ const filesContent = EntityContentBlueprint.make({
     filter: isWorkspaceEntity,
     loader: () =>
       import('./components/files/FilesTab').then(m => <m.FilesTab />),
+  },
+});
+
+const snapshotsContent = EntityContentBlueprint.make({
+  name: 'snapshots',
+  params: {
+    path: 'snapshots',
+    title: 'Snapshots',
+    filter: isWorkspaceEntity,
+    loader: () =>
+      import('./components/snapshots/SnapshotsTab').then(m => (
+        <m.SnapshotsTab />
+      )),
   },
 });
 
@@ -197,8 +221,10 @@ export default createFrontendPlugin({
     consolePage,
     homePage,
     overviewCard,
+    workingHoursCard,
     desktopContent,
     filesContent,
+    snapshotsContent,
     flavorPicker,
     sizePicker,
     diskPicker,

@@ -253,6 +253,10 @@ export function handlers() {
     http.get(`${BASE}/clusters/:cluster/alerts`, () =>
       HttpResponse.json(alerts()),
     ),
+    // No warm pool reports: the section says so (cards/WarmPoolCard.tsx).
+    http.get(`${BASE}/clusters/:cluster/warm-pool`, () =>
+      HttpResponse.json({ pools: [], fetchedAt: FETCHED_AT, stale: false }),
+    ),
     http.get(`${BASE}/clusters/:cluster/panels/:panel`, ({ params, request }) =>
       HttpResponse.json(
         chart(

@@ -15,6 +15,7 @@ import { absent, Panels, single } from './cards/panels';
 import { PhaseCountsCard } from './cards/PhaseCountsCard';
 import { ResourcesCard } from './cards/ResourcesCard';
 import { StorageCard } from './cards/StorageCard';
+import { WarmPoolCard } from './cards/WarmPoolCard';
 import { count } from './format';
 import { LoadProblem, messageOf } from './Problem';
 import { TimeSeriesChart } from './TimeSeriesChart';
@@ -137,6 +138,9 @@ export function ClusterHealthView(props: {
             </Typography>
           }
         />
+      </Grid>
+      <Grid item xs={12}>
+        <WarmPoolCard cluster={cluster} refreshKey={refreshKey} />
       </Grid>
       {RANGE_PANELS.map(panel => (
         <Grid item xs={12} md={6} key={panel}>

@@ -172,3 +172,25 @@ export const VNC = {
   noInstance: (name: string) =>
     notFound('virtualmachineinstance', 'kubevirt.io', name),
 };
+
+/**
+ * An update or patch pinned to a `resourceVersion` the object has moved
+ * past: `NewConflict` with `OptimisticLockErrorMsg`, the plural resource and
+ * its group (kubernetes/kubernetes
+ * staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go
+ * `Update`). A warm-pool claim that lost the race gets this.
+ */
+export const staleResourceVersion = (
+  resource: string,
+  group: string,
+  name: string,
+) =>
+  statusPayload(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(
+      resource,
+      group,
+    )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group: group || undefined, kind: resource },
+  );

@@ -24,6 +24,7 @@ import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
+import type { SessionLeases } from './SessionLeases';
 import {
   refuseUpgrade,
   UpgradeDispatcher,
@@ -68,8 +69,6 @@ export class ConsoleProxy {
   /** The servers this proxy claimed paths on, with how to let them go. */
   private readonly servers = new Map<Server, () => void>();
   private readonly sessions = new Set<Session>();
-  /** Console seats each person holds, including ones still opening. */
-  private readonly held = new Map<string, number>();
   private readonly consolePath: RegExp;
   private readonly workspacesPrefix: string;
 
@@ -81,6 +80,8 @@ export class ConsoleProxy {
       metrics: WorkspaceMetrics;
       logger: LoggerService;
       config: WorkspacesConfig['console'];
+      /** Seats shared with the other replicas, so the limit holds across them. */
+      leases: SessionLeases;
     },
   ) {
     this.wss = new WebSocketServer({
@@ -138,6 +139,7 @@ export class ConsoleProxy {
     for (const session of [...this.sessions]) {
       session.close(1001, 'The portal is shutting down');
     }
+    this.options.leases.stop();
   }
 
   private readonly handleUpgrade: UpgradeHandler = (
@@ -208,8 +210,8 @@ export class ConsoleProxy {
       // Nothing from the browser is read until the desktop answers.
       ws.pause();
       this.admit(ws, name, token)
-        .then(({ record, actor, release }) =>
-          this.relay(ws, record, actor, takeover, release),
+        .then(({ record, actor, seat, release }) =>
+          this.relay(ws, record, actor, takeover, seat, release),
         )
         .catch(error => {
           assertError(error);
@@ -267,26 +269,36 @@ export class ConsoleProxy {
     if (ws.readyState !== WebSocket.OPEN) {
       throw new ConsoleRefusal(1001, 'The browser left');
     }
-    // Checked and taken in one synchronous step, so parallel opens cannot
-    // all see the same free seat.
+    // Checked and taken in one transaction on the shared database, so
+    // parallel opens on any replicas cannot all see the same free seat.
     const actor = credentials.principal.userEntityRef;
-    const held = this.held.get(actor) ?? 0;
-    if (held >= config.maxSessionsPerUser) {
+    const { leases, logger } = this.options;
+    const seat = await leases.reserve(
+      record.name,
+      actor,
+      config.maxSessionsPerUser,
+    );
+    if (!seat.ok) {
       throw new ConsoleRefusal(
         CONSOLE_CLOSE_CODES.tooManySessions,
-        `You have ${held} console sessions open; close one first (limit ${config.maxSessionsPerUser})`,
+        `You have ${seat.held} console sessions open; close one first (limit ${config.maxSessionsPerUser})`,
       );
     }
-    this.held.set(actor, held + 1);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      const left = (this.held.get(actor) ?? 1) - 1;
-      if (left > 0) this.held.set(actor, left);
-      else this.held.delete(actor);
+      leases
+        .release(seat.id)
+        .catch(error =>
+          logger.warn(`Could not free a console seat early: ${error}`),
+        );
     };
-    return { record, actor, release };
+    if (ws.readyState !== WebSocket.OPEN) {
+      release();
+      throw new ConsoleRefusal(1001, 'The browser left');
+    }
+    return { record, actor, seat: seat.id, release };
   }
 
   private async relay(
@@ -294,15 +306,21 @@ export class ConsoleProxy {
     record: WorkspaceRecord,
     actor: string,
     takeover: boolean,
+    seat: number,
     release: () => void,
   ) {
-    const { service, metrics, config, logger } = this.options;
+    const { service, metrics, config, logger, leases } = this.options;
     const started = Date.now();
     let opened: Awaited<ReturnType<WorkspaceService['openConsole']>>;
     try {
-      opened = await service.openConsole(record, actor, {
-        preserveSession: !takeover,
-      });
+      // Viewers relayed by other replicas close there within a heartbeat.
+      if (takeover) await leases.revokeOthers(record.name, seat);
+      opened = await service.openConsole(
+        record,
+        actor,
+        { preserveSession: !takeover },
+        seat,
+      );
     } catch (error) {
       release();
       throw error;
@@ -375,6 +393,7 @@ export class ConsoleProxy {
     };
     session.close = finish;
     this.sessions.add(session);
+    leases.track(seat, finish);
     metrics.sessionsActive.inc();
 
     ws.on('close', (code, reason) =>
@@ -449,14 +468,22 @@ export class ConsoleProxy {
           );
           return;
         }
-        const pong: ConsolePong = {
-          type: 'pong',
-          id: ping.id,
-          idleMs: Date.now() - lastInput,
-          idleTimeoutMs: config.idleTimeoutMs,
-          viewers: this.viewersOf(record.name),
-        };
-        ws.send(JSON.stringify(pong));
+        const idleMs = Date.now() - lastInput;
+        // Viewers on every replica; this one's alone if the database is slow.
+        leases
+          .viewersOf(record.name)
+          .catch(() => this.viewersOf(record.name))
+          .then(viewers => {
+            if (finished) return;
+            const pong: ConsolePong = {
+              type: 'pong',
+              id: ping.id,
+              idleMs,
+              idleTimeoutMs: config.idleTimeoutMs,
+              viewers,
+            };
+            ws.send(JSON.stringify(pong));
+          });
         return;
       }
       if (isConsoleInputFrame(data)) lastInput = Date.now();

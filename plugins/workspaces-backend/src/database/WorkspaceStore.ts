@@ -76,6 +76,14 @@ export class WorkspaceStore {
   constructor(private readonly db: Knex) {}
 
   /**
+   * A store of another table these migrations made, on this store's
+   * connection, so tests and the plugin build both from one client.
+   */
+  sharing<T>(make: (db: Knex) => T): T {
+    return make(this.db);
+  }
+
+  /**
    * Reserves the name and checks the owner's quota in one transaction, so two
    * concurrent orders can neither share a name nor both pass a full quota.
    * The insert comes before the count: on SQLite it takes the one write lock
@@ -240,10 +248,21 @@ export class WorkspaceStore {
   async endSessionsStartedBefore(
     before: Date,
     end: Pick<ConsoleSessionEnd, 'closeCode' | 'closeReason'>,
+    now = new Date(),
   ): Promise<Array<{ workspace: string; actor: string; startedAt: Date }>> {
+    // Another replica's open sessions keep their lease alive and are not
+    // this process's to end; a lease that ran out belongs to a replica that
+    // stopped, whenever its session began. Rows without a lease come from a
+    // portal before leases and end with the process that opened them.
     const rows = await this.db('console_sessions')
       .whereNull('ended_at')
-      .where('started_at', '<', before)
+      .where(q =>
+        q
+          .where(old =>
+            old.whereNull('lease_expires_at').where('started_at', '<', before),
+          )
+          .orWhere('lease_expires_at', '<', now),
+      )
       .select('id', 'workspace', 'actor', 'started_at');
     if (rows.length === 0) return [];
     await this.db('console_sessions')

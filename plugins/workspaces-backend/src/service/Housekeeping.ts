@@ -1,15 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { workspaceHoldsCompute } from '@desktop-mania/plugin-workspaces-common';
+import type { WorkingHours } from './WorkingHours';
 import type { WorkspaceMetrics } from './WorkspaceMetrics';
+import type { WorkspaceNotifier } from './WorkspaceNotifier';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 import type { WorkspaceService } from './WorkspaceService';
 
-const ACTOR = 'system:workspaces-housekeeping';
+export const HOUSEKEEPING_ACTOR = 'system:workspaces-housekeeping';
+const ACTOR = HOUSEKEEPING_ACTOR;
 
 /**
  * Gives resources back: settles what a crash left half done, stops desktops
- * idle for too long and stops or deletes those past their lifetime. Every
- * action lands in the audit log.
+ * idle for too long and stops or deletes those past their lifetime; applies
+ * working hours and tells owners what is coming or was done. Every action
+ * lands in the audit log.
  */
 export class Housekeeping {
   constructor(
@@ -18,6 +22,10 @@ export class Housekeeping {
       config: WorkspacesConfig;
       metrics: WorkspaceMetrics;
       logger: LoggerService;
+      /** Expiry, idle-stop and failure notifications; none without. */
+      notifier?: WorkspaceNotifier;
+      /** Owners' start and stop times; none without. */
+      workingHours?: WorkingHours;
     },
   ) {}
 
@@ -47,9 +55,11 @@ export class Housekeeping {
   }
 
   async run(now = new Date()) {
-    const { service, config, metrics, logger } = this.options;
+    const { service, config, metrics, logger, notifier, workingHours } =
+      this.options;
     await this.reconcile(now);
     metrics.setWorkspaces(await service.listAll());
+    const schedules = await this.loadSchedules();
     for (const { record, workspace } of await service.listActive()) {
       // Anything not already halted gives its compute back, including a
       // desktop stuck starting or on a cluster that did not answer.
@@ -63,6 +73,12 @@ export class Housekeeping {
             await service.stopBySystem(record, ACTOR, 'lifetime ended');
             logger.info(`Stopped desktop ${record.name}: its lifetime ended`);
           }
+          continue;
+        }
+        await notifier?.review(record, workspace, now);
+        const schedule = schedules.get(record.name);
+        if (await workingHours?.apply(record, workspace, schedule, now)) {
+          logger.info(`Applied working hours to desktop ${record.name}`);
           continue;
         }
         if (
@@ -81,10 +97,21 @@ export class Housekeeping {
               record.name
             }: idle since ${record.lastActivityAt.toISOString()}`,
           );
+          await notifier?.idleStopped(record, now);
         }
       } catch (error) {
         logger.warn(`Housekeeping of desktop ${record.name} failed: ${error}`);
       }
+    }
+  }
+
+  /** Working hours of every desktop; none when they cannot be read. */
+  private async loadSchedules() {
+    try {
+      return (await this.options.workingHours?.load()) ?? new Map();
+    } catch (error) {
+      this.options.logger.warn(`Reading working hours failed: ${error}`);
+      return new Map();
     }
   }
 }

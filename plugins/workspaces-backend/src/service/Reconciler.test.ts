@@ -258,4 +258,28 @@ describe.each(databases.eachSupportedId())('Reconciler on %s', databaseId => {
     ]);
     expect((await service.reconcile()).sessions).toBe(0);
   });
+
+  it("leaves other replicas' leased sessions open and ends those whose lease ran out", async () => {
+    await seed('desk', 'active', {});
+    const elsewhere = await store.startConsoleSession('desk', ALICE);
+    const crashed = await store.startConsoleSession('desk', ALICE);
+    await new Promise(resolve => setTimeout(resolve, 5));
+    const service = startService();
+    // Opened after this process started, on a replica that then stopped.
+    const late = await store.startConsoleSession('desk', ALICE);
+    const soon = new Date(Date.now() + 30_000);
+    const gone = new Date(Date.now() - 1_000);
+    await knex('console_sessions')
+      .where({ id: elsewhere })
+      .update({ lease_expires_at: soon });
+    await knex('console_sessions')
+      .whereIn('id', [crashed, late])
+      .update({ lease_expires_at: gone });
+
+    expect((await service.reconcile()).sessions).toBe(2);
+    const open = await knex('console_sessions')
+      .whereNull('ended_at')
+      .pluck('id');
+    expect(open.map(Number)).toEqual([elsewhere]);
+  });
 });

@@ -34,7 +34,9 @@ import type {
   ConsoleOptions,
   ProviderWorkspace,
   WorkspaceChangeType,
+  WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
+import { SnapshotStore } from '../database/SnapshotStore';
 import type {
   ConsoleSessionEnd,
   WorkspaceRecord,
@@ -47,6 +49,7 @@ import { toWorkspace, withLiveStatus } from './liveStatus';
 import { accountName, quotaError, validateOrder } from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
 import { Reconciler, type Reconciled } from './Reconciler';
+import { WorkspaceSnapshotService } from './snapshots';
 import { measureUsage } from './usage';
 import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspacesConfig } from './WorkspacesConfig';
@@ -89,6 +92,8 @@ export class WorkspaceService {
   private readonly busy = new Set<string>();
   /** Uploads into and downloads from desktops' homes. */
   readonly files: FileTransfer;
+  /** Named snapshots of desktops. */
+  readonly snapshots: WorkspaceSnapshotService;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.authorizer = new WorkspaceAuthorizer({
@@ -107,11 +112,23 @@ export class WorkspaceService {
       audit: entry => this.audit(entry),
       config: options.files,
     });
+    this.snapshots = new WorkspaceSnapshotService({
+      ...options,
+      authorizer: this.authorizer,
+      store: options.store.sharing(db => new SnapshotStore(db)),
+      audit: entry => this.audit(entry),
+      config: options.config.snapshots,
+    });
   }
 
   /** See {@link Reconciler.run}. */
   reconcile(now?: Date): Promise<Reconciled> {
     return this.reconciler.run(now);
+  }
+
+  /** The provider that runs desktops on `cluster`, for routes of one capability. */
+  providerFor(cluster: string): WorkspaceProvider {
+    return this.options.providers.forCluster(cluster);
   }
 
   /** See {@link WorkspaceAuthorizer.authorizeMetrics}. */
@@ -440,11 +457,27 @@ export class WorkspaceService {
    * idle), with the reason in the audit log, and announces the change.
    */
   async stopBySystem(record: WorkspaceRecord, actor: string, reason: string) {
-    const entry = { workspace: record.name, actor, action: 'stop' };
+    await this.actBySystem(record, 'stop', actor, reason);
+  }
+
+  /**
+   * Starts or stops a desktop on the system's behalf (housekeeping, working
+   * hours), audited like a person's action. A start counts as use from that
+   * moment, or an idle stop would follow at once.
+   */
+  async actBySystem(
+    record: WorkspaceRecord,
+    action: 'start' | 'stop',
+    actor: string,
+    reason: string,
+    now = new Date(),
+  ) {
+    const { providers, store } = this.options;
+    const entry = { workspace: record.name, actor, action };
     try {
-      await this.options.providers
+      await providers
         .forCluster(record.cluster)
-        .stop({ name: record.name, cluster: record.cluster });
+        [action]({ name: record.name, cluster: record.cluster });
     } catch (error) {
       assertError(error);
       await this.audit({
@@ -454,8 +487,13 @@ export class WorkspaceService {
       });
       throw error;
     }
+    let current = record;
+    if (action === 'start') {
+      await store.touch(record.name, now);
+      current = { ...record, lastActivityAt: now };
+    }
     await this.audit({ ...entry, outcome: 'succeeded', message: reason });
-    const [workspace] = await withLiveStatus([record], this.options.providers);
+    const [workspace] = await withLiveStatus([current], providers);
     await this.options.onChange('changed', workspace);
   }
 
@@ -497,6 +535,7 @@ export class WorkspaceService {
     }
     if (!removed) return;
     await this.audit({ ...entry, outcome: 'succeeded' });
+    await this.snapshots.deleteWith(record, actor);
     await this.options.onChange(
       'deleted',
       toWorkspace(record, { phase: 'Terminating', ready: false }),
@@ -514,17 +553,18 @@ export class WorkspaceService {
 
   /**
    * Opens the desktop's screen for a console session the proxy has already
-   * authorized, and records that the session started.
+   * authorized, and records that the session started. `leasedSession` is
+   * the session row the proxy already inserted as the person's console seat.
    */
   async openConsole(
     record: WorkspaceRecord,
     actor: string,
     options: ConsoleOptions,
+    leasedSession?: number,
   ): Promise<{ sessionId: number; stream: Promise<Duplex> }> {
-    const sessionId = await this.options.store.startConsoleSession(
-      record.name,
-      actor,
-    );
+    const sessionId =
+      leasedSession ??
+      (await this.options.store.startConsoleSession(record.name, actor));
     const stream = this.options.providers
       .forCluster(record.cluster)
       .openConsole({ name: record.name, cluster: record.cluster }, options);

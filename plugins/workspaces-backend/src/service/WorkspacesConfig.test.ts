@@ -29,6 +29,7 @@ describe('readWorkspacesConfig', () => {
         idleTimeoutMs: 30 * 60_000,
         maxSessionsPerUser: 4,
         allowedOrigins: ['http://localhost:3000'],
+        leaseMs: 30_000,
       },
     });
   });
@@ -48,6 +49,7 @@ describe('readWorkspacesConfig', () => {
         idleTimeout: 'PT15M',
         maxSessionsPerUser: 2,
         allowedOrigins: ['https://portal.example.com'],
+        lease: '10s',
       },
     });
     expect(config).toMatchObject({
@@ -62,6 +64,7 @@ describe('readWorkspacesConfig', () => {
         idleTimeoutMs: 15 * 60_000,
         maxSessionsPerUser: 2,
         allowedOrigins: ['https://portal.example.com'],
+        leaseMs: 10_000,
       },
     });
     expect(read({ lifecycle: { idleStopAfter: '90m' } }).idleStopAfterMs).toBe(

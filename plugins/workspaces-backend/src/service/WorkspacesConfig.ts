@@ -14,6 +14,7 @@ import type {
   ResolvedWorkspaceSize,
 } from '@desktop-mania/plugin-workspaces-node';
 import { fitImage, readImageMinimum } from './imageFit';
+import { readSnapshotsConfig, type SnapshotsConfig } from './snapshotRules';
 
 /** Everything the backend reads from `workspaces` in app-config. */
 export interface WorkspacesConfig {
@@ -44,7 +45,11 @@ export interface WorkspacesConfig {
     idleTimeoutMs: number;
     maxSessionsPerUser: number;
     allowedOrigins: string[];
+    /** How long a replica's console seat outlives its last heartbeat. */
+    leaseMs: number;
   };
+  /** `workspaces.snapshots`; defaults where absent. */
+  snapshots?: SnapshotsConfig;
 }
 
 function readRange(
@@ -191,6 +196,9 @@ function readConfig(root: Config): WorkspacesConfig {
         })
       : undefined,
     expiryAction,
+    ...(config?.has('snapshots') && {
+      snapshots: readSnapshotsConfig(config.getConfig('snapshots')),
+    }),
     reconcileAfterMs:
       (lifecycle &&
         readDurationMs(lifecycle, 'reconcileAfter', {
@@ -207,6 +215,12 @@ function readConfig(root: Config): WorkspacesConfig {
       maxSessionsPerUser:
         consoleConfig?.getOptionalNumber('maxSessionsPerUser') ?? 4,
       allowedOrigins,
+      leaseMs:
+        (consoleConfig &&
+          readDurationMs(consoleConfig, 'lease', {
+            fullKey: 'workspaces.console.lease',
+          })) ??
+        30_000,
     },
   };
 }

@@ -3,6 +3,8 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { addFileRoutes } from './fileRoutes';
+import { addSnapshotRoutes } from './snapshotRoutes';
+import { addKeyboardLayoutRoutes } from './keyboardLayoutRoutes';
 import type { WorkspaceService } from './WorkspaceService';
 import type { WorkspaceMetrics } from './WorkspaceMetrics';
 
@@ -76,6 +78,8 @@ export function createRouter(options: {
   }
 
   addFileRoutes(router, options);
+  addSnapshotRoutes(router, options);
+  addKeyboardLayoutRoutes(router, options);
 
   router.post('/workspaces/:name/extend', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -15,6 +15,7 @@ import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { useIsAdmin } from './useIsAdmin';
 
@@ -57,6 +58,9 @@ export function DesktopManiaSidebar({ navItems }: NavContentComponentProps) {
 
   // Skipped items
   nav.take('page:search'); // Using search modal instead
+  // Shown as the bell, which counts unread notifications, and only when the
+  // notifications plugin is installed: the bell needs its API.
+  const hasNotifications = nav.take('page:notifications') !== null;
 
   // Taken before `rest`, so that they never show up twice.
   const everyone = [
@@ -89,6 +93,7 @@ export function DesktopManiaSidebar({ navItems }: NavContentComponentProps) {
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />
+      {hasNotifications && <NotificationsSidebarItem />}
       <SidebarGroup
         label="Settings"
         icon={<UserSettingsSignInAvatar />}

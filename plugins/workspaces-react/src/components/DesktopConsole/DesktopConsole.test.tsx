@@ -309,6 +309,37 @@ describe('DesktopConsole', () => {
     }
   });
 
+  it('tries again when the desktop drops it before it is in, and only then', async () => {
+    const rfb = await renderConsole();
+    const ended = 'The desktop closed the connection';
+    // Dropped mid-handshake (another viewer resized the desktop): retried.
+    drop(rfb, 1000, ended);
+    await settle();
+    expect(rfbInstances).toHaveLength(2);
+    act(() => {
+      rfbInstances[1].dispatchEvent(new Event('connect'));
+    });
+    // Once in, the desktop ending the session is final.
+    drop(rfbInstances[1], 1000, ended);
+    await settle();
+    expect(rfbInstances).toHaveLength(2);
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      `Disconnected: ${ended}`,
+    );
+  });
+
+  it('gives up on a desktop that keeps dropping it before it is in', async () => {
+    await renderConsole();
+    for (let i = 0; i < 3; i++) {
+      drop(rfbInstances[i], 1000, 'The desktop closed the connection');
+      await settle();
+    }
+    expect(rfbInstances).toHaveLength(3);
+    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+      'Disconnected: The desktop closed the connection',
+    );
+  });
+
   it('does not retry a refusal a retry cannot fix', async () => {
     const rfb = await renderConsole();
     drop(rfb, 4412, 'The desktop is not running');

@@ -4,7 +4,9 @@ import { ClipboardPanel } from './ClipboardPanel';
 import { ClipboardSyncNotice } from './ClipboardSyncNotice';
 import { type ConsolePanel, ConsoleToolbar } from './ConsoleToolbar';
 import { IdleWarning } from './IdleWarning';
+import { KeyboardLayoutSelect } from './KeyboardLayoutSelect';
 import { KeysPanel } from './KeysPanel';
+import { QualityPresetSelect, useQualityPreset } from './QualityPresetSelect';
 import { useClipboardSync } from './useClipboardSync';
 import { useConsoleConnection } from './useConsoleConnection';
 import { useConsoleTelemetry } from './useConsoleTelemetry';
@@ -24,6 +26,7 @@ const useStyles = makeStyles(theme => ({
     },
   },
   body: {
+    position: 'relative',
     flex: '1 1 auto',
     minHeight: 0,
     display: 'flex',
@@ -66,6 +69,7 @@ export function DesktopConsole(props: {
   useFillHeight(root);
   const [mode, setMode] = useViewMode();
   const [viewOnly, setViewOnly] = useState(false);
+  const [quality, setQuality] = useQualityPreset();
   const [fullscreen, setFullscreen] = useState(false);
   const [panels, setPanels] = useState({ keys: false, clipboard: false });
   const [remoteClipboard, setRemoteClipboard] = useState('');
@@ -77,6 +81,7 @@ export function DesktopConsole(props: {
       maxReconnectDelayMs,
       mode,
       viewOnly,
+      quality,
       onClipboard: text => {
         setRemoteClipboard(text);
         setClipboardUnread(true);
@@ -125,11 +130,13 @@ export function DesktopConsole(props: {
         viewOnly={viewOnly}
         onViewOnly={setViewOnly}
         telemetry={telemetry}
-        extra={props.toolbarExtra}
+        extra={
+          <>
+            <QualityPresetSelect value={quality} onChange={setQuality} />
+            {props.toolbarExtra}
+          </>
+        }
       />
-      {connected && (
-        <IdleWarning leftMs={telemetry.idleLeftMs} viewOnly={viewOnly} />
-      )}
       {connected && !viewOnly && (
         <ClipboardSyncNotice
           sync={clipboardSync}
@@ -139,6 +146,13 @@ export function DesktopConsole(props: {
         />
       )}
       <div className={classes.body}>
+        {connected && (
+          <IdleWarning
+            leftMs={telemetry.idleLeftMs}
+            timeoutMs={telemetry.idleTimeoutMs}
+            viewOnly={viewOnly}
+          />
+        )}
         <div
           ref={screen}
           className={classes.screen}
@@ -159,6 +173,11 @@ export function DesktopConsole(props: {
             data-testid="desktop-console-keys-panel"
           >
             <KeysPanel rfb={rfb} disabled={!connected || viewOnly} />
+            <KeyboardLayoutSelect
+              name={name}
+              connected={connected}
+              disabled={viewOnly}
+            />
           </section>
           <section
             id="desktop-console-clipboard"

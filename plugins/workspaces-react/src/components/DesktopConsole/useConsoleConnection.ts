@@ -7,7 +7,9 @@ import {
 import {
   CONSOLE_CLOSE_CODES,
   CONSOLE_PROTOCOL,
+  consoleQualityPreset,
   encodeConsoleTokenProtocol,
+  type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
 import { ConsoleChannel } from './consoleChannel';
@@ -38,6 +40,8 @@ const FINAL_CODES: number[] = [
 // screen. The cap stops a desktop that keeps moving, or a proxy that keeps
 // saying so, from spinning without the user seeing why.
 const MAX_MOVE_RECONNECTS = 5;
+/** Tries for a viewer the desktop dropped before it was in. */
+const HANDSHAKE_RETRIES = 2;
 const MOVING = 'The desktop is moving to another host';
 
 /**
@@ -51,6 +55,14 @@ function applyView(client: RFB, mode: ViewMode, viewOnly: boolean) {
   client.viewOnly = viewOnly;
 }
 
+// noVNC sends the new levels to the desktop at once, so a change applies to
+// the live session without reconnecting.
+function applyQuality(client: RFB, quality?: ConsoleQualityPresetId) {
+  const preset = consoleQualityPreset(quality);
+  client.qualityLevel = preset.qualityLevel;
+  client.compressionLevel = preset.compressionLevel;
+}
+
 /**
  * The console's connection: the websocket with the token subprotocol, the
  * noVNC client on the screen element, and reconnects with backoff for the
@@ -62,6 +74,7 @@ export function useConsoleConnection(options: {
   maxReconnectDelayMs: number;
   mode: ViewMode;
   viewOnly: boolean;
+  quality?: ConsoleQualityPresetId;
   onClipboard(text: string): void;
 }) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
@@ -78,9 +91,15 @@ export function useConsoleConnection(options: {
   const settings = useRef({
     mode,
     viewOnly,
+    quality: options.quality,
     onClipboard: options.onClipboard,
   });
-  settings.current = { mode, viewOnly, onClipboard: options.onClipboard };
+  settings.current = {
+    mode,
+    viewOnly,
+    quality: options.quality,
+    onClipboard: options.onClipboard,
+  };
 
   const stopRetry = () => {
     if (retryTimer.current) clearInterval(retryTimer.current);
@@ -128,11 +147,14 @@ export function useConsoleConnection(options: {
       );
       wrapped.countFrames(client);
       applyView(client, settings.current.mode, settings.current.viewOnly);
+      applyQuality(client, settings.current.quality);
       client.background = '#1e1e1e';
       rfb.current = client;
       channel.current = wrapped;
 
+      let handshakeDone = false;
       client.addEventListener('connect', () => {
+        handshakeDone = true;
         attempts.current = 0;
         // A move after this one is a new migration, with its own budget.
         moves.current = 0;
@@ -169,6 +191,19 @@ export function useConsoleConnection(options: {
             kind: 'reconnecting',
             inSeconds: 0,
             reason: MOVING,
+          }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
+        } else if (
+          code === 1000 &&
+          !handshakeDone &&
+          attempts.current < HANDSHAKE_RETRIES
+        ) {
+          // TigerVNC drops a viewer still shaking hands when another viewer
+          // resizes the desktop at that moment; a second try gets in.
+          attempts.current += 1;
+          connect(takeover, {
+            kind: 'reconnecting',
+            inSeconds: 0,
+            reason,
           }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
         } else if (
           FINAL_CODES.includes(code) ||
@@ -230,6 +265,10 @@ export function useConsoleConnection(options: {
   useEffect(() => {
     if (rfb.current) applyView(rfb.current, mode, viewOnly);
   }, [mode, viewOnly]);
+
+  useEffect(() => {
+    if (rfb.current) applyQuality(rfb.current, options.quality);
+  }, [options.quality]);
 
   return { screen, rfb, channel, state, connect: connectByUser, disconnect };
 }

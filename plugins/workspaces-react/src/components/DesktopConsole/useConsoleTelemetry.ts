@@ -13,6 +13,8 @@ export interface ConsoleTelemetry {
   viewers?: number;
   /** Milliseconds until the proxy closes the session for inactivity. */
   idleLeftMs?: number;
+  /** How long the proxy lets a session go without input, in milliseconds. */
+  idleTimeoutMs?: number;
   /** The desktop's size and how large the page shows it. */
   desktop?: { width: number; height: number; scalePercent: number };
 }
@@ -95,6 +97,7 @@ export function useConsoleTelemetry(
           : undefined,
         viewers: current.lastPong?.viewers,
         idleLeftMs: idleLeftMs(current, now),
+        idleTimeoutMs: current.lastPong?.idleTimeoutMs,
         desktop: desktopSize(screen.current),
       };
       rebase(current, now);

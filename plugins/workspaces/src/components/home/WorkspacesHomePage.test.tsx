@@ -139,6 +139,27 @@ describe('WorkspacesHomePage', () => {
     ).toBeInTheDocument();
   });
 
+  it('reads the quota once on opening, and again when the number of desktops changes', async () => {
+    const starting = {
+      ...desktops()[1],
+      status: { phase: 'Starting' as const, ready: false },
+    };
+    const listWorkspaces = jest
+      .fn()
+      .mockResolvedValueOnce([desktops()[0], starting])
+      .mockResolvedValue([desktops()[0]]);
+    const api = renderHome({ listWorkspaces });
+    await row('dev-win');
+    expect(await screen.findByText('2 of 3 desktops used')).toBeInTheDocument();
+    expect(api.getOrdering).toHaveBeenCalledTimes(1);
+    // The starting desktop is polled; the next listing no longer has it.
+    await waitFor(
+      () => expect(screen.queryByTestId('desktop-dev-win')).toBeNull(),
+      { timeout: 5000 },
+    );
+    await waitFor(() => expect(api.getOrdering).toHaveBeenCalledTimes(2));
+  });
+
   it('offers the order form', async () => {
     renderHome();
     await row('alice-dev');

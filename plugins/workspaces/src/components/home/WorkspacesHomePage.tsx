@@ -9,10 +9,28 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
+import { useEffect, useRef, useState } from 'react';
 import { DesktopList } from './DesktopList';
 import { DesktopQuotaCard } from './DesktopQuotaCard';
 import { OrderDesktopButton } from './OrderDesktopButton';
 import { useMyDesktops } from './useMyDesktops';
+
+/**
+ * Changes when the number of desktops changes after the first listing. The
+ * quota card reads the quota once on mounting; the first listing arriving
+ * changes nothing it shows, so it must not read it a second time.
+ */
+function useCountChanges(count: number | undefined) {
+  const [changes, setChanges] = useState(0);
+  const last = useRef(count);
+  useEffect(() => {
+    if (count === undefined) return;
+    if (last.current !== undefined && last.current !== count)
+      setChanges(c => c + 1);
+    last.current = count;
+  }, [count]);
+  return changes;
+}
 
 /**
  * Where people who use desktops land: their desktops and their groups',
@@ -22,6 +40,7 @@ import { useMyDesktops } from './useMyDesktops';
  */
 export function WorkspacesHomePage() {
   const { workspaces, error, replace } = useMyDesktops();
+  const quotaKey = useCountChanges(workspaces?.length);
 
   let desktops;
   if (error)
@@ -61,7 +80,7 @@ export function WorkspacesHomePage() {
             </InfoCard>
           </Grid>
           <Grid item xs={12} lg={4}>
-            <DesktopQuotaCard refreshKey={workspaces?.length} />
+            <DesktopQuotaCard refreshKey={quotaKey} />
           </Grid>
         </Grid>
       </Content>
