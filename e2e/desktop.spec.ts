@@ -1,33 +1,12 @@
 import fs from 'fs';
 import path from 'path';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { DESKTOPS } from './desktopsDir';
 import { contrastRatio, pageScrolls, VIEWPORTS } from './pageChecks';
+import { fillOrder, screenColours } from './ordering';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
-
-async function pick(page: Page, label: string, option: RegExp) {
-  await page.getByLabel(label).click();
-  await page.getByRole('option', { name: option }).click();
-}
-
-/** How many different colours the console shows: a black or blank screen has one. */
-async function colours(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector(
-      '[data-testid="desktop-console-canvas-container"] canvas',
-    ) as HTMLCanvasElement | null;
-    if (!canvas || !canvas.width) return 0;
-    const data = canvas
-      .getContext('2d')!
-      .getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97)
-      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
-}
 
 test('order a Linux desktop from the template and use it in the Desktop tab', async ({
   page,
@@ -37,18 +16,7 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
 
   await page.goto('/create');
   await page.getByRole('heading', { name: 'Linux desktop' }).waitFor();
-  await page.goto('/create/templates/default/linux-desktop');
-
-  await page.getByLabel('Name').fill(name);
-  await pick(page, 'Image', /Debian desktop/);
-  await pick(page, 'Size', /Small/);
-  await page.getByRole('button', { name: 'Next' }).click();
-  // The disk starts at the default the backend gives this image.
-  await expect(page.getByTestId('disk-picker')).toHaveValue('40');
-  // The smallest disk the image allows: the machine must have what is
-  // ordered free, and CI machines have had less than 40 GiB.
-  await page.getByTestId('disk-picker').fill('20');
-  await page.getByRole('button', { name: 'Review' }).click();
+  await fillOrder(page, name);
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The task ends with a link to the new desktop.
@@ -65,7 +33,7 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
     { timeout: 30_000 },
   );
   await expect
-    .poll(() => colours(page), { timeout: 20_000 })
+    .poll(() => screenColours(page), { timeout: 20_000 })
     .toBeGreaterThan(2);
   await page.screenshot({
     path: `${SHOTS}/desktop-connected.png`,

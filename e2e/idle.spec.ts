@@ -7,10 +7,10 @@ import {
   IDLE_DESKTOPS,
   IDLE_URL,
   type IdlePortal,
-  orderDesktop,
   startIdlePortal,
 } from './idleChecks';
 import { pageScrolls, VIEWPORTS } from './pageChecks';
+import { orderDesktop } from './ordering';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
@@ -74,91 +74,71 @@ test('the console warns before closing for inactivity, counts its viewers and me
     );
   }
 
-  // Left alone, each shows the countdown in its last 8 s, going down; a
-  // pointer move in one and a key in the other clear it, and the console
-  // stays. The windows go in step: each has 16 s from its own last input.
-  const canvas = (page: Page) =>
-    page
-      .getByTestId('desktop-console-canvas-container')
-      .locator('canvas')
-      .first();
-  const nudges: Array<(page: Page) => Promise<void>> = [
-    async page => {
-      const box = (await canvas(page).boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, {
-        steps: 5,
-      });
-      await page.mouse.move(0, 0);
-    },
-    page => page.keyboard.press('Shift'),
-  ];
-  await Promise.all(
-    pages.map(async (page, i) => {
-      const warning = page.getByTestId('desktop-console-idle-warning');
-      await expect(warning).toBeVisible({ timeout: 15_000 });
-      await expect(warning).toHaveText(
-        /^Disconnecting in 0:0\d for inactivity — move the mouse or press a key to stay$/,
-      );
-      const first = await countdownSeconds(warning);
-      expect(first).toBeLessThanOrEqual(8);
-      await expect
-        .poll(() => countdownSeconds(warning), { timeout: 3000 })
-        .toBeLessThan(first);
-      await expectWarningClear(page, warning);
-      expect(await pageScrolls(page)).toBe(false);
-      await page.screenshot({
-        path: `${SHOTS}/idle-warning-${size(page)}.png`,
-      });
-      await nudges[i](page);
-      await expect(warning).toBeHidden({ timeout: 3000 });
-      await expect(page.getByTestId('desktop-console-status')).toHaveText(
-        /Connected/,
-      );
-    }),
-  );
-
-  // Left alone again, both run out and say so, with a way back.
-  await Promise.all(
-    pages.map(async page => {
-      const status = page.getByTestId('desktop-console-status');
-      await expect(status).toHaveText(/inactiv|without input/i, {
-        timeout: 30_000,
-      });
-      await expect(status).toHaveText(
-        /^Disconnected[^.]*(inactiv|without input)[^.]*\.?$/i,
-      );
-      await expect(
-        page.getByTestId('desktop-console-idle-warning'),
-      ).toBeHidden();
-      await page.screenshot({
-        path: `${SHOTS}/idle-disconnected-${size(page)}.png`,
-      });
-    }),
-  );
-  await Promise.all(
-    pages.map(async page => {
-      await page.getByRole('button', { name: /^(Reconnect|Connect)$/ }).click();
-      await expect(page.getByTestId('desktop-console-status')).toHaveText(
-        /Connected/,
-        { timeout: 30_000 },
-      );
-      await page.mouse.move(0, 0);
-      await expect(page.getByTestId('desktop-console-viewers')).toHaveText(
-        '2 viewers',
-      );
-    }),
-  );
-  await large.screenshot({
-    path: `${SHOTS}/idle-reconnected-${size(large)}.png`,
-  });
-
-  // Closing one window leaves one viewer; a key keeps the other open.
-  await small.keyboard.press('Shift');
+  // Closing one window leaves one viewer.
   await contexts[1].close();
   await expect(small.getByTestId('desktop-console-viewers')).toHaveText(
     '1 viewer',
     { timeout: 10_000 },
   );
+
+  // Left alone, the console shows the countdown in its last 8 s, going
+  // down; a pointer move (at one size) or a key (at the other) clears it and
+  // the console stays. One window at a time: the desktop takes the size of
+  // the window that last fitted it, and the countdown is that window's.
+  const canvas = small
+    .getByTestId('desktop-console-canvas-container')
+    .locator('canvas')
+    .first();
+  const nudges: Array<() => Promise<void>> = [
+    async () => {
+      const box = (await canvas.boundingBox())!;
+      await small.mouse.move(box.x + box.width / 2, box.y + box.height / 2, {
+        steps: 5,
+      });
+      await small.mouse.move(0, 0);
+    },
+    () => small.keyboard.press('Shift'),
+  ];
+  for (const [i, viewport] of VIEWPORTS.entries()) {
+    await small.setViewportSize(viewport);
+    await small.mouse.move(0, 0);
+    const warning = small.getByTestId('desktop-console-idle-warning');
+    await expect(warning).toBeVisible({ timeout: 20_000 });
+    await expect(warning).toHaveText(
+      /^Disconnecting in 0:0\d for inactivity — move the mouse or press a key to stay$/,
+    );
+    const first = await countdownSeconds(warning);
+    expect(first).toBeLessThanOrEqual(8);
+    await expect
+      .poll(() => countdownSeconds(warning), { timeout: 5000 })
+      .toBeLessThan(first);
+    await expectWarningClear(small, warning);
+    expect(await pageScrolls(small)).toBe(false);
+    await small.screenshot({
+      path: `${SHOTS}/idle-warning-${size(small)}.png`,
+    });
+    await nudges[i]();
+    await expect(warning).toBeHidden({ timeout: 3000 });
+    await expect(small.getByTestId('desktop-console-status')).toHaveText(
+      /Connected/,
+    );
+  }
+
+  // Left alone again, it runs out and says so, with a way back.
+  const status = small.getByTestId('desktop-console-status');
+  await expect(status).toHaveText(/inactiv|without input/i, {
+    timeout: 30_000,
+  });
+  await expect(status).toHaveText(
+    /^Disconnected[^.]*(inactiv|without input)[^.]*\.?$/i,
+  );
+  await expect(small.getByTestId('desktop-console-idle-warning')).toBeHidden();
+  await small.screenshot({
+    path: `${SHOTS}/idle-disconnected-${size(small)}.png`,
+  });
+  await small.getByRole('button', { name: /^(Reconnect|Connect)$/ }).click();
+  await expect(status).toHaveText(/Connected/, { timeout: 30_000 });
+  await small.keyboard.press('Shift');
 
   await small.goto(`/catalog/default/workspace/${name}`);
   await small.getByRole('button', { name: 'Delete' }).click();

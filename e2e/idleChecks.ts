@@ -101,28 +101,6 @@ export async function startIdlePortal(timeoutMs: number): Promise<IdlePortal> {
   }
 }
 
-async function pick(page: Page, label: string, option: RegExp) {
-  await page.getByLabel(label).click();
-  await page.getByRole('option', { name: option }).click();
-}
-
-/** Orders a small Debian desktop from the template and opens its Desktop tab. */
-export async function orderDesktop(page: Page, name: string) {
-  await page.goto('/create/templates/default/linux-desktop');
-  await page.getByLabel('Name').fill(name);
-  await pick(page, 'Image', /Debian desktop/);
-  await pick(page, 'Size', /Small/);
-  await page.getByRole('button', { name: 'Next' }).click();
-  // The image's default disk first, so filling replaces it.
-  await expect(page.getByTestId('disk-picker')).toHaveValue('40');
-  await page.getByTestId('disk-picker').fill('20');
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-  const open = page.getByRole('link', { name: 'Open the desktop' });
-  await open.waitFor({ timeout: 90_000 });
-  await open.click();
-}
-
 /** The idle countdown's figure, in seconds. */
 export async function countdownSeconds(warning: Locator): Promise<number> {
   const text = await warning.getByRole('timer').textContent();

@@ -1,12 +1,8 @@
 import path from 'path';
 import { expect, test } from '@playwright/test';
-import {
-  guestToken,
-  screenColours,
-  typeAsKeyboard,
-  workspacesApi,
-} from './keyboardChecks';
+import { guestToken, typeAsKeyboard, workspacesApi } from './keyboardChecks';
 import { VIEWPORTS } from './pageChecks';
+import { screenColours } from './ordering';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');

@@ -63,20 +63,3 @@ export async function typeAsKeyboard(page: Page, text: string) {
     await cdp.detach();
   }
 }
-
-/** How many different colours the console shows: a black or blank screen has one. */
-export function screenColours(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector(
-      '[data-testid="desktop-console-canvas-container"] canvas',
-    ) as HTMLCanvasElement | null;
-    if (!canvas || !canvas.width) return 0;
-    const data = canvas
-      .getContext('2d')!
-      .getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97)
-      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
-}

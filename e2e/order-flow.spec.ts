@@ -1,29 +1,10 @@
 import path from 'path';
 import { expect, Page, test } from '@playwright/test';
 import { VIEWPORTS } from './pageChecks';
+import { fillOrder, ORDER_FORM } from './ordering';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
-const FORM = '/create/templates/default/linux-desktop';
-
-async function pick(page: Page, label: string, option: RegExp) {
-  await page.getByLabel(label).click();
-  await page.getByRole('option', { name: option }).click();
-}
-
-/** Fills the form's first steps and stops on the review step. */
-async function fillOrder(page: Page, name: string) {
-  await page.goto(FORM);
-  await page.getByTestId('name-picker').fill(name);
-  await pick(page, 'Image', /Debian desktop/);
-  await pick(page, 'Size', /Small/);
-  await page.getByRole('button', { name: 'Next' }).click();
-  // The default arrives with the image's limits; typing before it would be
-  // overwritten.
-  await expect(page.getByTestId('disk-picker')).toHaveValue('40');
-  await page.getByTestId('disk-picker').fill('20');
-  await page.getByRole('button', { name: 'Review' }).click();
-}
 
 /** The task page's text, once the task has ended one way or the other. */
 async function orderOutcome(page: Page) {
@@ -54,7 +35,7 @@ test('an order, its refusal and its lifecycle read well at both window sizes', a
   for (const viewport of VIEWPORTS) {
     const size = `${viewport.width}x${viewport.height}`;
     await page.setViewportSize(viewport);
-    await page.goto(FORM);
+    await page.goto(ORDER_FORM);
 
     // The name rule in words, and what is wrong with a name while typing.
     const nameField = page.getByTestId('name-picker');

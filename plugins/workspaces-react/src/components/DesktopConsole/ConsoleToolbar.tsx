@@ -24,6 +24,14 @@ const useStyles = makeStyles(theme => ({
   },
   // Wraps inside itself before the whole row wraps.
   status: { flex: '1 1 160px', minWidth: 0 },
+  // While a screen is shown the toolbar keeps its height: a taller toolbar
+  // shrinks the screen, which in Fit mode resizes the desktop, and a resize
+  // drops any other viewer still joining.
+  oneLine: {
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
   end: {
     marginLeft: 'auto',
     display: 'flex',
@@ -31,6 +39,8 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1.5),
   },
   quiet: { whiteSpace: 'nowrap', color: theme.palette.text.secondary },
+  // Room for "12 viewers", so a count changing does not move the row.
+  viewers: { minWidth: '5.5em', textAlign: 'right' },
 }));
 
 export function describeState(state: ConsoleState): string {
@@ -163,9 +173,14 @@ export function ConsoleToolbar(props: {
       </ButtonGroup>
       <Typography
         variant="body2"
-        className={classes.status}
+        className={
+          state.kind === 'connected' || state.kind === 'connecting'
+            ? `${classes.status} ${classes.oneLine}`
+            : classes.status
+        }
         data-testid="desktop-console-status"
         role="status"
+        title={describeState(state)}
       >
         {describeState(state)}
       </Typography>
@@ -183,7 +198,7 @@ export function ConsoleToolbar(props: {
         {connected && viewers !== undefined && (
           <Typography
             variant="body2"
-            className={classes.quiet}
+            className={`${classes.quiet} ${classes.viewers}`}
             data-testid="desktop-console-viewers"
             title="Console sessions open on this desktop, yours included"
           >

@@ -309,35 +309,57 @@ describe('DesktopConsole', () => {
     }
   });
 
-  it('tries again when the desktop drops it before it is in, and only then', async () => {
-    const rfb = await renderConsole();
-    const ended = 'The desktop closed the connection';
-    // Dropped mid-handshake (another viewer resized the desktop): retried.
-    drop(rfb, 1000, ended);
-    await settle();
-    expect(rfbInstances).toHaveLength(2);
-    act(() => {
-      rfbInstances[1].dispatchEvent(new Event('connect'));
-    });
-    // Once in, the desktop ending the session is final.
-    drop(rfbInstances[1], 1000, ended);
-    await settle();
-    expect(rfbInstances).toHaveLength(2);
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
-      `Disconnected: ${ended}`,
-    );
+  it('tries again when the desktop drops it as it joins, and only then', async () => {
+    jest.useFakeTimers();
+    try {
+      const rfb = await renderConsole();
+      const ended = 'The desktop closed the connection';
+      // Dropped while joining (another viewer resized the desktop): retried.
+      act(() => {
+        rfb.dispatchEvent(new Event('connect'));
+      });
+      drop(rfb, 1000, ended);
+      await act(async () => {
+        jest.advanceTimersByTime(1000);
+      });
+      await waitFor(() => expect(rfbInstances).toHaveLength(2));
+      act(() => {
+        rfbInstances[1].dispatchEvent(new Event('connect'));
+      });
+      // Once it has been in for a while, the desktop ending it is final.
+      jest.advanceTimersByTime(5000);
+      drop(rfbInstances[1], 1000, ended);
+      await act(async () => {
+        jest.advanceTimersByTime(2000);
+      });
+      expect(rfbInstances).toHaveLength(2);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        `Disconnected: ${ended}`,
+      );
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  it('gives up on a desktop that keeps dropping it before it is in', async () => {
-    await renderConsole();
-    for (let i = 0; i < 3; i++) {
-      drop(rfbInstances[i], 1000, 'The desktop closed the connection');
-      await settle();
+  it('gives up on a desktop that keeps dropping it as it joins', async () => {
+    jest.useFakeTimers();
+    try {
+      await renderConsole();
+      for (let i = 0; i < 4; i++) {
+        drop(rfbInstances[i], 1000, 'The desktop closed the connection');
+        await act(async () => {
+          jest.advanceTimersByTime(1000);
+        });
+        if (i < 3)
+          await waitFor(() => expect(rfbInstances).toHaveLength(i + 2));
+      }
+      expect(rfbInstances).toHaveLength(4);
+      expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
+        'Disconnected: The desktop closed the connection',
+      );
+    } finally {
+      jest.useRealTimers();
     }
-    expect(rfbInstances).toHaveLength(3);
-    expect(screen.getByTestId('desktop-console-status')).toHaveTextContent(
-      'Disconnected: The desktop closed the connection',
-    );
   });
 
   it('does not retry a refusal a retry cannot fix', async () => {

@@ -40,8 +40,10 @@ const FINAL_CODES: number[] = [
 // screen. The cap stops a desktop that keeps moving, or a proxy that keeps
 // saying so, from spinning without the user seeing why.
 const MAX_MOVE_RECONNECTS = 5;
-/** Tries for a viewer the desktop dropped before it was in. */
-const HANDSHAKE_RETRIES = 2;
+/** Tries for a viewer the desktop dropped as it joined. */
+const EARLY_DROP_RETRIES = 3;
+/** A session the desktop ends sooner than this after joining was dropped while joining. */
+const EARLY_DROP_MS = 3000;
 const MOVING = 'The desktop is moving to another host';
 
 /**
@@ -84,6 +86,7 @@ export function useConsoleConnection(options: {
   const rfb = useRef<RFB>();
   const channel = useRef<ConsoleChannel>();
   const attempts = useRef(0);
+  const earlyDrops = useRef(0);
   const moves = useRef(0);
   const retryTimer = useRef<ReturnType<typeof setInterval>>();
   const userClosed = useRef(false);
@@ -152,9 +155,9 @@ export function useConsoleConnection(options: {
       rfb.current = client;
       channel.current = wrapped;
 
-      let handshakeDone = false;
+      let connectedAt: number | undefined;
       client.addEventListener('connect', () => {
-        handshakeDone = true;
+        connectedAt = Date.now();
         attempts.current = 0;
         // A move after this one is a new migration, with its own budget.
         moves.current = 0;
@@ -172,6 +175,11 @@ export function useConsoleConnection(options: {
       client.addEventListener('disconnect', () => {
         if (rfb.current !== client) return;
         rfb.current = undefined;
+        if (
+          connectedAt !== undefined &&
+          Date.now() - connectedAt >= EARLY_DROP_MS
+        )
+          earlyDrops.current = 0;
         const code = closed?.code ?? 1006;
         const reason =
           closed?.reason ||
@@ -194,17 +202,25 @@ export function useConsoleConnection(options: {
           }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
         } else if (
           code === 1000 &&
-          !handshakeDone &&
-          attempts.current < HANDSHAKE_RETRIES
+          (connectedAt === undefined ||
+            Date.now() - connectedAt < EARLY_DROP_MS) &&
+          earlyDrops.current < EARLY_DROP_RETRIES
         ) {
-          // TigerVNC drops a viewer still shaking hands when another viewer
-          // resizes the desktop at that moment; a second try gets in.
-          attempts.current += 1;
-          connect(takeover, {
-            kind: 'reconnecting',
-            inSeconds: 0,
-            reason,
-          }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
+          // TigerVNC drops a viewer that has not yet said which encodings it
+          // takes when another viewer resizes the desktop at that moment;
+          // a second try a moment later gets in.
+          earlyDrops.current += 1;
+          setState({ kind: 'reconnecting', inSeconds: 1, reason });
+          retryTimer.current = setInterval(() => {
+            stopRetry();
+            connect(takeover, {
+              kind: 'reconnecting',
+              inSeconds: 0,
+              reason,
+            }).catch(e =>
+              setState({ kind: 'disconnected', reason: String(e) }),
+            );
+          }, 1000);
         } else if (
           FINAL_CODES.includes(code) ||
           code === 1000 ||
@@ -238,6 +254,7 @@ export function useConsoleConnection(options: {
   const connectByUser = useCallback(
     (takeover?: boolean) => {
       moves.current = 0;
+      earlyDrops.current = 0;
       return connect(takeover);
     },
     [connect],
