@@ -139,7 +139,11 @@ interface Release extends Bundle {
   needsKinds?: Array<[string, string]>;
 }
 
-/** What RKE2 serves from the start: its Helm controller and the bundled Traefik. */
+/**
+ * What RKE2 serves from the start: its Helm controller, the bundled Traefik
+ * and the CSI snapshot CRDs of its rke2-snapshot-controller-crd chart
+ * (rancher/rke2 charts/chart_versions.yaml, enabled by default).
+ */
 const RKE2_CRDS = [
   crd('helm.cattle.io', 'HelmChart', 'helmcharts'),
   crd('helm.cattle.io', 'HelmChartConfig', 'helmchartconfigs'),
@@ -148,6 +152,19 @@ const RKE2_CRDS = [
   crd('traefik.io', 'Middleware', 'middlewares'),
   crd('traefik.io', 'TLSOption', 'tlsoptions'),
   crd('traefik.io', 'ServersTransport', 'serverstransports'),
+  crd(
+    'snapshot.storage.k8s.io',
+    'VolumeSnapshotClass',
+    'volumesnapshotclasses',
+    false,
+  ),
+  crd('snapshot.storage.k8s.io', 'VolumeSnapshot', 'volumesnapshots'),
+  crd(
+    'snapshot.storage.k8s.io',
+    'VolumeSnapshotContent',
+    'volumesnapshotcontents',
+    false,
+  ),
 ];
 
 /**
