@@ -22,6 +22,10 @@ const OWNERS = {
     'service/liveStatus.ts',
     'service/fileTransfer.ts',
     'service/usage.ts',
+    // Snapshots are a part of the service, built and called by it like file
+    // transfer: they take and restore through the desktop's provider.
+    'service/snapshots.ts',
+    'service/snapshotRules.ts',
     'service/ProviderRegistry.ts',
   ],
 };

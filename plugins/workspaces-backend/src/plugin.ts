@@ -197,7 +197,6 @@ export const workspacesPlugin = createBackendPlugin({
             service,
             httpAuth: deps.httpAuth,
             schedules,
-            store,
           }),
         );
         // The console authenticates itself (token subprotocol) on upgrade.

@@ -146,6 +146,9 @@ async function main() {
           ...WORKSPACES_TEST_CONFIG.workspaces.limits,
           maxPerOwner: options.maxPerOwner,
         },
+        // A killed process's console seats come free when their lease runs
+        // out; a short lease has it out before the next process starts.
+        console: { lease: '1s' },
       },
     },
     // Info and up on stdout, where the suite reads what reconciliation logs.

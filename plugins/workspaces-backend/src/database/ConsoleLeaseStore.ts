@@ -29,7 +29,7 @@ export class ConsoleLeaseStore {
   /**
    * Starts a session holding one of the actor's seats, or answers how many
    * they hold. The insert comes before the count, as in
-   * WorkspaceStore.reserve: on SQLite it takes the one write lock first; on
+   * the desktop quota's reserve: on SQLite it takes the one write lock first; on
    * PostgreSQL the actor's reservations also queue on an advisory lock held
    * until commit, since READ COMMITTED would let two inserts each count
    * without the other.

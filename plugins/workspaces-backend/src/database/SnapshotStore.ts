@@ -57,7 +57,7 @@ export class SnapshotStore {
   /**
    * Records a new snapshot unless the desktop holds `max` already; the
    * count and the insert are one transaction, as the desktop quota's are
-   * (WorkspaceStore.reserve), so two at once cannot both pass a full limit.
+   * (the desktop quota's reserve), so two at once cannot both pass a full limit.
    */
   async add(
     record: SnapshotRecord,

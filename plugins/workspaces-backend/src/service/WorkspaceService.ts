@@ -601,7 +601,8 @@ export class WorkspaceService {
    * operators collect security events, and to the desktop's own history,
    * which its owner reads through `/workspaces/:name/audit`.
    */
-  private async audit(entry: AuditEntry) {
+  /** Writes a line of a desktop's history and the matching audit event. */
+  async audit(entry: AuditEntry) {
     await this.options.store.audit(entry);
     const event = await this.options.auditor.createEvent({
       eventId: `workspace-${entry.action}`,

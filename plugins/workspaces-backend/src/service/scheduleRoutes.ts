@@ -9,7 +9,6 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import type { ScheduleStore } from '../database/ScheduleStore';
-import type { WorkspaceStore } from '../database/WorkspaceStore';
 import { actorOf } from './WorkspaceAuthorizer';
 import type { WorkspaceService } from './WorkspaceService';
 
@@ -22,9 +21,8 @@ export function createScheduleRouter(options: {
   service: WorkspaceService;
   httpAuth: HttpAuthService;
   schedules: ScheduleStore;
-  store: WorkspaceStore;
 }): express.Router {
-  const { service, httpAuth, schedules, store } = options;
+  const { service, httpAuth, schedules } = options;
   const router = Router();
   router.use('/workspaces/:name/schedule', express.json({ limit: '4kb' }));
 
@@ -58,7 +56,7 @@ export function createScheduleRouter(options: {
       actor,
       new Date(),
     );
-    await store.audit({
+    await service.audit({
       workspace: name,
       actor,
       action: 'schedule',
@@ -79,7 +77,7 @@ export function createScheduleRouter(options: {
       credentials,
     );
     if (await schedules.remove(name)) {
-      await store.audit({
+      await service.audit({
         workspace: name,
         actor: actorOf(credentials),
         action: 'schedule',
