@@ -141,6 +141,26 @@ export class KubeVirtApi {
     );
   }
 
+  /**
+   * A JSON merge patch of a VirtualMachine. One that carries
+   * `metadata.resourceVersion` applies only to that version; otherwise the
+   * API server answers 409 Conflict (kubernetes/kubernetes
+   * staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go
+   * `Update`, `OptimisticLockErrorMsg`), which makes a warm-pool claim
+   * atomic across portal replicas.
+   */
+  mergePatchVirtualMachine(
+    name: string,
+    body: object,
+  ): Promise<VirtualMachineObject> {
+    return this.call(() =>
+      this.objects.patchNamespacedCustomObject(
+        { ...this.vms(), name, body, ...STRICT },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
   mergePatchSecret(name: string, body: object) {
     return this.call(() =>
       this.core.patchNamespacedSecret(

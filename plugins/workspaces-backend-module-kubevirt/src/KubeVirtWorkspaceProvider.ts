@@ -38,14 +38,12 @@ import { statusOf } from './status';
 import { KubeVirtSnapshots } from './snapshots';
 import { toBackstageError } from './toBackstageError';
 import { queryVmiUsage, type PrometheusTarget } from './vmiUsage';
-import { WarmPoolApi } from './warmPoolApi';
 import type { WarmPoolMetrics } from './warmPoolMetrics';
 
 interface Target {
   cluster: KubeVirtCluster;
   api: KubeVirtApi;
   version: KubeVirtVersion;
-  poolApi: WarmPoolApi;
 }
 
 // A VMI still Running when the console drops gets a second look this much later.
@@ -83,7 +81,6 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
         cluster,
         api,
         version: new KubeVirtVersion(api, cluster.name, logger),
-        poolApi: new WarmPoolApi(cluster),
       });
     }
   }

@@ -19,7 +19,6 @@ import {
 import type { VirtualMachineObject } from './objects';
 import { toBackstageError } from './toBackstageError';
 import { isReadyMember, listMembers, type WarmPool } from './warmPool';
-import type { WarmPoolApi } from './warmPoolApi';
 import type { WarmPoolMetrics } from './warmPoolMetrics';
 
 /** Annotation on a claimed VM: the pool it came from. */
@@ -28,7 +27,6 @@ export const ANNOTATION_CLAIMED_FROM = 'desktopmania.io/claimed-from';
 export interface ClaimTarget {
   cluster: KubeVirtCluster;
   api: KubeVirtApi;
-  poolApi: WarmPoolApi;
   logger: LoggerService;
   metrics?: WarmPoolMetrics;
 }
@@ -90,7 +88,7 @@ export async function claimWarmDesktop(
   target: ClaimTarget,
   spec: WorkspaceCreateSpec,
 ): Promise<VirtualMachineObject | undefined> {
-  const { cluster, api, poolApi, logger, metrics } = target;
+  const { cluster, api, logger, metrics } = target;
   const pool = poolFor(cluster, spec);
   if (!pool) return undefined;
   let members;
@@ -124,7 +122,7 @@ export async function claimWarmDesktop(
   for (const member of members) {
     let claimed: VirtualMachineObject;
     try {
-      claimed = await poolApi.mergePatchVirtualMachine(
+      claimed = await api.mergePatchVirtualMachine(
         member.metadata.name,
         claimPatch(member, spec, pool),
       );
@@ -159,7 +157,7 @@ export async function claimWarmDesktop(
       // its new instance the Secret (see `running` in config.d.ts).
       claimed = pool.running
         ? (await api.putVirtualMachineSubresource(vmName, 'restart'), claimed)
-        : await poolApi.mergePatchVirtualMachine(vmName, {
+        : await api.mergePatchVirtualMachine(vmName, {
             spec: { runStrategy: 'RerunOnFailure' },
           });
     } catch (error) {

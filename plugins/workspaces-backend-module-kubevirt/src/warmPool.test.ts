@@ -5,7 +5,6 @@ import { KubeApiError } from './KubeApiError';
 import { KubeVirtApi } from './KubeVirtApi';
 import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 import { refillWarmPools, type WarmPool } from './warmPool';
-import { WarmPoolApi } from './warmPoolApi';
 import { WarmPoolMetrics } from './warmPoolMetrics';
 import { useApiServer } from './__testUtils__/apiServer';
 import { FakeKubeVirt } from './__testUtils__/fakeKubeVirt';
@@ -140,7 +139,7 @@ describe('warm pool', () => {
   it('answers a patch pinned to a stale resourceVersion with 409 Conflict', async () => {
     await refill();
     const [member] = members();
-    const api = new WarmPoolApi(cluster);
+    const api = new KubeVirtApi(cluster);
     const stale = member.metadata.resourceVersion;
     await api.mergePatchVirtualMachine(member.metadata.name, {
       metadata: { resourceVersion: stale, labels: { x: 'y' } },
