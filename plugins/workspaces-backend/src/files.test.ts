@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'net';
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { WorkspacesClient } from '@desktop-mania/plugin-workspaces-common';
 import {
   FakeProvider,
   FakeProviderWithFiles,
 } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
+import { authAs, orderDesktops } from './__testUtils__/routeTests';
 import { startWorkspacesTestBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
@@ -22,11 +23,7 @@ describe.each(databases.eachSupportedId())(
     let bare: FakeProvider;
     let server: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
     const api = () => request(server.server);
-    const as = (user?: string) => ({
-      Authorization: user
-        ? mockCredentials.user.header(user)
-        : mockCredentials.none.header(),
-    });
+    const as = authAs;
     const content = '/api/workspaces/workspaces/alice-desk/files/content';
 
     beforeEach(async () => {
@@ -38,16 +35,10 @@ describe.each(databases.eachSupportedId())(
         knex,
         providers: [provider, bare],
       });
-      for (const [name, cluster] of [
+      await orderDesktops(api, ALICE, [
         ['alice-desk', 'test'],
         ['alice-vm', 'vms'],
-      ]) {
-        await api()
-          .post('/api/workspaces/workspaces')
-          .set(as(ALICE))
-          .send({ name, image: 'ubuntu-desktop', size: 'small', cluster })
-          .expect(201);
-      }
+      ]);
       await api()
         .post('/api/workspaces/workspaces/alice-desk/start')
         .set(as(ALICE))

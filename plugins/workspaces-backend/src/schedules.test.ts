@@ -1,9 +1,8 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { workspaceLifecyclePermission } from '@desktop-mania/plugin-workspaces-common';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
-import { WorkspaceAuthorizer } from './service/WorkspaceAuthorizer';
 import { startWorkspacesTestBackend } from './__testUtils__/testBackend';
+import { authAs, keepLifecycleFromOwners } from './__testUtils__/routeTests';
 
 jest.setTimeout(60_000);
 
@@ -20,9 +19,7 @@ const HOURS = {
 describe('working hours routes', () => {
   let server: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   const api = () => request(server.server);
-  const as = (user: string) => ({
-    Authorization: mockCredentials.user.header(user),
-  });
+  const as = authAs;
   const path = '/api/workspaces/workspaces/alice-desk/schedule';
 
   beforeEach(async () => {
@@ -101,18 +98,7 @@ describe('working hours routes', () => {
 
   it('answers 403 to a reader whom the policy does not let change the desktop', async () => {
     await api().put(path).set(as(ALICE)).send(HOURS).expect(200);
-    const isAllowed = WorkspaceAuthorizer.prototype.isAllowed;
-    const spy = jest
-      .spyOn(WorkspaceAuthorizer.prototype, 'isAllowed')
-      .mockImplementation(function lifecycleForAdminsOnly(
-        this: WorkspaceAuthorizer,
-        ...args
-      ) {
-        // As a policy that shows a desktop but keeps its lifecycle to admins.
-        if (args[0] === workspaceLifecyclePermission)
-          return Promise.resolve(false);
-        return isAllowed.apply(this, args);
-      });
+    const spy = keepLifecycleFromOwners();
     try {
       await api().get(path).set(as(ALICE)).expect(200);
       for (const call of [api().put(path).send(HOURS), api().delete(path)]) {

@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import type {
   ProviderSnapshot,
@@ -6,13 +6,16 @@ import type {
   WorkspaceSnapshots,
 } from '@desktop-mania/plugin-workspaces-node';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
-import { workspaceLifecyclePermission } from '@desktop-mania/plugin-workspaces-common';
 import request from 'supertest';
-import { WorkspaceAuthorizer } from './service/WorkspaceAuthorizer';
 import {
   startWorkspacesTestBackend,
   WORKSPACES_TEST_CONFIG,
 } from './__testUtils__/testBackend';
+import {
+  authAs,
+  keepLifecycleFromOwners,
+  orderDesktops,
+} from './__testUtils__/routeTests';
 
 jest.setTimeout(60_000);
 
@@ -56,9 +59,7 @@ describe.each(databases.eachSupportedId())('snapshots on %s', databaseId => {
   let provider: SnapshottingProvider;
   let server: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   const api = () => request(server.server);
-  const as = (user: string) => ({
-    Authorization: mockCredentials.user.header(user),
-  });
+  const as = authAs;
   const snapshots = '/api/workspaces/workspaces/alice-desk/snapshots';
 
   beforeEach(async () => {
@@ -75,16 +76,10 @@ describe.each(databases.eachSupportedId())('snapshots on %s', databaseId => {
         },
       },
     });
-    for (const [name, cluster] of [
+    await orderDesktops(api, ALICE, [
       ['alice-desk', 'test'],
       ['alice-vm', 'vms'],
-    ]) {
-      await api()
-        .post('/api/workspaces/workspaces')
-        .set(as(ALICE))
-        .send({ name, image: 'ubuntu-desktop', size: 'small', cluster })
-        .expect(201);
-    }
+    ]);
     await api()
       .post('/api/workspaces/workspaces/alice-desk/start')
       .set(as(ALICE))
@@ -207,18 +202,7 @@ describe.each(databases.eachSupportedId())('snapshots on %s', databaseId => {
 
   it('answers 403 to a reader whom the policy does not let change the desktop', async () => {
     await api().post(snapshots).set(as(ALICE)).send({ name: 'a' }).expect(201);
-    const isAllowed = WorkspaceAuthorizer.prototype.isAllowed;
-    const spy = jest
-      .spyOn(WorkspaceAuthorizer.prototype, 'isAllowed')
-      .mockImplementation(function lifecycleDenied(
-        this: WorkspaceAuthorizer,
-        ...args
-      ) {
-        // As a policy that shows a desktop but keeps its lifecycle to admins.
-        if (args[0] === workspaceLifecyclePermission)
-          return Promise.resolve(false);
-        return isAllowed.apply(this, args);
-      });
+    const spy = keepLifecycleFromOwners();
     try {
       await api().get(snapshots).set(as(ALICE)).expect(200);
       for (const call of [

@@ -1,4 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import {
   findKeyboardLayout,
@@ -8,6 +7,7 @@ import {
 import type { WorkspaceRef } from '@desktop-mania/plugin-workspaces-node';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import request from 'supertest';
+import { authAs, orderDesktops } from '../__testUtils__/routeTests';
 import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 import { WorkspaceService } from './WorkspaceService';
 
@@ -29,11 +29,7 @@ describe('PUT /workspaces/:name/keyboard-layout', () => {
   let vms: FakeProvider;
   let server: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   const api = () => request(server.server);
-  const as = (user?: string) => ({
-    Authorization: user
-      ? mockCredentials.user.header(user)
-      : mockCredentials.none.header(),
-  });
+  const as = authAs;
   const put = (name: string, body: object, headers = as(ALICE)) =>
     api()
       .put(`/api/workspaces/workspaces/${name}/keyboard-layout`)
@@ -45,16 +41,10 @@ describe('PUT /workspaces/:name/keyboard-layout', () => {
     // VMs: the guest's own layout applies, the provider cannot set one.
     vms = new FakeProvider('vms');
     server = await startWorkspacesTestBackend({ providers: [provider, vms] });
-    for (const [name, cluster] of [
+    await orderDesktops(api, ALICE, [
       ['alice-desk', 'test'],
       ['alice-vm', 'vms'],
-    ]) {
-      await api()
-        .post('/api/workspaces/workspaces')
-        .set(as(ALICE))
-        .send({ name, image: 'ubuntu-desktop', size: 'small', cluster })
-        .expect(201);
-    }
+    ]);
   });
 
   afterEach(async () => {
