@@ -393,7 +393,7 @@ export class ConsoleProxy {
     };
     session.close = finish;
     this.sessions.add(session);
-    leases.track(seat, finish);
+    leases.track(seat, record.name, finish);
     metrics.sessionsActive.inc();
 
     ws.on('close', (code, reason) =>
@@ -469,21 +469,16 @@ export class ConsoleProxy {
           return;
         }
         const idleMs = Date.now() - lastInput;
-        // Viewers on every replica; this one's alone if the database is slow.
-        leases
-          .viewersOf(record.name)
-          .catch(() => this.viewersOf(record.name))
-          .then(viewers => {
-            if (finished) return;
-            const pong: ConsolePong = {
-              type: 'pong',
-              id: ping.id,
-              idleMs,
-              idleTimeoutMs: config.idleTimeoutMs,
-              viewers,
-            };
-            ws.send(JSON.stringify(pong));
-          });
+        const pong: ConsolePong = {
+          type: 'pong',
+          id: ping.id,
+          idleMs,
+          idleTimeoutMs: config.idleTimeoutMs,
+          // Every replica's, as the seat heartbeat counted them; this
+          // backend's own until its first beat.
+          viewers: leases.viewersOf(record.name) ?? this.viewersOf(record.name),
+        };
+        ws.send(JSON.stringify(pong));
         return;
       }
       if (isConsoleInputFrame(data)) lastInput = Date.now();

@@ -23,7 +23,12 @@ type Closer = (code: number, reason: string) => void;
 export class SessionLeases {
   /** Names this process in the table; unique per start, not per pod. */
   readonly holder = `${hostname()}/${process.pid}/${randomUUID()}`;
-  private readonly held = new Map<number, Closer>();
+  private readonly held = new Map<
+    number,
+    { workspace: string; close: Closer }
+  >();
+  /** Viewers of the desktops held here, on every replica, as of the last beat. */
+  private viewers = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private beating = false;
 
@@ -46,8 +51,8 @@ export class SessionLeases {
   }
 
   /** Starts renewing a reserved seat; `close` runs if it is lost or revoked. */
-  track(id: number, close: Closer) {
-    this.held.set(id, close);
+  track(id: number, workspace: string, close: Closer) {
+    this.held.set(id, { workspace, close });
     if (!this.timer) {
       this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
       this.timer.unref();
@@ -70,8 +75,13 @@ export class SessionLeases {
     );
   }
 
-  viewersOf(workspace: string) {
-    return this.options.store.viewersOf(workspace);
+  /**
+   * Console sessions on a desktop across the replicas, as the last beat
+   * counted them; undefined before a beat has counted it. Pongs answer from
+   * here, so the console's once-a-second ping costs no query of its own.
+   */
+  viewersOf(workspace: string): number | undefined {
+    return this.viewers.get(workspace);
   }
 
   stop() {
@@ -87,12 +97,15 @@ export class SessionLeases {
       const { store } = this.options;
       const ids = [...this.held.keys()];
       const gone = await store.renew(this.holder, ids);
+      this.viewers = await store.viewersOf([
+        ...new Set([...this.held.values()].map(h => h.workspace)),
+      ]);
       if (gone.length === 0) return;
       const revoked = new Map(
         (await store.revokedOf(this.holder, gone)).map(r => [r.id, r.reason]),
       );
       for (const id of gone) {
-        const close = this.held.get(id);
+        const close = this.held.get(id)?.close;
         this.held.delete(id);
         const reason = revoked.get(id);
         if (reason) close?.(CONSOLE_CLOSE_CODES.inUse, reason);

@@ -93,7 +93,7 @@ describe.each(databases.eachSupportedId())(
       now = new Date(now.getTime() + LEASE_MS - 1000);
       expect(await store.renew('a', [a.id, b.id])).toEqual([b.id]);
       now = new Date(now.getTime() + LEASE_MS - 1000);
-      expect(await store.viewersOf('desk')).toBe(1);
+      expect((await store.viewersOf(['desk'])).get('desk')).toBe(1);
       // Another holder cannot renew a seat it does not hold.
       expect(await store.renew('intruder', [a.id])).toEqual([]);
       now = new Date(now.getTime() + 2000);
@@ -110,8 +110,12 @@ describe.each(databases.eachSupportedId())(
       expect(await store.revokedOf('a', [held.id])).toEqual([
         { id: held.id, reason: 'Taken over' },
       ]);
-      expect(await store.viewersOf('desk')).toBe(1);
-      expect(await store.viewersOf('other-desk')).toBe(1);
+      expect(await store.viewersOf(['desk', 'other-desk'])).toEqual(
+        new Map([
+          ['desk', 1],
+          ['other-desk', 1],
+        ]),
+      );
     });
   },
 );

@@ -138,12 +138,15 @@ export class ConsoleLeaseStore {
     }));
   }
 
-  /** Live sessions on a desktop, across every replica. */
-  async viewersOf(workspace: string): Promise<number> {
-    const [{ count }] = await this.db('console_sessions')
-      .where({ workspace })
+  /** Live sessions on each of these desktops, across every replica. */
+  async viewersOf(workspaces: string[]): Promise<Map<string, number>> {
+    if (workspaces.length === 0) return new Map();
+    const rows = await this.db('console_sessions')
+      .whereIn('workspace', workspaces)
       .where('lease_expires_at', '>', this.now())
-      .count<{ count: string | number }[]>({ count: '*' });
-    return Number(count);
+      .groupBy('workspace')
+      .select('workspace')
+      .count<{ workspace: string; count: string | number }[]>({ count: '*' });
+    return new Map(rows.map(r => [r.workspace, Number(r.count)]));
   }
 }
