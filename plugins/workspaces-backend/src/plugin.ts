@@ -124,9 +124,8 @@ export const workspacesPlugin = createBackendPlugin({
           logger,
           config: settings.console,
           leases: new SessionLeases({
-            store: new ConsoleLeaseStore(
-              await deps.database.getClient(),
-              settings.console.leaseMs,
+            store: store.sharing(
+              db => new ConsoleLeaseStore(db, settings.console.leaseMs),
             ),
             logger,
             heartbeatMs: Math.min(1000, settings.console.leaseMs / 3),
@@ -147,10 +146,9 @@ export const workspacesPlugin = createBackendPlugin({
           );
         });
 
-        // Same client as the store's, whose migrations made these tables.
-        const db = await deps.database.getClient();
-        const ledger = new NotificationLedger(db);
-        const schedules = new ScheduleStore(db);
+        // On the store's client, whose migrations made these tables.
+        const ledger = store.sharing(db => new NotificationLedger(db));
+        const schedules = store.sharing(db => new ScheduleStore(db));
         const notifier = new WorkspaceNotifier({
           notifications: deps.notifications,
           ledger,

@@ -7,7 +7,6 @@ import type { WorkspacesConfig } from './WorkspacesConfig';
 import type { WorkspaceService } from './WorkspaceService';
 
 export const HOUSEKEEPING_ACTOR = 'system:workspaces-housekeeping';
-const ACTOR = HOUSEKEEPING_ACTOR;
 
 /**
  * Gives resources back: settles what a crash left half done, stops desktops
@@ -67,10 +66,14 @@ export class Housekeeping {
       try {
         if (record.expiresAt && record.expiresAt <= now) {
           if (config.expiryAction === 'delete') {
-            await service.deleteRecord(record, ACTOR);
+            await service.deleteRecord(record, HOUSEKEEPING_ACTOR);
             logger.info(`Deleted desktop ${record.name}: its lifetime ended`);
           } else if (holdsCompute) {
-            await service.stopBySystem(record, ACTOR, 'lifetime ended');
+            await service.stopBySystem(
+              record,
+              HOUSEKEEPING_ACTOR,
+              'lifetime ended',
+            );
             logger.info(`Stopped desktop ${record.name}: its lifetime ended`);
           }
           continue;
@@ -89,7 +92,7 @@ export class Housekeeping {
         ) {
           await service.stopBySystem(
             record,
-            ACTOR,
+            HOUSEKEEPING_ACTOR,
             'idle past the configured time',
           );
           logger.info(
