@@ -54,6 +54,17 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   ]);
 }
 
+/** One table row: p50 and p95 of `xs`, in milliseconds or seconds as given. */
+function percentileRow(label: string, xs: number[], unit: 'ms' | 's') {
+  const digits = unit === 'ms' ? 0 : 1;
+  return {
+    measure: label,
+    [`p50 ${unit}`]: percentile(xs, 50).toFixed(digits),
+    [`p95 ${unit}`]: percentile(xs, 95).toFixed(digits),
+    orders: xs.length,
+  };
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-desktops-'));
   process.env.BENCH_LOCAL_DIR = dir;
@@ -97,12 +108,7 @@ async function main() {
   }
   frame.sort((a, b) => a - b);
   catalog.sort((a, b) => a - b);
-  const row = (label: string, xs: number[]) => ({
-    measure: label,
-    'p50 ms': percentile(xs, 50).toFixed(0),
-    'p95 ms': percentile(xs, 95).toFixed(0),
-    orders: xs.length,
-  });
+  const row = (label: string, xs: number[]) => percentileRow(label, xs, 'ms');
   console.table([
     row('order → first framebuffer (via proxy)', frame),
     row('order → Workspace entity in the catalog', catalog),
@@ -234,12 +240,7 @@ async function kubevirtMain() {
   // simulated, inflated as the warm figures are.
   const overhead = (await run(true, true)).map(s => s / warmScale);
   server.close();
-  const row = (label: string, xs: number[]) => ({
-    measure: label,
-    'p50 s': percentile(xs, 50).toFixed(1),
-    'p95 s': percentile(xs, 95).toFixed(1),
-    orders: xs.length,
-  });
+  const row = (label: string, xs: number[]) => percentileRow(label, xs, 's');
   console.table([
     row('order → VM Running, no pool (clone + start)', cold),
     row('order → VM Running, warm pool (claim + start)', warm),
