@@ -9,7 +9,6 @@ import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import {
   expiryNotification,
   idleStopNotification,
-  shareGrantedNotification,
   startFailedNotification,
   type WorkspaceNotificationKind,
 } from './workspaceNotifications';
@@ -87,20 +86,6 @@ export class WorkspaceNotifier {
       moment,
       now,
       startFailedNotification(record, reason),
-    );
-  }
-
-  /** For sharing, once it exists: one notice per grant. */
-  async shareGranted(
-    share: Parameters<typeof shareGrantedNotification>[0],
-    now: Date,
-  ) {
-    await this.once(
-      share.name,
-      'share-granted',
-      `${share.grantee}:${share.access}`,
-      now,
-      shareGrantedNotification(share),
     );
   }
 

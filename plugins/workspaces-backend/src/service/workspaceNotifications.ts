@@ -6,8 +6,7 @@ export type WorkspaceNotificationKind =
   | 'expiry-24h'
   | 'expiry-1h'
   | 'idle-stop'
-  | 'start-failed'
-  | 'share-granted';
+  | 'start-failed';
 
 /**
  * The desktop's page in the portal, where its Extend menu is. Workspace
@@ -79,36 +78,6 @@ export function startFailedNotification(
       severity: 'high',
       topic: 'Desktop failed',
       scope: `workspaces:${desktop.name}:failed`,
-    },
-  };
-}
-
-/**
- * For sharing, which is not built yet: tells `grantee` (a person or a
- * group) that `grantedBy` shared the desktop with them.
- */
-export function shareGrantedNotification(share: {
-  name: string;
-  grantee: string;
-  grantedBy: string;
-  access: 'view' | 'control';
-}): NotificationSendOptions {
-  return {
-    recipients: {
-      type: 'entity',
-      entityRef: share.grantee,
-      // Someone who shares with their own group needs no notice of it.
-      excludeEntityRef: share.grantedBy,
-    },
-    payload: {
-      title: `Desktop ${share.name} was shared with you`,
-      description: `${share.grantedBy} gave you ${
-        share.access === 'control' ? 'control of' : 'a view of'
-      } the desktop.`,
-      link: workspacePageLink(share.name),
-      severity: 'normal',
-      topic: 'Desktop shared',
-      scope: `workspaces:${share.name}:share:${share.grantee}`,
     },
   };
 }
