@@ -7,10 +7,10 @@ ensure_npm_deps
 cd "$ROOT"
 name="${1:?usage: bench/run.sh <benchmark>}"
 shift
-# The catalog-scale benchmark can run its catalog on PostgreSQL.
-if [ "${2:-}" = postgres ]; then ensure_postgres; fi
+# The catalog benchmarks can run their catalog on PostgreSQL (or on both).
+if [ "${2:-}" = postgres ] || [ "${2:-}" = both ]; then ensure_postgres; fi
 # The first-load benchmark drives Debian's Chromium.
 if [ "$name" = first-load ]; then ensure_debs chromium; fi
 # So do the console's browser benchmarks (xterm and xdotool are desktop debs).
-case "$name" in browser-relay | input-latency | bandwidth) ensure_debs chromium ;; esac
+case "$name" in browser-relay | input-latency | bandwidth | recording-cost) ensure_debs chromium ;; esac
 exec node --require @backstage/cli/config/nodeTransform.cjs "bench/$name.ts" "$@"

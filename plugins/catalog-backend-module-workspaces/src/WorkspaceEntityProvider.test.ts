@@ -64,7 +64,7 @@ function listing(initial: Workspace[] | number) {
   };
 }
 
-function setup() {
+function setup(fullSyncEvery?: number) {
   const mutations: EntityProviderMutation[] = [];
   const connection: EntityProviderConnection = {
     applyMutation: async m => {
@@ -82,9 +82,29 @@ function setup() {
     },
     logger,
     events,
+    fullSyncEvery,
   });
   return { provider, connection, mutations, events, logger };
 }
+
+/** What the catalog holds after the mutations, as the catalog applies them: name → locationKey. */
+function catalog(mutations: EntityProviderMutation[]) {
+  const held = new Map<string, string | undefined>();
+  for (const m of mutations) {
+    if (m.type === 'full') held.clear();
+    else
+      for (const r of m.removed)
+        held.delete(
+          'entityRef' in r ? r.entityRef.split('/')[1] : r.entity.metadata.name,
+        );
+    for (const e of m.type === 'full' ? m.entities : m.added)
+      held.set(e.entity.metadata.name, e.locationKey);
+  }
+  return held;
+}
+
+const held = (mutations: EntityProviderMutation[]) =>
+  [...catalog(mutations).keys()].sort();
 
 const names = (entities: DeferredEntity[]) =>
   entities.map(e => e.entity.metadata.name).sort();
@@ -198,7 +218,7 @@ describe('WorkspaceEntityProvider', () => {
     // The next good listing still removes what is gone.
     answer([workspace('a')]);
     await provider.refresh();
-    expect(names(lastFull(mutations).entities)).toEqual(['a']);
+    expect(held(mutations)).toEqual(['a']);
   });
 
   it('changes nothing when the backend cannot be reached at all', async () => {
@@ -230,11 +250,8 @@ describe('WorkspaceEntityProvider', () => {
       count: 3,
       keptClusters: ['rke2-prod'],
     });
-    expect(names(lastFull(mutations).entities)).toEqual(['a', 'b', 'c']);
-    expect(
-      lastFull(mutations).entities.find(e => e.entity.metadata.name === 'b')
-        ?.locationKey,
-    ).toBe('workspaces:rke2-prod');
+    expect(held(mutations)).toEqual(['a', 'b', 'c']);
+    expect(catalog(mutations).get('b')).toBe('workspaces:rke2-prod');
 
     // rke2-prod answers again without b: now b goes.
     answer([workspace('a'), workspace('c', 'local', { provider: 'local' })]);
@@ -242,7 +259,7 @@ describe('WorkspaceEntityProvider', () => {
       count: 2,
       keptClusters: [],
     });
-    expect(names(lastFull(mutations).entities)).toEqual(['a', 'c']);
+    expect(held(mutations)).toEqual(['a', 'c']);
   });
 
   it('lists a desktop ordered on a cluster that is down, next to the ones it kept', async () => {
@@ -252,7 +269,7 @@ describe('WorkspaceEntityProvider', () => {
     await provider.refresh();
     answer([unreachable(workspace('new'))]);
     await provider.refresh();
-    expect(names(lastFull(mutations).entities)).toEqual(['a', 'new']);
+    expect(held(mutations)).toEqual(['a', 'new']);
   });
 
   it('applies announced changes as deltas, and ignores other topics and malformed events', async () => {
@@ -338,7 +355,7 @@ describe('WorkspaceEntityProvider', () => {
     });
     answer([unreachable(workspace('a'))]);
     await provider.refresh();
-    expect(names(lastFull(mutations).entities)).toEqual(['a']);
+    expect(held(mutations)).toEqual(['a']);
   });
 
   it('does not lose a desktop announced while a full listing is in flight', async () => {
@@ -369,6 +386,81 @@ describe('WorkspaceEntityProvider', () => {
     await sync;
     expect(mutations.map(m => m.type)).toEqual(['delta', 'delta', 'full']);
     expect(names(lastFull(mutations).entities)).toEqual(['a', 'late']);
+  });
+
+  it('after the first full sync, sends only what changed, and nothing when nothing did', async () => {
+    const answer = listing([workspace('a'), workspace('b'), workspace('c')]);
+    const { provider, connection, mutations, events } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(mutations.map(m => m.type)).toEqual(['full']);
+    // Announced and applied already: the next sync must not send it again.
+    await events.publish({
+      topic: WORKSPACES_EVENT_TOPIC,
+      eventPayload: { type: 'created', workspace: workspace('e') },
+    });
+    answer([
+      workspace('a'),
+      workspace('b', 'rke2-prod', { diskGi: 80 }),
+      workspace('d', 'local', { provider: 'local' }),
+      workspace('e'),
+    ]);
+    await expect(provider.refresh()).resolves.toEqual({
+      count: 4,
+      keptClusters: [],
+    });
+    expect(mutations.slice(2)).toEqual([
+      {
+        type: 'delta',
+        added: [
+          expect.objectContaining({
+            entity: expect.objectContaining({
+              metadata: expect.objectContaining({ name: 'b' }),
+              spec: expect.objectContaining({ diskGi: 80 }),
+            }),
+          }),
+          expect.objectContaining({ locationKey: 'workspaces:local' }),
+        ],
+        removed: [
+          {
+            entityRef: 'workspace:default/c',
+            locationKey: 'workspaces:rke2-prod',
+          },
+        ],
+      },
+    ]);
+    expect(held(mutations)).toEqual(['a', 'b', 'd', 'e']);
+    await provider.refresh();
+    expect(mutations).toHaveLength(3);
+  });
+
+  it('sends every fullSyncEvery-th sync in full, and resends a change whose mutation failed', async () => {
+    const answer = listing([workspace('a')]);
+    const { provider, connection, mutations } = setup(3);
+    const apply = connection.applyMutation;
+    await provider.connect(connection);
+    await provider.refresh();
+    answer([workspace('a'), workspace('b')]);
+    connection.applyMutation = async () => {
+      throw new Error('database is locked');
+    };
+    await expect(provider.refresh()).rejects.toThrow('database is locked');
+    connection.applyMutation = apply;
+    await provider.refresh();
+    await provider.refresh();
+    await provider.refresh();
+    expect(mutations.map(m => m.type)).toEqual(['full', 'delta', 'full']);
+    expect(mutations[1]).toMatchObject({
+      added: [{ entity: { metadata: { name: 'b' } } }],
+    });
+    expect(held(mutations)).toEqual(['a', 'b']);
+
+    // 1 is what the provider did before deltas: every sync in full.
+    const always = setup(1);
+    await always.provider.connect(always.connection);
+    await always.provider.refresh();
+    await always.provider.refresh();
+    expect(always.mutations.map(m => m.type)).toEqual(['full', 'full']);
   });
 
   it('syncs 10,000 desktops across 3 clusters in one pass with bounded memory', async () => {

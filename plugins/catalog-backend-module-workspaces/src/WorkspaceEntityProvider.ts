@@ -57,6 +57,8 @@ export class WorkspaceEntityProvider implements EntityProvider {
    * older listing never lands after a delta that is newer than it.
    */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Syncs since the last full mutation; undefined until one has landed. */
+  private sinceFull?: number;
 
   constructor(
     private readonly options: {
@@ -65,6 +67,12 @@ export class WorkspaceEntityProvider implements EntityProvider {
       logger: LoggerService;
       events?: EventsService;
       taskRunner?: SchedulerServiceTaskRunner;
+      /**
+       * Every how many syncs the provider replaces all its entities (a full
+       * mutation); the others send only what changed since the last one (a
+       * delta). 1 sends every sync in full. Default 12.
+       */
+      fullSyncEvery?: number;
     },
   ) {
     this.client = new WorkspacesClient({ discoveryApi: options.discovery });
@@ -116,14 +124,12 @@ export class WorkspaceEntityProvider implements EntityProvider {
       const { known, keptClusters } = this.reconcile(listing);
       for (const change of this.pending ?? []) apply(known, change);
       this.pending = undefined;
-      const entities: DeferredEntity[] = [];
-      for (const [cluster, workspaces] of known) {
-        const locationKey = locationOf(cluster);
-        for (const workspace of workspaces.values()) {
-          entities.push({ entity: workspaceToEntity(workspace), locationKey });
-        }
-      }
-      await connection.applyMutation({ type: 'full', entities });
+      const full =
+        this.sinceFull === undefined ||
+        this.sinceFull + 1 >= (this.options.fullSyncEvery ?? 12);
+      const count = await (full
+        ? this.applyFull(connection, known)
+        : this.applyDelta(connection, known));
       this.known = known;
       if (keptClusters.length > 0) {
         this.options.logger.warn(
@@ -132,11 +138,73 @@ export class WorkspaceEntityProvider implements EntityProvider {
           )} could not be reached; their desktops stay in the catalog as last seen`,
         );
       }
-      this.options.logger.info(
-        `Mirrored ${entities.length} desktops into the catalog`,
-      );
-      return { count: entities.length, keptClusters };
+      this.options.logger.info(`Mirrored ${count} desktops into the catalog`);
+      return { count, keptClusters };
     });
+  }
+
+  /**
+   * Replaces every entity of the provider. The first sync after start is
+   * full (nothing else removes what vanished while the backend was down),
+   * and so is every fullSyncEvery-th, which repairs anything that happened
+   * outside the provider, such as an entity unregistered through the API.
+   */
+  private async applyFull(
+    connection: EntityProviderConnection,
+    known: Map<string, Map<string, Workspace>>,
+  ) {
+    const entities: DeferredEntity[] = [];
+    for (const [cluster, workspaces] of known) {
+      const locationKey = locationOf(cluster);
+      for (const workspace of workspaces.values()) {
+        entities.push({ entity: workspaceToEntity(workspace), locationKey });
+      }
+    }
+    await connection.applyMutation({ type: 'full', entities });
+    this.sinceFull = 0;
+    return entities.length;
+  }
+
+  /**
+   * Sends only the desktops whose entity differs from the last one sent, and
+   * removals. The catalog would find unchanged entities itself, but only
+   * after hashing each one and reading every row of the provider; with
+   * thousands of desktops and few changes that is most of a sync's cost.
+   */
+  private async applyDelta(
+    connection: EntityProviderConnection,
+    known: Map<string, Map<string, Workspace>>,
+  ) {
+    const added: DeferredEntity[] = [];
+    const removed: { entityRef: string; locationKey: string }[] = [];
+    let count = 0;
+    for (const [cluster, workspaces] of known) {
+      const locationKey = locationOf(cluster);
+      const before = this.known.get(cluster);
+      for (const [name, workspace] of workspaces) {
+        count += 1;
+        const entity = workspaceToEntity(workspace);
+        const previous = before?.get(name);
+        if (
+          !previous ||
+          JSON.stringify(workspaceToEntity(previous)) !== JSON.stringify(entity)
+        )
+          added.push({ entity, locationKey });
+      }
+    }
+    for (const [cluster, workspaces] of this.known) {
+      for (const [name, workspace] of workspaces) {
+        if (known.get(cluster)?.has(name)) continue;
+        removed.push({
+          entityRef: stringifyEntityRef(workspaceToEntity(workspace)),
+          locationKey: locationOf(cluster),
+        });
+      }
+    }
+    if (added.length > 0 || removed.length > 0)
+      await connection.applyMutation({ type: 'delta', added, removed });
+    this.sinceFull = (this.sinceFull ?? 0) + 1;
+    return count;
   }
 
   /** The listing by cluster, with the last known desktops of clusters that could not be asked. */

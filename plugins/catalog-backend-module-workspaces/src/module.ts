@@ -53,6 +53,9 @@ export const catalogModuleWorkspaces = createBackendModule({
             logger,
             events,
             taskRunner: scheduler.createScheduledTaskRunner(schedule),
+            fullSyncEvery: config.getOptionalNumber(
+              'catalog.providers.workspaces.fullSyncEvery',
+            ),
           }),
         );
       },
