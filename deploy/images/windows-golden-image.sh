@@ -10,9 +10,16 @@
 #                          with the virtio drivers and generalized with
 #                          sysprep /generalize /oobe /shutdown; qcow2 or raw.
 #   build ISO [VERSION]    Build it in the cluster: uploads the ISO, boots an
-#                          installer VM with the virtio drivers, waits while
-#                          you install Windows in its console and run sysprep,
-#                          then keeps the generalized disk.
+#                          installer VM with the virtio drivers and a CD with
+#                          install-desktop-display.ps1, waits while you
+#                          install Windows in its console, run that script and
+#                          sysprep, then keeps the generalized disk.
+#   display-script         Print install-desktop-display.ps1, for a disk
+#                          built elsewhere: run it in Windows before sysprep.
+#
+# The script installs the desktop's own display, a VNC server service the
+# portal shows in the Desktop tab (several viewers, clipboard); without it
+# the tab falls back to the VM console.
 #
 # Either way the disk becomes DataVolume windows-11-golden-VERSION (VERSION
 # defaults to today's date), and the DataSource is switched to it only once
@@ -43,7 +50,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -51,6 +58,64 @@ need_tools() {
   command -v kubectl >/dev/null || die "kubectl is needed"
   command -v virtctl >/dev/null || die "virtctl is needed (it comes with each KubeVirt release)"
   kubectl get namespace "$NAMESPACE" >/dev/null || die "Namespace $NAMESPACE is missing: apply the overlay first"
+}
+
+# The desktop's own display: TightVNC's server as a Windows service on port
+# 5900 (TigerVNC has no Windows server), sharing the screen between viewers.
+#
+# No password, on purpose: the port is reachable only through KubeVirt's
+# portforward subresource. The desktops' NetworkPolicy
+# (deploy/base/workspaces/networkpolicies.yaml) admits only virt-api, on
+# this port only, and virt-api forwards only for callers allowed
+# virtualmachineinstances/portforward in the desktops' namespace: the
+# portal's service account, which relays a console only after the portal's
+# own permission check. A VNC password would add nothing there: the portal
+# would hold every desktop's password to answer the challenge itself, since
+# the browser must never see it. Keep the NetworkPolicy if this changes.
+display_script() {
+  cat <<'PS1'
+# Installs the desktop's own display for Desktop Mania (see
+# deploy/images/windows-golden-image.sh): TightVNC's server as an automatic
+# service on TCP 5900, no password (reachable only through KubeVirt's
+# portforward), shared between viewers. Run as an administrator before sysprep.
+param([string]$Version = '2.8.85')
+$ErrorActionPreference = 'Stop'
+winget install --exact --id GlavSoft.TightVNC --version $Version --scope machine --silent --accept-package-agreements --accept-source-agreements
+if ($LASTEXITCODE -ne 0) { throw "winget could not install TightVNC $Version ($LASTEXITCODE)" }
+$server = 'HKLM:\SOFTWARE\TightVNC\Server'
+New-Item -Path $server -Force | Out-Null
+$settings = [ordered]@{
+  RfbPort = 5900; AcceptRfbConnections = 1; LoopbackOnly = 0
+  UseVncAuthentication = 0; UseControlAuthentication = 0
+  AcceptHttpConnections = 0
+  AlwaysShared = 1; NeverShared = 0; DisconnectClients = 0
+}
+foreach ($name in $settings.Keys) {
+  New-ItemProperty -Path $server -Name $name -Value $settings[$name] -PropertyType DWord -Force | Out-Null
+}
+if (-not (Get-Service -Name tvnserver -ErrorAction SilentlyContinue)) {
+  & (Join-Path $env:ProgramFiles 'TightVNC\tvnserver.exe') -install -silent
+}
+Set-Service -Name tvnserver -StartupType Automatic
+Restart-Service -Name tvnserver
+if (-not (Get-NetFirewallRule -Name DesktopManiaDisplay -ErrorAction SilentlyContinue)) {
+  New-NetFirewallRule -Name DesktopManiaDisplay -DisplayName 'Desktop Mania display (VNC)' -Direction Inbound -Protocol TCP -LocalPort 5900 -Action Allow -Profile Any | Out-Null
+}
+Write-Output 'The desktop display listens on TCP 5900; now run sysprep.'
+PS1
+}
+
+# The builder VM's setup CD: KubeVirt makes a sysprep volume of a ConfigMap
+# and insists on an unattend.xml in it (kubevirt/kubevirt
+# pkg/config/sysprep.go `validateUnattendPresence`). An empty one: Windows
+# Setup reads only Autounattend.xml from removable media, so the interactive
+# install stays interactive.
+apply_setup_cd() {
+  local name="$1"
+  kubectl -n "$NAMESPACE" create configmap "$name" \
+    --from-literal=unattend.xml='<?xml version="1.0" encoding="utf-8"?><unattend xmlns="urn:schemas-microsoft-com:unattend"/>' \
+    --from-file=install-desktop-display.ps1=<(display_script) \
+    --dry-run=client -o yaml | kubectl apply -f -
 }
 
 upload_args() {
@@ -103,12 +168,14 @@ upload_disk() {
 
 build_from_iso() {
   local iso="$1" dv="$2" iso_dv="windows-11-iso" builder="windows-11-builder"
+  local setup="windows-11-builder-setup"
   [ -f "$iso" ] || die "No such ISO: $iso"
   if ! kubectl -n "$NAMESPACE" get dv "$iso_dv" >/dev/null 2>&1; then
     mapfile -t args < <(upload_args)
     virtctl image-upload dv "$iso_dv" --size 8Gi --image-path "$iso" "${args[@]}"
   fi
   wait_for_dv "$iso_dv"
+  apply_setup_cd "$setup"
 
   # The installer VM. Its disk is a standalone DataVolume, so deleting the
   # VM afterwards keeps it.
@@ -154,6 +221,9 @@ spec:
             - name: virtio-drivers
               cdrom:
                 bus: sata
+            - name: setup
+              cdrom:
+                bus: sata
       volumes:
         - name: installer
           persistentVolumeClaim:
@@ -164,18 +234,25 @@ spec:
         - name: virtio-drivers
           containerDisk:
             image: $VIRTIO_IMAGE
+        - name: setup
+          sysprep:
+            configMap:
+              name: $setup
 YAML
 
   cat <<TEXT
 Install Windows in the console:  virtctl vnc $builder -n $NAMESPACE
   - load the storage driver from the virtio CD (viostor\\w11\\amd64) when no disk shows;
   - install the rest with virtio-win-gt-x64.msi and the guest agent from the same CD;
+  - install the desktop display from the CD labelled unattendCD, in an administrator PowerShell:
+      powershell -ExecutionPolicy Bypass -File X:\\install-desktop-display.ps1   (X: that CD's letter)
   - finish with: C:\\Windows\\System32\\Sysprep\\sysprep.exe /generalize /oobe /shutdown
 Waiting for the installer VM to shut down after sysprep...
 TEXT
   kubectl -n "$NAMESPACE" wait "vm/$builder" --for=jsonpath='{.status.printableStatus}'=Stopped --timeout=12h
   kubectl -n "$NAMESPACE" delete vm "$builder" --wait
   kubectl -n "$NAMESPACE" delete dv "$iso_dv" --ignore-not-found
+  kubectl -n "$NAMESPACE" delete configmap "$setup" --ignore-not-found
 }
 
 command="${1:-}"
@@ -185,6 +262,10 @@ version="${3:-$(date +%Y%m%d)}"
 dv="windows-11-golden-$version"
 
 case "$command" in
+  display-script)
+    display_script
+    exit 0
+    ;;
   upload)
     [ -n "$source_file" ] || usage
     need_tools

@@ -83,6 +83,31 @@ export interface Config {
       /** The most snapshots one desktop may hold. Default 5. */
       maxPerWorkspace?: number;
     };
+    /**
+     * Console session recording, off unless `images` or `ownerGroups` lists
+     * something: what the desktop sends the browser is written to a file
+     * per session (format in the common package's recordingFormat), which
+     * admins and the desktop's owner can play back. People see a banner
+     * while their session is recorded.
+     */
+    recording?: {
+      /** Sessions on desktops of these images (names of workspaces.images) are recorded. */
+      images?: string[];
+      /** Sessions on desktops these groups own are recorded, e.g. group:default/contractors. */
+      ownerGroups?: string[];
+      /**
+       * The folder the files go to; default data/recordings under the
+       * backend's working directory. Every replica must see the same
+       * folder (a shared volume).
+       */
+      dir?: string;
+      /** Recording of a session stops (marked truncated) beyond this many bytes, or a quantity such as 500Mi. Default 1Gi. */
+      maxBytesPerSession?: number | string;
+      /** Nothing more is recorded while the folder holds this much. Default 50Gi. */
+      maxTotalBytes?: number | string;
+      /** Recordings older than this are deleted, file and metadata. At least an hour; default 30 days. */
+      retention?: HumanDuration | string;
+    };
     /** Uploads into and downloads from desktops' homes. */
     files?: {
       /** The largest file one upload may carry, in MiB. Default 100. */

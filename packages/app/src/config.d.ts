@@ -10,4 +10,17 @@ export interface Config {
       admins?: string[];
     };
   };
+  auth?: {
+    providers?: {
+      guest?: {
+        /**
+         * Seen by the app so the sign-in page offers the guest beside the
+         * organisation's OIDC where a portal configures both; the key
+         * names a catalog user, no secret.
+         * @visibility frontend
+         */
+        userEntityRef?: string;
+      };
+    };
+  };
 }

@@ -1,4 +1,3 @@
-import type { Duplex } from 'stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -7,6 +6,7 @@ import {
 } from '@backstage/errors';
 import type {
   ConsoleOptions,
+  ConsoleStream,
   ProviderWorkspace,
   WorkspaceCreateSpec,
   WorkspaceProvider,
@@ -32,7 +32,7 @@ import type {
   VirtualMachineInstanceObject,
   VirtualMachineObject,
 } from './objects';
-import { openVncConsole } from './openVncConsole';
+import { openDisplay } from './openDisplay';
 import { DISK_STATUSES } from './printableStatus';
 import { statusOf } from './status';
 import { KubeVirtSnapshots } from './snapshots';
@@ -357,25 +357,26 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   }
 
   /**
-   * The stream ends with a `ConflictError` when the desktop stopped or
-   * failed, a `ConsoleInUseError` when another viewer took the seat, a
+   * The desktop's own display through portforward, or the VM console (asked
+   * for, or when the desktop's own does not answer). The stream ends with a
+   * `ConflictError` when the desktop stopped or failed, a
+   * `ConsoleInUseError` when another viewer took the console's seat, a
    * `ConsoleMigratingError` when it moved to another node, and a
    * `ServiceUnavailableError` when the connection itself broke.
    */
   async openConsole(
     desktop: WorkspaceRef,
-    options?: ConsoleOptions,
-  ): Promise<Duplex> {
+    options: ConsoleOptions = {},
+  ): Promise<ConsoleStream> {
     const target = this.target(desktop.cluster);
     const { cluster, api } = target;
     const ref = await this.resolve(target, desktop);
     const openedAt = Date.now();
-    return openVncConsole(cluster, ref, options, {
-      explainEnd: transportError =>
-        explainConsoleEnd(
-          { api, ref, openedAt, settleMs: CONSOLE_SETTLE_MS },
-          transportError,
-        ),
-    });
+    const explainEnd = (transportError?: Error) =>
+      explainConsoleEnd(
+        { api, ref, openedAt, settleMs: CONSOLE_SETTLE_MS },
+        transportError,
+      );
+    return openDisplay(cluster, ref, options, explainEnd, this.logger);
   }
 }

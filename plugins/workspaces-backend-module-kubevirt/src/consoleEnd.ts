@@ -105,3 +105,21 @@ export async function explainConsoleEnd(
     );
   }
 }
+
+/**
+ * Why the desktop's own display (the guest's VNC server through portforward)
+ * ended. Stopped, failed and migrating read as for the VM console; a guest
+ * still running dropped it itself (the session ended, the server restarted):
+ * nobody took a seat, since the guest's server lets viewers share.
+ */
+export async function explainGuestDisplayEnd(
+  explainConsole: (transportError?: Error) => Promise<Error>,
+  ref: WorkspaceRef,
+  transportError?: Error,
+): Promise<Error> {
+  const error = await explainConsole(transportError);
+  if (!(error instanceof ConsoleInUseError)) return error;
+  return new ServiceUnavailableError(
+    `The display of '${ref.name}' closed the connection (did its session end?); connect again, or open the VM console`,
+  );
+}

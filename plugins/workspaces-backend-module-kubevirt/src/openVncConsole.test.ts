@@ -380,7 +380,7 @@ describe('openVncConsole', () => {
       [testCluster({ url: endpoint.url })],
       mockServices.logger.mock(),
     );
-    const stream = await provider.openConsole(ref);
+    const stream = await provider.openConsole(ref, { display: 'console' });
     expect((await nextData(stream)).toString()).toBe('RFB 003.008\n');
     const failed = new Promise<Error>(r => stream.once('error', r));
     endpoint.drop();

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
 import WebSocket from 'ws';
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { ConsoleInUseError } from '@desktop-mania/plugin-workspaces-common';
@@ -50,7 +49,7 @@ function refusal(
   });
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
+export function readBody(res: IncomingMessage): Promise<string> {
   return new Promise(resolve => {
     let body = '';
     res.setEncoding('utf8');
@@ -75,7 +74,7 @@ export async function openVncConsole(
   ref: WorkspaceRef,
   options: ConsoleOptions = {},
   end: Partial<VncStreamOptions> = {},
-): Promise<Duplex> {
+): Promise<VncStream> {
   const url = `${cluster.url.replace(
     /^http/,
     'ws',

@@ -68,7 +68,7 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
       .expect(201);
     const { port } = backend.server.address() as AddressInfo;
     const ws = new WebSocket(
-      `ws://localhost:${port}/api/workspaces/workspaces/alice-dev/console?takeover=true`,
+      `ws://localhost:${port}/api/workspaces/workspaces/alice-dev/console?takeover=true&display=console`,
       [
         'binary',
         encodeConsoleTokenProtocol(
@@ -77,7 +77,17 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
       ],
       { origin: 'http://localhost:3000' },
     );
-    const transport = websocketTransport(ws);
+    // RFB in binary frames; the proxy's own word in text frames.
+    const texts: string[] = [];
+    const transport = websocketTransport({
+      on: (_event: 'message', listener: (data: Buffer) => void) =>
+        ws.on('message', (data: Buffer, isBinary) => {
+          if (isBinary) listener(data);
+          else texts.push(data.toString());
+        }),
+      send: data => ws.send(data),
+      close: () => ws.close(),
+    });
     const received: Buffer[] = [];
     transport.onData(d => received.push(d));
     await new Promise((resolve, reject) => {
@@ -90,6 +100,9 @@ it('relays the console of a KubeVirt desktop from the VNC subresource to the bro
     expect(Buffer.concat(received).toString()).toBe(
       'RFB 003.008\nvm:RFB 003.008\n',
     );
+    expect(texts.map(t => JSON.parse(t))).toEqual([
+      { type: 'display', display: 'console', displays: ['desktop', 'console'] },
+    ]);
     const vnc = api.vncRequests[0];
     expect(vnc.url).toBe(
       '/apis/subresources.kubevirt.io/v1/namespaces/workspaces/virtualmachineinstances/alice-dev/vnc?preserveSession=false',

@@ -26,8 +26,10 @@ function rbacTriple(method: string, url: string): string {
   const core = path.match(
     /^\/api\/v1\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/,
   );
+  // A subresource's own path after it (portforward/{port}/{protocol}) is
+  // not part of what RBAC checks.
   const named = path.match(
-    /^\/apis\/([^/]+)\/[^/]+\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/,
+    /^\/apis\/([^/]+)\/[^/]+\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?(?:\/[^/]+)*$/,
   );
   if (!core && !named) throw new Error(`not a namespaced API path: ${path}`);
   const [group, resource, name, sub] = core
@@ -141,8 +143,13 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
       await provider.stop(desk);
       await provider.start(desk);
       await provider.restart(desk);
+      // The desktop's own display, then the VM console.
       const stream = await provider.openConsole(desk);
       stream.destroy();
+      const vmConsole = await provider.openConsole(desk, {
+        display: 'console',
+      });
+      vmConsole.destroy();
       // Snapshots: take, list (with restores under way), restore, delete.
       await provider.snapshots.take(desk, 'before');
       await provider.snapshots.list(desk);

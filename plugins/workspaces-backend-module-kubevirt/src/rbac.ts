@@ -37,8 +37,13 @@ export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
     verbs: ['update'],
   },
   {
+    // The VM console (vnc), and the guest's own VNC server on the desktop
+    // session through portforward (openGuestDisplay.ts).
     apiGroups: ['subresources.kubevirt.io'],
-    resources: ['virtualmachineinstances/vnc'],
+    resources: [
+      'virtualmachineinstances/vnc',
+      'virtualmachineinstances/portforward',
+    ],
     verbs: ['get'],
   },
   {

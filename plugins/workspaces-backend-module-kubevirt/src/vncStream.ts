@@ -1,5 +1,6 @@
 import { Duplex } from 'stream';
 import WebSocket from 'ws';
+import type { ConsoleStream } from '@desktop-mania/plugin-workspaces-node';
 
 export interface VncStreamOptions {
   /** How often to ping KubeVirt; a ping unanswered by the next one ends the stream. */
@@ -17,6 +18,8 @@ export interface VncStreamOptions {
  * console proxy can tell the browser why the desktop went away.
  */
 export class VncStream extends Duplex {
+  /** Which display the bytes come from: set by whoever opened it. */
+  consoleDisplay?: ConsoleStream['consoleDisplay'];
   private opened = false;
   private answered = true;
   private transportError?: Error;

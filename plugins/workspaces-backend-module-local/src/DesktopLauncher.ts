@@ -217,6 +217,9 @@ export class DesktopLauncher {
         // TigerVNC's blacklist would take five aborted handshakes (a tab
         // closed while connecting) for an attack and lock everyone out.
         '-UseBlacklist=0',
+        // A second viewer (a shared desktop, another tab) joins whatever its
+        // ClientInit asks; taking the seat is the portal's decision, not Xvnc's.
+        '-AlwaysShared=1',
         // The console's Fit mode asks for the browser window's size
         // (SetDesktopSize); RandR makes any size from the ordered geometry.
         '-AcceptSetDesktopSize=1',

@@ -8,7 +8,12 @@ export {
   workspaceConditions,
   createWorkspaceConditionalDecision,
   isWorkspaceOwner,
+  isSharedWith,
+  workspacePermissionRules,
   workspaceResourceRef,
   type WorkspaceQuery,
 } from './permissions/rules';
-export type { WorkspaceRecord } from './database/WorkspaceStore';
+export type {
+  WorkspaceGrant,
+  WorkspaceRecord,
+} from './database/WorkspaceStore';

@@ -27,6 +27,10 @@ import {
 import { createRouter } from './service/router';
 import { Housekeeping, HOUSEKEEPING_ACTOR } from './service/Housekeeping';
 import { createScheduleRouter } from './service/scheduleRoutes';
+import { ConsoleRecordingStore } from './database/ConsoleRecordingStore';
+import { createRecordings } from './recording/createRecordings';
+import type { Recordings } from './recording/Recordings';
+import { createRecordingRouter } from './service/recordingRoutes';
 import { WorkingHours } from './service/WorkingHours';
 import { WorkspaceNotifier } from './service/WorkspaceNotifier';
 import { ProviderRegistry } from './service/ProviderRegistry';
@@ -83,13 +87,6 @@ export const workspacesPlugin = createBackendPlugin({
         const store = await WorkspaceStore.create({ database: deps.database });
         const metrics = new WorkspaceMetrics();
 
-        deps.permissionsRegistry.addResourceType({
-          resourceRef: workspaceResourceRef,
-          permissions: workspacesPermissions,
-          rules: Object.values(workspacePermissionRules),
-          getResources: names => Promise.all(names.map(n => store.get(n))),
-        });
-
         const publish = async (
           type: WorkspaceChangeType,
           workspace: Workspace,
@@ -99,6 +96,17 @@ export const workspacesPlugin = createBackendPlugin({
             eventPayload: { type, workspace },
           });
         };
+        // On the store's client, whose migrations made these tables.
+        const ledger = store.sharing(db => new NotificationLedger(db));
+        const schedules = store.sharing(db => new ScheduleStore(db));
+        const notifier = new WorkspaceNotifier({
+          notifications: deps.notifications,
+          ledger,
+          logger,
+        });
+        // Filled once the service exists: recordings read desktops through
+        // it, and it asks them whether a desktop is recorded.
+        const late: { recorder?: Recordings['recorder'] } = {};
         const service = new WorkspaceService({
           store,
           providers: registry,
@@ -112,6 +120,24 @@ export const workspacesPlugin = createBackendPlugin({
           logger,
           onChange: publish,
           files: readFileTransferConfig(config),
+          recorded: desktop => late.recorder?.records(desktop) ?? false,
+          notifier,
+        });
+        const recordings = await createRecordings({
+          ...deps,
+          records: store.sharing(db => new ConsoleRecordingStore(db)),
+          get: name => service.sharing.load(name),
+          authorizer: service,
+          images: settings.images.map(i => i.name),
+        });
+        late.recorder = recordings.recorder;
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: workspaceResourceRef,
+          permissions: workspacesPermissions,
+          rules: Object.values(workspacePermissionRules),
+          // With their grants, which the isSharedWith rule reads.
+          getResources: names =>
+            Promise.all(names.map(n => service.sharing.load(n))),
         });
 
         const baseUrl = await deps.discovery.getBaseUrl('workspaces');
@@ -130,6 +156,7 @@ export const workspacesPlugin = createBackendPlugin({
             logger,
             heartbeatMs: Math.min(1000, settings.console.leaseMs / 3),
           }),
+          recorder: recordings.recorder,
         });
         deps.lifecycle.addShutdownHook(() => proxy.shutdown());
         // The proxy can only claim its websocket paths on the server once a
@@ -146,14 +173,6 @@ export const workspacesPlugin = createBackendPlugin({
           );
         });
 
-        // On the store's client, whose migrations made these tables.
-        const ledger = store.sharing(db => new NotificationLedger(db));
-        const schedules = store.sharing(db => new ScheduleStore(db));
-        const notifier = new WorkspaceNotifier({
-          notifications: deps.notifications,
-          ledger,
-          logger,
-        });
         const housekeeping = new Housekeeping({
           service,
           config: settings,
@@ -196,6 +215,9 @@ export const workspacesPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             schedules,
           }),
+        );
+        httpRouter.use(
+          createRecordingRouter({ recordings, httpAuth: deps.httpAuth }),
         );
         // The console authenticates itself (token subprotocol) on upgrade.
         httpRouter.addAuthPolicy({

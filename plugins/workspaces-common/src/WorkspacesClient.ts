@@ -2,6 +2,8 @@ import { ResponseError } from '@backstage/errors';
 import type { KeyboardLayoutRequest } from './keyboardLayouts';
 import type { WorkspaceSchedule, WorkspaceScheduleRequest } from './schedules';
 import type { WorkspaceSnapshot, WorkspaceSnapshotList } from './snapshots';
+import type { ShareMode, ShareRequest, WorkspaceShare } from './shares';
+import type { RecordingSummary } from './recordingFormat';
 import type {
   CreateWorkspaceRequest,
   Workspace,
@@ -127,6 +129,46 @@ export interface WorkspacesApi {
     keep: boolean,
     options?: WorkspacesRequestOptions,
   ): Promise<WorkspaceSnapshot>;
+  /** Recordings of the desktop's console sessions, newest first. */
+  listRecordings(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<{ items: RecordingSummary[] }>;
+  getRecording(
+    id: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<RecordingSummary>;
+  /** The recording file, to read with `parseRecording`. */
+  getRecordingContent(
+    id: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<ArrayBuffer>;
+  /** The desktop's unexpired shares; for those who manage it. */
+  listShares(
+    name: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<{ items: WorkspaceShare[] }>;
+  /** Shares the desktop with a user or group ref, or changes their share. */
+  setShare(
+    name: string,
+    grantee: string,
+    request: ShareRequest,
+    options?: WorkspacesRequestOptions,
+  ): Promise<WorkspaceShare>;
+  /** Ends a share; the grantee's open consoles close at once. */
+  removeShare(
+    name: string,
+    grantee: string,
+    options?: WorkspacesRequestOptions,
+  ): Promise<void>;
+  /** Desktops others shared with the caller or their groups. */
+  listSharedWithMe(options?: WorkspacesRequestOptions): Promise<{
+    items: Array<
+      Workspace & {
+        share: { mode: ShareMode; expiresAt: string; grantedBy: string };
+      }
+    >;
+  }>;
 }
 
 /**
@@ -395,6 +437,73 @@ export class WorkspacesClient implements WorkspacesApi {
     );
   }
 
+  listRecordings(name: string, options?: WorkspacesRequestOptions) {
+    return this.request<{ items: RecordingSummary[] }>(
+      'GET',
+      `/workspaces/${encodeURIComponent(name)}/recordings`,
+      options,
+    );
+  }
+
+  getRecording(id: string, options?: WorkspacesRequestOptions) {
+    return this.request<RecordingSummary>(
+      'GET',
+      `/recordings/${encodeURIComponent(id)}`,
+      options,
+    );
+  }
+
+  // The file travels raw, not as JSON.
+  async getRecordingContent(id: string, options?: WorkspacesRequestOptions) {
+    const baseUrl = await this.discoveryApi.getBaseUrl('workspaces');
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}/recordings/${encodeURIComponent(id)}/content`,
+      options?.token
+        ? { headers: { Authorization: `Bearer ${options.token}` } }
+        : {},
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.arrayBuffer();
+  }
+
+  listShares(name: string, options?: WorkspacesRequestOptions) {
+    return this.request<{ items: WorkspaceShare[] }>(
+      'GET',
+      sharesPath(name),
+      options,
+    );
+  }
+
+  setShare(
+    name: string,
+    grantee: string,
+    request: ShareRequest,
+    options?: WorkspacesRequestOptions,
+  ) {
+    return this.request<WorkspaceShare>(
+      'PUT',
+      sharesPath(name, grantee),
+      options,
+      request,
+    );
+  }
+
+  async removeShare(
+    name: string,
+    grantee: string,
+    options?: WorkspacesRequestOptions,
+  ) {
+    await this.request<void>('DELETE', sharesPath(name, grantee), options);
+  }
+
+  listSharedWithMe(options?: WorkspacesRequestOptions) {
+    return this.request<Awaited<ReturnType<WorkspacesApi['listSharedWithMe']>>>(
+      'GET',
+      '/shared-with-me',
+      options,
+    );
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -423,4 +532,11 @@ function snapshotsPath(name: string, snapshot?: string) {
   return snapshot === undefined
     ? base
     : `${base}/${encodeURIComponent(snapshot)}`;
+}
+
+function sharesPath(name: string, grantee?: string) {
+  const base = `/workspaces/${encodeURIComponent(name)}/shares`;
+  return grantee === undefined
+    ? base
+    : `${base}/${encodeURIComponent(grantee)}`;
 }

@@ -1,5 +1,7 @@
 import {
   isConsoleInputFrame,
+  parseConsoleDisplay,
+  parseConsoleDisplayMessage,
   parseConsolePing,
   parseConsolePong,
 } from './consoleControl';
@@ -46,8 +48,88 @@ describe('console control frames', () => {
       idleMs: 10,
       idleTimeoutMs: 60000,
       viewers: 2,
+      viewOnly: false,
+      present: [],
+      recording: false,
     });
     expect(parseConsolePong('{"type":"pong","id":3}')).toBeUndefined();
     expect(parseConsolePong('null')).toBeUndefined();
+  });
+
+  it('reads who is present and whether the session only watches, beyond the ping bound', () => {
+    const present = Array.from({ length: 20 }, (_, i) => ({
+      user: `user:default/watcher-${i}`,
+      mode: i === 0 ? 'control' : 'view',
+    }));
+    const text = JSON.stringify({
+      type: 'pong',
+      id: 1,
+      idleMs: 0,
+      idleTimeoutMs: 1000,
+      viewers: 20,
+      viewOnly: true,
+      present,
+    });
+    expect(text.length).toBeGreaterThan(256);
+    expect(parseConsolePong(text)).toMatchObject({ viewOnly: true, present });
+    const base =
+      '"type":"pong","id":1,"idleMs":0,"idleTimeoutMs":1,"viewers":1';
+    expect(parseConsolePong(`{${base},"viewOnly":"yes"}`)).toBeUndefined();
+    expect(
+      parseConsolePong(
+        `{${base},"present":[{"user":"user:default/a","mode":"admin"}]}`,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reads whether the session is recorded', () => {
+    const base =
+      '"type":"pong","id":1,"idleMs":0,"idleTimeoutMs":1,"viewers":1';
+    expect(parseConsolePong(`{${base},"recording":true}`)?.recording).toBe(
+      true,
+    );
+    expect(parseConsolePong(`{${base},"recording":"yes"}`)).toBeUndefined();
+  });
+});
+
+describe('console display messages', () => {
+  it('reads which display a session shows, and why it fell back', () => {
+    expect(parseConsoleDisplay('console')).toBe('console');
+    expect(parseConsoleDisplay('desktop')).toBe('desktop');
+    expect(parseConsoleDisplay('vnc')).toBeUndefined();
+    expect(parseConsoleDisplay(null)).toBeUndefined();
+
+    expect(
+      parseConsoleDisplayMessage('{"type":"display","display":"desktop"}'),
+    ).toEqual({ type: 'display', display: 'desktop' });
+    expect(
+      parseConsoleDisplayMessage(
+        '{"type":"display","display":"console","fallback":"no greeting"}',
+      ),
+    ).toEqual({ type: 'display', display: 'console', fallback: 'no greeting' });
+    expect(
+      parseConsoleDisplayMessage(
+        '{"type":"display","display":"desktop","displays":["desktop","console"]}',
+      ),
+    ).toEqual({
+      type: 'display',
+      display: 'desktop',
+      displays: ['desktop', 'console'],
+    });
+  });
+
+  it('reads nothing else as a display message', () => {
+    for (const text of [
+      '{"type":"display","display":"screen"}',
+      '{"type":"display"}',
+      '{"type":"display","display":"console","fallback":3}',
+      '{"type":"display","display":"console","displays":["console","bios"]}',
+      '{"type":"display","display":"console","displays":"console"}',
+      '{"type":"pong","display":"console"}',
+      'not json',
+      `{"type":"display","display":"console","fallback":"${'x'.repeat(300)}"}`,
+    ]) {
+      expect(parseConsoleDisplayMessage(text)).toBeUndefined();
+    }
   });
 });

@@ -22,12 +22,29 @@ export interface ConsolePong {
   idleTimeoutMs: number;
   /** Console sessions open on this desktop, this one included. */
   viewers: number;
+  /** This session only watches: the proxy drops its keys, pointer and clipboard. */
+  viewOnly: boolean;
+  /** Everyone connected to this desktop on every replica, this session included. */
+  present: ConsolePresence[];
+  /** This session is being recorded now (it stops when a recording limit is reached). */
+  recording: boolean;
+}
+
+/** One person connected to a desktop's console, and how. @public */
+export interface ConsolePresence {
+  /** Entity ref of the person. */
+  user: string;
+  mode: 'control' | 'view';
 }
 
 /** How long before the idle disconnect the console warns. @public */
 export const CONSOLE_IDLE_WARNING_MS = 60_000;
 
-/** Control frames are tiny; anything longer is not one. @public */
+/**
+ * Pings are tiny; a longer text frame from the browser is not one. Pongs
+ * may be longer: they list who is present.
+ * @public
+ */
 export const CONSOLE_CONTROL_MAX_LENGTH = 256;
 
 // RFB client messages that only a person causes: KeyEvent, PointerEvent,
@@ -53,8 +70,11 @@ export function isConsoleInputFrame(frame: Uint8Array): boolean {
   return INPUT_MESSAGE_TYPES.has(frame[0]);
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
-  if (text.length > CONSOLE_CONTROL_MAX_LENGTH) return undefined;
+function parseJson(
+  text: string,
+  maxLength = CONSOLE_CONTROL_MAX_LENGTH,
+): Record<string, unknown> | undefined {
+  if (text.length > maxLength) return undefined;
   try {
     const value = JSON.parse(text);
     return value && typeof value === 'object' ? value : undefined;
@@ -73,9 +93,12 @@ export function parseConsolePing(text: string): ConsolePing | undefined {
   return { type: 'ping', id: value.id };
 }
 
+// Bounds what a browser parses, however many people watch one desktop.
+const PONG_MAX_LENGTH = 64 * 1024;
+
 /** The pong in a text frame, or undefined if it is not one. @public */
 export function parseConsolePong(text: string): ConsolePong | undefined {
-  const value = parseJson(text);
+  const value = parseJson(text, PONG_MAX_LENGTH);
   if (
     value?.type !== 'pong' ||
     !isCount(value.id) ||
@@ -85,11 +108,93 @@ export function parseConsolePong(text: string): ConsolePong | undefined {
   ) {
     return undefined;
   }
+  // A proxy from before sharing sends neither field: it knows only control
+  // sessions and does not list who is present.
+  const viewOnly = value.viewOnly ?? false;
+  const present = value.present ?? [];
+  if (typeof viewOnly !== 'boolean' || !isPresence(present)) return undefined;
+  // A proxy from before recording does not say, and records nothing.
+  const recording = value.recording ?? false;
+  if (typeof recording !== 'boolean') return undefined;
   return {
     type: 'pong',
     id: value.id,
     idleMs: value.idleMs,
     idleTimeoutMs: value.idleTimeoutMs,
     viewers: value.viewers,
+    viewOnly,
+    present: present.map(p => ({ user: p.user, mode: p.mode })),
+    recording,
+  };
+}
+
+function isPresence(value: unknown): value is ConsolePresence[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      p =>
+        p &&
+        typeof p === 'object' &&
+        typeof p.user === 'string' &&
+        (p.mode === 'control' || p.mode === 'view'),
+    )
+  );
+}
+
+/**
+ * What a console session shows: the desktop's own display (the session's
+ * VNC server, several viewers, clipboard, resize) or the machine's console
+ * (KubeVirt's VM console: boot screen, one seat, no clipboard).
+ * @public
+ */
+export type ConsoleDisplay = 'desktop' | 'console';
+
+/**
+ * Sent by the proxy as the first text frame of a session, before any RFB:
+ * which display the browser is looking at, and why it is not the one asked
+ * for when the desktop's own display did not answer.
+ * @public
+ */
+export interface ConsoleDisplayMessage {
+  type: 'display';
+  display: ConsoleDisplay;
+  /** Set when the session fell back to the console: why, in one sentence. */
+  fallback?: string;
+  /** The displays this desktop offers, when it has more than one to choose from. */
+  displays?: ConsoleDisplay[];
+}
+
+/** The display named in a query parameter, or undefined if it names none. @public */
+export function parseConsoleDisplay(
+  value: unknown,
+): ConsoleDisplay | undefined {
+  return value === 'desktop' || value === 'console' ? value : undefined;
+}
+
+/** The display message in a text frame, or undefined if it is not one. @public */
+export function parseConsoleDisplayMessage(
+  text: string,
+): ConsoleDisplayMessage | undefined {
+  const value = parseJson(text);
+  const display = parseConsoleDisplay(value?.display);
+  if (value?.type !== 'display' || !display) return undefined;
+  if (value.fallback !== undefined && typeof value.fallback !== 'string') {
+    return undefined;
+  }
+  const displays = value.displays;
+  if (
+    displays !== undefined &&
+    !(
+      Array.isArray(displays) &&
+      displays.every(d => parseConsoleDisplay(d) !== undefined)
+    )
+  ) {
+    return undefined;
+  }
+  return {
+    type: 'display',
+    display,
+    ...(value.fallback ? { fallback: value.fallback } : {}),
+    ...(displays ? { displays: displays as ConsoleDisplay[] } : {}),
   };
 }

@@ -15,5 +15,7 @@ export * from './quantity';
 export * from './consoleControl';
 export * from './consolePresets';
 export * from './snapshots';
+export * from './recordingFormat';
 export * from './keyboardLayouts';
 export * from './schedules';
+export * from './shares';

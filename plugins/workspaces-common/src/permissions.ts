@@ -23,6 +23,18 @@ export const workspaceConnectPermission = createPermission({
   resourceType: RESOURCE_TYPE_WORKSPACE,
 });
 
+/**
+ * Watch a desktop's console without typing or pointing in it: the proxy
+ * drops such a session's input. Held by the owner and by every grantee of a
+ * share, where `workspace.connect` is held by the owner and control grantees.
+ * @public
+ */
+export const workspaceViewPermission = createPermission({
+  name: 'workspace.view',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
 /** Start, stop and restart. @public */
 export const workspaceLifecyclePermission = createPermission({
   name: 'workspace.lifecycle',
@@ -60,6 +72,17 @@ export const workspaceMetricsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * List a desktop's console recordings and play them back. Admins and the
+ * desktop's owner; never people it is shared with.
+ * @public
+ */
+export const workspaceRecordingReadPermission = createPermission({
+  name: 'workspace.recording.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_WORKSPACE,
+});
+
 /** @public */
 export const workspacesPermissions = [
   workspaceReadPermission,
@@ -69,4 +92,6 @@ export const workspacesPermissions = [
   workspaceDeletePermission,
   workspaceMetricsReadPermission,
   workspaceFilesPermission,
+  workspaceViewPermission,
+  workspaceRecordingReadPermission,
 ];

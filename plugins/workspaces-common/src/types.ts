@@ -1,4 +1,5 @@
 import type { WorkspaceOs } from './WorkspaceEntity';
+import type { WorkspaceAccess } from './shares';
 
 /** An image people may order a desktop from, as the admins allow it. @public */
 export interface WorkspaceImage {
@@ -113,6 +114,10 @@ export interface Workspace {
   template?: string;
   system?: string;
   status: WorkspaceStatus;
+  /** Console sessions on this desktop are recorded now; absent when not. */
+  recorded?: boolean;
+  /** What the caller may do with it: see {@link WorkspaceAccess}. */
+  access?: WorkspaceAccess;
 }
 
 /** @public */
@@ -159,6 +164,8 @@ export interface WorkspaceAuditEvent {
   action: string;
   outcome: 'succeeded' | 'failed';
   message?: string;
+  /** A console session's recording, for `/recordings/:id`. */
+  recordingId?: string;
   at: string;
 }
 

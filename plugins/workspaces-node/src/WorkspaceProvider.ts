@@ -1,5 +1,6 @@
 import type { Duplex } from 'stream';
 import type {
+  ConsoleDisplay,
   KeyboardLayout,
   WorkspaceOs,
   WorkspaceStatus,
@@ -72,7 +73,26 @@ export interface ConsoleOptions {
   /** Keep another viewer's session instead of taking the seat over. */
   preserveSession?: boolean;
   signal?: AbortSignal;
+  /**
+   * Which display to open: the desktop's own (the default), or the machine's
+   * console where the provider has one apart from it (KubeVirt's VM console).
+   */
+  display?: ConsoleDisplay;
 }
+
+/**
+ * A console's RFB stream, telling which display it shows, why not the one
+ * asked for (`fallback`) and which ones the desktop offers. A provider with
+ * one display only may leave `consoleDisplay` out: it is the desktop's own.
+ * @public
+ */
+export type ConsoleStream = Duplex & {
+  readonly consoleDisplay?: {
+    display: ConsoleDisplay;
+    fallback?: string;
+    displays?: ConsoleDisplay[];
+  };
+};
 
 /**
  * What one desktop uses, as its provider measured it. A figure the provider
@@ -116,7 +136,10 @@ export interface WorkspaceProvider {
   restart(ref: WorkspaceRef): Promise<void>;
   delete(ref: WorkspaceRef): Promise<void>;
   /** A raw RFB byte stream to the desktop's screen. */
-  openConsole(ref: WorkspaceRef, options?: ConsoleOptions): Promise<Duplex>;
+  openConsole(
+    ref: WorkspaceRef,
+    options?: ConsoleOptions,
+  ): Promise<ConsoleStream>;
   /**
    * Optional: what the desktop uses now. Undefined when it uses nothing
    * (it is stopped); absent when the provider cannot measure desktops.

@@ -12,3 +12,8 @@ export {
   keysymFor,
   type ConsoleState,
 } from './components/DesktopConsole';
+export {
+  PLAYBACK_SPEEDS,
+  useRecordingPlayback,
+  type RecordingPlayback,
+} from './components/RecordingPlayer';

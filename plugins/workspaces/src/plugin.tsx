@@ -25,6 +25,7 @@ import {
   createDesktopRouteRef,
   DESKTOP_TAB_PATH,
   homeRouteRef,
+  recordingRouteRef,
   rootRouteRef,
 } from './routes';
 
@@ -56,6 +57,20 @@ const consolePage = PageBlueprint.make({
     routeRef: consoleRouteRef,
     loader: () =>
       import('./components/ConsolePage').then(m => <m.ConsolePage />),
+  },
+});
+
+// Under the desktop's name, beside its console; the backend lets only
+// admins and the desktop's owner read a recording.
+const recordingPage = PageBlueprint.make({
+  name: 'recording',
+  params: {
+    path: '/workspaces/:name/recordings/:id',
+    routeRef: recordingRouteRef,
+    loader: () =>
+      import('./components/recordings/RecordingPage').then(m => (
+        <m.RecordingPage />
+      )),
   },
 });
 
@@ -97,6 +112,16 @@ const workingHoursCard = EntityCardBlueprint.make({
   },
 });
 
+// Only those who manage the desktop see it; it renders nothing for others.
+const sharingCard = EntityCardBlueprint.make({
+  name: 'sharing',
+  params: {
+    filter: isWorkspaceEntity,
+    loader: () =>
+      import('./components/sharing/SharingCard').then(m => <m.SharingCard />),
+  },
+});
+
 const desktopContent = EntityContentBlueprint.make({
   name: 'desktop',
   params: {
@@ -127,6 +152,19 @@ const snapshotsContent = EntityContentBlueprint.make({
     loader: () =>
       import('./components/snapshots/SnapshotsTab').then(m => (
         <m.SnapshotsTab />
+      )),
+  },
+});
+
+const recordingsContent = EntityContentBlueprint.make({
+  name: 'recordings',
+  params: {
+    path: 'recordings',
+    title: 'Recordings',
+    filter: isWorkspaceEntity,
+    loader: () =>
+      import('./components/recordings/RecordingsTab').then(m => (
+        <m.RecordingsTab />
       )),
   },
 });
@@ -213,18 +251,22 @@ export default createFrontendPlugin({
     root: rootRouteRef,
     console: consoleRouteRef,
     home: homeRouteRef,
+    recording: recordingRouteRef,
   },
   externalRoutes: { createDesktop: createDesktopRouteRef },
   extensions: [
     workspacesApi,
     myWorkspacesPage,
     consolePage,
+    recordingPage,
     homePage,
     overviewCard,
     workingHoursCard,
+    sharingCard,
     desktopContent,
     filesContent,
     snapshotsContent,
+    recordingsContent,
     flavorPicker,
     sizePicker,
     diskPicker,

@@ -5,6 +5,8 @@ import {
 
 export const rootRouteRef = createRouteRef();
 export const consoleRouteRef = createRouteRef({ params: ['name'] });
+/** One recorded console session of a desktop, replayed. */
+export const recordingRouteRef = createRouteRef({ params: ['name', 'id'] });
 /** The home page of people who use desktops; the app chooses its path. */
 export const homeRouteRef = createRouteRef();
 

@@ -25,7 +25,7 @@ import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
 import {
-  isWorkspaceOwner,
+  workspacePermissionRules,
   type WorkspaceRecord,
 } from '@desktop-mania/plugin-workspaces-backend';
 import {
@@ -266,7 +266,9 @@ describe('sign-in on the production portal', () => {
     createdAt: new Date(),
     lastActivityAt: new Date(),
   });
-  const reaches = createConditionAuthorizer([isWorkspaceOwner]);
+  const reaches = createConditionAuthorizer(
+    Object.values(workspacePermissionRules),
+  );
 
   describe('the directory', () => {
     it('holds every User and Group of the org file, and no other', () => {

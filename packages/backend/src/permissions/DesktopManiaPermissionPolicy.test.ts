@@ -11,7 +11,11 @@ import {
   workspaceCreatePermission,
   workspaceDeletePermission,
   workspaceFilesPermission,
+  workspaceLifecyclePermission,
   workspaceMetricsReadPermission,
+  workspaceReadPermission,
+  workspaceRecordingReadPermission,
+  workspaceViewPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import { clusterHealthReadPermission } from '@desktop-mania/plugin-cluster-health-common';
 import { DesktopManiaPermissionPolicy } from './DesktopManiaPermissionPolicy';
@@ -49,7 +53,7 @@ describe('DesktopManiaPermissionPolicy', () => {
   it('scopes people to the desktops they or their groups own', async () => {
     const alice = user('user:default/alice', ['group:default/team-a']);
     const decision = await policy.handle(
-      { permission: workspaceConnectPermission },
+      { permission: workspaceLifecyclePermission },
       alice as any,
     );
     expect(decision).toEqual({
@@ -117,6 +121,73 @@ describe('DesktopManiaPermissionPolicy', () => {
     expect(
       (await policy.handle(metrics, user('user:default/dev') as any)).result,
     ).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets grantees of a share read and watch, control grantees connect', async () => {
+    const bob = user('user:default/bob', ['group:default/team-b']);
+    const claims = ['user:default/bob', 'group:default/team-b'];
+    const owner = {
+      rule: 'IS_OWNER',
+      resourceType: 'workspace',
+      params: { claims },
+    };
+    const shared = (modes: string[]) => ({
+      rule: 'IS_SHARED_WITH',
+      resourceType: 'workspace',
+      params: { claims, modes },
+    });
+    for (const [permission, modes] of [
+      [workspaceReadPermission, ['view', 'control']],
+      [workspaceViewPermission, ['view', 'control']],
+      [workspaceConnectPermission, ['control']],
+    ] as const) {
+      expect(await policy.handle({ permission }, bob as any)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'workspaces',
+        resourceType: 'workspace',
+        conditions: { anyOf: [owner, shared([...modes])] },
+      });
+    }
+  });
+
+  it('keeps lifecycle, delete and files to owners whatever is shared', async () => {
+    const bob = user('user:default/bob');
+    for (const permission of [
+      workspaceLifecyclePermission,
+      workspaceDeletePermission,
+      workspaceFilesPermission,
+    ]) {
+      expect(await policy.handle({ permission }, bob as any)).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: { rule: 'IS_OWNER' },
+      });
+    }
+    expect(
+      await policy.handle({ permission: workspaceViewPermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('shows console recordings to admins and owners, not to grantees or nobody', async () => {
+    const permission = workspaceRecordingReadPermission;
+    const admin = user('user:default/root', ['group:default/admins']);
+    expect(await policy.handle({ permission }, admin as any)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(
+      await policy.handle({ permission }, user('user:default/bob') as any),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'workspaces',
+      resourceType: 'workspace',
+      conditions: {
+        rule: 'IS_OWNER',
+        resourceType: 'workspace',
+        params: { claims: ['user:default/bob'] },
+      },
+    });
+    expect(await policy.handle({ permission })).toEqual({
+      result: AuthorizeResult.DENY,
+    });
   });
 
   it('scopes file transfer to owners like the console', async () => {

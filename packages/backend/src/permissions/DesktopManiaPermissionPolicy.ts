@@ -24,6 +24,8 @@ import {
   workspaceLifecyclePermission,
   workspaceMetricsReadPermission,
   workspaceReadPermission,
+  workspaceRecordingReadPermission,
+  workspaceViewPermission,
 } from '@desktop-mania/plugin-workspaces-common';
 import {
   createWorkspaceConditionalDecision,
@@ -76,7 +78,18 @@ const OWNER_SCOPED = [
   workspaceLifecyclePermission,
   workspaceDeletePermission,
   workspaceFilesPermission,
+  workspaceViewPermission,
+  // Session recordings: admins and the owner, never a share's grantees.
+  workspaceRecordingReadPermission,
 ];
+
+// What a share lets its grantees do besides the owner; the rest of
+// OWNER_SCOPED (lifecycle, delete, files, managing shares) stays the owner's.
+const SHARED_IN_MODES = new Map<string, Array<'view' | 'control'>>([
+  [workspaceReadPermission.name, ['view', 'control']],
+  [workspaceViewPermission.name, ['view', 'control']],
+  [workspaceConnectPermission.name, ['control']],
+]);
 
 // Registering components and writing templates are developer tools: the
 // portal's catalog is its desktops and its own packages, which people who
@@ -159,11 +172,19 @@ export class DesktopManiaPermissionPolicy implements PermissionPolicy {
     if (scoped) {
       if (isAdmin) return { result: AuthorizeResult.ALLOW };
       if (!user) return { result: AuthorizeResult.DENY };
+      const refs = user.info.ownershipEntityRefs;
+      const owner = workspaceConditions.isWorkspaceOwner({ claims: refs });
+      const modes = SHARED_IN_MODES.get(scoped.name);
       return createWorkspaceConditionalDecision(
         scoped,
-        workspaceConditions.isWorkspaceOwner({
-          claims: user.info.ownershipEntityRefs,
-        }),
+        modes
+          ? {
+              anyOf: [
+                owner,
+                workspaceConditions.isSharedWith({ claims: refs, modes }),
+              ],
+            }
+          : owner,
       );
     }
     return { result: AuthorizeResult.ALLOW };

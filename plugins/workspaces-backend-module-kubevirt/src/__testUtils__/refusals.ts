@@ -174,6 +174,47 @@ export const VNC = {
 };
 
 /**
+ * virt-api's answers on the portforward subresource, before the upgrade
+ * (kubevirt/kubevirt v1.8 pkg/virt-api/rest/portforward.go with
+ * streamer.go `Handle` and its `writeError` in subresource.go: the Status
+ * as JSON, code as the HTTP status). virt-api dials the VMI's first
+ * interface address itself (dialers.go `netDial.DialUnderlying`).
+ */
+export const PORT_FORWARD = {
+  /** Nothing listens on the port in the guest: `NewInternalError(fmt.Errorf("dialing VM: %w", err))`. */
+  refused: (address: string) =>
+    statusPayload(
+      500,
+      'InternalError',
+      `Internal error occurred: dialing VM: dial tcp ${address}: connect: connection refused`,
+      {
+        causes: [
+          {
+            message: `dialing VM: dial tcp ${address}: connect: connection refused`,
+          },
+        ],
+      },
+    ),
+  /** A VMI without an address yet (`getTargetInterfaceIP`, as `NewBadRequest`). */
+  noInterfaces: statusPayload(
+    400,
+    'BadRequest',
+    'no network interfaces are present',
+  ),
+  /** `validateVMIForPortForward`: `NewConflict(v1.Resource("virtualmachineinstance"), name, ...)`. */
+  paused: (name: string) =>
+    statusPayload(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${name}": VMI is paused`,
+      { name, group: 'kubevirt.io', kind: 'virtualmachineinstance' },
+    ),
+  /** A stopped VM has no VMI (subresource.go `FetchVirtualMachineInstance`). */
+  noInstance: (name: string) =>
+    notFound('virtualmachineinstance', 'kubevirt.io', name),
+};
+
+/**
  * An update or patch pinned to a `resourceVersion` the object has moved
  * past: `NewConflict` with `OptimisticLockErrorMsg`, the plural resource and
  * its group (kubernetes/kubernetes

@@ -155,6 +155,35 @@ suite(title, () => {
   );
 
   it(
+    "serves the desktop's own display beside the console, without taking its seat",
+    async () => {
+      const ref = needDesktop();
+      if (!viewer) throw new Error('No first console: the console case failed');
+      const stream = await run.provider
+        .openConsole(ref, { display: 'desktop', preserveSession: true })
+        .catch((error: Error) => error);
+      // An image without the in-guest VNC server falls back to the VM
+      // console, whose seat the first viewer holds.
+      if (stream instanceof Error && stream.name === 'ConsoleInUseError') {
+        console.warn(
+          "Not checking the desktop's own display: the image runs no VNC server on port 5900",
+        );
+        return;
+      }
+      if (stream instanceof Error) throw stream;
+      const desktop = new ConsoleViewer(stream);
+      try {
+        expect(stream.consoleDisplay).toMatchObject({ display: 'desktop' });
+        expect(await desktop.handshake(RFB_TIMEOUT)).toBe(RFB_VERSION);
+        await expect(viewer.ended(3000)).rejects.toThrow(/still open/);
+      } finally {
+        desktop.close();
+      }
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'keeps the first viewer when a second console asks with preserveSession',
     async () => {
       const ref = needDesktop();
@@ -169,7 +198,10 @@ suite(title, () => {
       }
       expect(
         await refusedConsole(
-          run.provider.openConsole(ref, { preserveSession: true }),
+          run.provider.openConsole(ref, {
+            preserveSession: true,
+            display: 'console',
+          }),
         ),
       ).toMatchObject({ name: 'ConsoleInUseError' });
       // A refused second viewer must not have cost the first its seat.
@@ -224,9 +256,11 @@ suite(title, () => {
         watcher.close();
       }
       await waitForPhase(run, DESK, 'Stopped', run.budget.upTo(5 * MINUTE));
-      expect(await refusedConsole(run.provider.openConsole(ref))).toMatchObject(
-        { name: 'ConflictError' },
-      );
+      expect(
+        await refusedConsole(
+          run.provider.openConsole(ref, { display: 'console' }),
+        ),
+      ).toMatchObject({ name: 'ConflictError' });
       await run.recordDesktop('stopped', 'A stopped desktop', DESK);
       await recordVnc(
         'vnc-not-running',

@@ -49,7 +49,11 @@ export function openConsole(
     `the console of '${name}' to open`,
     async note => {
       try {
-        return await run.provider.openConsole(run.ref(name), options);
+        // The VM console unless asked otherwise: its seat is what these cases check.
+        return await run.provider.openConsole(run.ref(name), {
+          display: 'console',
+          ...options,
+        });
       } catch (error) {
         const e = error as Error;
         if (

@@ -3,11 +3,7 @@
 // instead of fields read on every frame.
 import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
-import {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
 import type { RequestHandler } from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -16,15 +12,27 @@ import {
   CONSOLE_PROTOCOL,
   decodeConsoleTokenProtocol,
   isConsoleInputFrame,
+  parseConsoleDisplay,
   parseConsolePing,
-  workspaceConnectPermission,
+  type ConsoleDisplay,
+  type ConsoleDisplayMessage,
   type ConsolePong,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import type { WorkspaceService } from '../service/WorkspaceService';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
+import { RfbClientFilter } from './rfbClientFilter';
+import {
+  admitToConsole,
+  closeCodeFor,
+  ConsoleRefusal,
+} from './consoleAdmission';
 import type { SessionLeases } from './SessionLeases';
+import type {
+  SessionRecorder,
+  SessionRecording,
+} from '../recording/SessionRecorder';
 import {
   refuseUpgrade,
   UpgradeDispatcher,
@@ -41,13 +49,6 @@ const MAX_FRAME = 4 * 1024 * 1024;
 
 class UpgradeRefusal extends Error {
   constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-/** Why a console closed before its relay began, in the portal's close codes. */
-class ConsoleRefusal extends Error {
-  constructor(readonly code: number, message: string) {
     super(message);
   }
 }
@@ -82,6 +83,8 @@ export class ConsoleProxy {
       config: WorkspacesConfig['console'];
       /** Seats shared with the other replicas, so the limit holds across them. */
       leases: SessionLeases;
+      /** Records sessions on the desktops `workspaces.recording` names. */
+      recorder?: SessionRecorder;
     },
   ) {
     this.wss = new WebSocketServer({
@@ -140,6 +143,8 @@ export class ConsoleProxy {
       session.close(1001, 'The portal is shutting down');
     }
     this.options.leases.stop();
+    // What recordings queued reaches the disk before the process ends.
+    await this.options.recorder?.drain();
   }
 
   private readonly handleUpgrade: UpgradeHandler = (
@@ -206,12 +211,23 @@ export class ConsoleProxy {
       .map(decodeConsoleTokenProtocol)
       .find(t => t !== undefined);
     const takeover = url.searchParams.get('takeover') === 'true';
+    const display =
+      parseConsoleDisplay(url.searchParams.get('display')) ?? 'desktop';
     this.wss.handleUpgrade(req, socket, head, ws => {
       // Nothing from the browser is read until the desktop answers.
       ws.pause();
-      this.admit(ws, name, token)
-        .then(({ record, actor, seat, release }) =>
-          this.relay(ws, record, actor, takeover, seat, release),
+      admitToConsole({ ...this.options, ws }, name, token)
+        .then(({ record, actor, seat, release, viewOnly, mayTakeOver }) =>
+          this.relay(
+            ws,
+            record,
+            actor,
+            takeover && mayTakeOver,
+            seat,
+            release,
+            display,
+            viewOnly,
+          ),
         )
         .catch(error => {
           assertError(error);
@@ -227,80 +243,6 @@ export class ConsoleProxy {
     });
   }
 
-  /** Who is calling, whether they may connect, and a seat under their limit. */
-  private async admit(ws: WebSocket, name: string, token?: string) {
-    const { auth, service, config } = this.options;
-    if (!token) {
-      throw new ConsoleRefusal(
-        CONSOLE_CLOSE_CODES.unauthenticated,
-        'Sign in to open the console',
-      );
-    }
-    let credentials: BackstageCredentials;
-    try {
-      credentials = await auth.authenticate(token);
-    } catch {
-      throw new ConsoleRefusal(
-        CONSOLE_CLOSE_CODES.unauthenticated,
-        'Your sign-in is not valid; sign in again',
-      );
-    }
-    if (!auth.isPrincipal(credentials, 'user')) {
-      throw new ConsoleRefusal(
-        CONSOLE_CLOSE_CODES.forbidden,
-        'Consoles are for people, not services',
-      );
-    }
-    let record: WorkspaceRecord;
-    try {
-      record = await service.authorizeRecord(
-        name,
-        workspaceConnectPermission,
-        credentials,
-      );
-    } catch (error) {
-      assertError(error);
-      const code = {
-        NotFoundError: CONSOLE_CLOSE_CODES.notFound,
-        NotAllowedError: CONSOLE_CLOSE_CODES.forbidden,
-      }[error.name];
-      throw code ? new ConsoleRefusal(code, error.message) : error;
-    }
-    if (ws.readyState !== WebSocket.OPEN) {
-      throw new ConsoleRefusal(1001, 'The browser left');
-    }
-    // Checked and taken in one transaction on the shared database, so
-    // parallel opens on any replicas cannot all see the same free seat.
-    const actor = credentials.principal.userEntityRef;
-    const { leases, logger } = this.options;
-    const seat = await leases.reserve(
-      record.name,
-      actor,
-      config.maxSessionsPerUser,
-    );
-    if (!seat.ok) {
-      throw new ConsoleRefusal(
-        CONSOLE_CLOSE_CODES.tooManySessions,
-        `You have ${seat.held} console sessions open; close one first (limit ${config.maxSessionsPerUser})`,
-      );
-    }
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      leases
-        .release(seat.id)
-        .catch(error =>
-          logger.warn(`Could not free a console seat early: ${error}`),
-        );
-    };
-    if (ws.readyState !== WebSocket.OPEN) {
-      release();
-      throw new ConsoleRefusal(1001, 'The browser left');
-    }
-    return { record, actor, seat: seat.id, release };
-  }
-
   private async relay(
     ws: WebSocket,
     record: WorkspaceRecord,
@@ -308,6 +250,8 @@ export class ConsoleProxy {
     takeover: boolean,
     seat: number,
     release: () => void,
+    display: ConsoleDisplay = 'desktop',
+    viewOnly = false,
   ) {
     const { service, metrics, config, logger, leases } = this.options;
     const started = Date.now();
@@ -318,7 +262,7 @@ export class ConsoleProxy {
       opened = await service.openConsole(
         record,
         actor,
-        { preserveSession: !takeover },
+        { preserveSession: !takeover, display },
         seat,
       );
     } catch (error) {
@@ -331,6 +275,8 @@ export class ConsoleProxy {
     let bytesFromDesktop = 0;
     let upstream: Duplex | undefined;
     let finished = false;
+    // Set once the relay starts; finish and pongs read it before then too.
+    let recording: SessionRecording | undefined = undefined;
     let lastInput = Date.now();
     const timers: NodeJS.Timeout[] = [];
     let idleTimer: NodeJS.Timeout | undefined;
@@ -386,6 +332,7 @@ export class ConsoleProxy {
           closeCode: code,
           closeReason: reason,
           seconds: Math.round((Date.now() - started) / 1000),
+          recording: recording?.finish(),
         })
         .catch(error =>
           logger.error('Could not record the end of a console session', error),
@@ -412,10 +359,34 @@ export class ConsoleProxy {
       finish(code, e.message);
       return;
     }
+    // Which display it is, and why not the desktop's own if that one did
+    // not answer; resolved already, read before the check below.
+    const shown = (await opened.stream).consoleDisplay;
     if (finished) {
       upstream.destroy();
       return;
     }
+    // The browser learns it before any RFB. A provider with one display
+    // says nothing, and the stream stays RFB only, as clients before the
+    // display switch expect.
+    if (shown) {
+      const displayMessage: ConsoleDisplayMessage = {
+        type: 'display',
+        display: shown.display,
+        ...(shown.fallback && { fallback: shown.fallback.slice(0, 150) }),
+        ...(shown.displays && { displays: shown.displays }),
+      };
+      ws.send(JSON.stringify(displayMessage));
+    }
+
+    // From the desktop's first byte on, as the browser receives it.
+    recording = this.options.recorder?.start({
+      workspace: record.name,
+      owner: record.owner,
+      image: record.image,
+      actor,
+      consoleSessionId: opened.sessionId,
+    });
 
     // Draining everything buffered at once sends fewer, larger frames.
     let waiting = false;
@@ -425,6 +396,7 @@ export class ConsoleProxy {
         const chunk: Buffer | null = upstream!.read();
         if (chunk === null) return;
         bytesFromDesktop += chunk.length;
+        recording?.write(chunk);
         if (ws.bufferedAmount + chunk.length <= HIGH_WATER_MARK) {
           ws.send(chunk);
         } else {
@@ -456,6 +428,8 @@ export class ConsoleProxy {
       );
     });
 
+    // Parsed here, not in the browser, so a watcher cannot send input.
+    const filter = viewOnly ? new RfbClientFilter() : undefined;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) {
         // Text frames are the console page's control channel; answering
@@ -477,13 +451,29 @@ export class ConsoleProxy {
           // Every replica's, as the seat heartbeat counted them; this
           // backend's own until its first beat.
           viewers: leases.viewersOf(record.name) ?? this.viewersOf(record.name),
+          viewOnly,
+          present: leases.presentOf(record.name) ?? [
+            { user: actor, mode: viewOnly ? 'view' : 'control' },
+          ],
+          recording: recording?.active ?? false,
         };
         ws.send(JSON.stringify(pong));
         return;
       }
+      // A watcher's input still shows someone is there, so it counts.
       if (isConsoleInputFrame(data)) lastInput = Date.now();
-      bytesToDesktop += data.length;
-      if (!upstream!.write(data)) {
+      let toDesktop = data;
+      if (filter) {
+        try {
+          toDesktop = filter.push(data);
+        } catch (error) {
+          finish(1008, `View-only console: ${(error as Error).message}`);
+          return;
+        }
+        if (toDesktop.length === 0) return;
+      }
+      bytesToDesktop += toDesktop.length;
+      if (!upstream!.write(toDesktop)) {
         ws.pause();
         upstream!.once('drain', () => ws.resume());
       }
@@ -523,22 +513,5 @@ export class ConsoleProxy {
           );
       }, ACTIVITY_MS).unref(),
     );
-  }
-}
-
-function closeCodeFor(error: Error): number {
-  switch (error.name) {
-    case 'ConsoleInUseError':
-      return CONSOLE_CLOSE_CODES.inUse;
-    case 'ConflictError':
-      return CONSOLE_CLOSE_CODES.notRunning;
-    case 'NotFoundError':
-      return CONSOLE_CLOSE_CODES.notFound;
-    case 'NotAllowedError':
-      return CONSOLE_CLOSE_CODES.forbidden;
-    case 'ConsoleMigratingError':
-      return CONSOLE_CLOSE_CODES.migrating;
-    default:
-      return CONSOLE_CLOSE_CODES.upstreamFailed;
   }
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { CONSOLE_CLOSE_CODES } from '@desktop-mania/plugin-workspaces-common';
-import type { ConsoleLeaseStore } from '../database/ConsoleLeaseStore';
+import type { ConsolePresence } from '@desktop-mania/plugin-workspaces-common';
+import type {
+  ConsoleLeaseStore,
+  LeaseAccess,
+} from '../database/ConsoleLeaseStore';
 
 /** Closes a session the relay holds, with a close code and reason. */
 type Closer = (code: number, reason: string) => void;
@@ -27,7 +30,9 @@ export class SessionLeases {
     number,
     { workspace: string; close: Closer }
   >();
-  /** Viewers of the desktops held here, on every replica, as of the last beat. */
+  /** Who is on the desktops held here, on every replica, as of the last beat. */
+  private present = new Map<string, ConsolePresence[]>();
+  /** Sessions on those desktops, counted as `present` was read. */
   private viewers = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private beating = false;
@@ -40,13 +45,17 @@ export class SessionLeases {
     },
   ) {}
 
-  /** Reserves a seat under the actor's limit, or says how many they hold. */
-  reserve(workspace: string, actor: string, max: number) {
+  /**
+   * Reserves a seat under the actor's limit, or says how many they hold.
+   * `access` says how the session was let in, so revoking a share finds it.
+   */
+  reserve(workspace: string, actor: string, max: number, access?: LeaseAccess) {
     return this.options.store.reserve({
       workspace,
       actor,
       max,
       holder: this.holder,
+      access,
     });
   }
 
@@ -84,6 +93,11 @@ export class SessionLeases {
     return this.viewers.get(workspace);
   }
 
+  /** Who is connected to a desktop across the replicas, as of the last beat. */
+  presentOf(workspace: string): ConsolePresence[] | undefined {
+    return this.present.get(workspace);
+  }
+
   stop() {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -97,18 +111,22 @@ export class SessionLeases {
       const { store } = this.options;
       const ids = [...this.held.keys()];
       const gone = await store.renew(this.holder, ids);
-      this.viewers = await store.viewersOf([
+      const workspaces = [
         ...new Set([...this.held.values()].map(h => h.workspace)),
+      ];
+      [this.viewers, this.present] = await Promise.all([
+        store.viewersOf(workspaces),
+        store.presenceOf(workspaces),
       ]);
       if (gone.length === 0) return;
       const revoked = new Map(
-        (await store.revokedOf(this.holder, gone)).map(r => [r.id, r.reason]),
+        (await store.revokedOf(this.holder, gone)).map(r => [r.id, r]),
       );
       for (const id of gone) {
         const close = this.held.get(id)?.close;
         this.held.delete(id);
-        const reason = revoked.get(id);
-        if (reason) close?.(CONSOLE_CLOSE_CODES.inUse, reason);
+        const revocation = revoked.get(id);
+        if (revocation) close?.(revocation.code, revocation.reason);
         // Renewals failed for longer than the lease: another console may
         // already hold the seat, so this one must not go on uncounted.
         else close?.(1012, 'The console lost its seat; open it again');

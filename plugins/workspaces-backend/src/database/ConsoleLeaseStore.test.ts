@@ -108,7 +108,7 @@ describe.each(databases.eachSupportedId())(
       expect(await store.revokeOthers('desk', taker.id, 'Taken over')).toBe(1);
       expect(await store.renew('a', [held.id])).toEqual([held.id]);
       expect(await store.revokedOf('a', [held.id])).toEqual([
-        { id: held.id, reason: 'Taken over' },
+        { id: held.id, reason: 'Taken over', code: 4409 },
       ]);
       expect(await store.viewersOf(['desk', 'other-desk'])).toEqual(
         new Map([

@@ -1,3 +1,7 @@
+import {
+  CONSOLE_CLOSE_CODES,
+  type ConsolePresence,
+} from '@desktop-mania/plugin-workspaces-common';
 import type { Knex } from 'knex';
 
 /** Thrown inside the reservation to roll back its insert. */
@@ -7,10 +11,18 @@ class LimitReached extends Error {
   }
 }
 
-/** A seat revoked by a takeover, as the replica relaying it learns it. */
+/** A seat revoked by a takeover or a share's end, as the replica relaying it learns it. */
 export interface RevokedLease {
   id: number;
   reason: string;
+  /** The close code; takeovers close as in use. */
+  code: number;
+}
+
+/** How a session was let in: by control or view, and by which share if any. */
+export interface LeaseAccess {
+  mode: 'control' | 'view';
+  share?: { grantee: string; expiresAt: Date };
 }
 
 /**
@@ -39,6 +51,7 @@ export class ConsoleLeaseStore {
     actor: string;
     holder: string;
     max: number;
+    access?: LeaseAccess;
   }): Promise<{ ok: true; id: number } | { ok: false; held: number }> {
     const actor = options.actor.toLocaleLowerCase('en-US');
     const now = this.now();
@@ -56,6 +69,10 @@ export class ConsoleLeaseStore {
             started_at: now,
             holder: options.holder,
             lease_expires_at: new Date(now.getTime() + this.leaseMs),
+            mode: options.access?.mode ?? 'control',
+            share_grantee:
+              options.access?.share?.grantee.toLocaleLowerCase('en-US') ?? null,
+            share_expires_at: options.access?.share?.expiresAt ?? null,
           })
           .returning('id');
         const id = Number(typeof row === 'object' ? row.id : row);
@@ -80,6 +97,17 @@ export class ConsoleLeaseStore {
   async renew(holder: string, ids: number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     const now = this.now();
+    // A session a share let in ends with the share.
+    await this.db('console_sessions')
+      .whereIn('id', ids)
+      .where('share_expires_at', '<=', now)
+      .whereNull('revoked_at')
+      .update({
+        revoked_at: now,
+        revoked_reason: 'Your share of this desktop ended',
+        revoked_code: CONSOLE_CLOSE_CODES.forbidden,
+        lease_expires_at: null,
+      });
     await this.db('console_sessions')
       .whereIn('id', ids)
       .where({ holder })
@@ -124,6 +152,42 @@ export class ConsoleLeaseStore {
       });
   }
 
+  /**
+   * Revokes the live sessions a grantee's share let in on a desktop (only
+   * those in `modes`, if given), wherever they are relayed; they close with
+   * `code`. Returns how many it revoked.
+   */
+  async revokeShare(options: {
+    workspace: string;
+    grantee: string;
+    reason: string;
+    code: number;
+    modes?: Array<'control' | 'view'>;
+  }): Promise<number> {
+    const query = this.db('console_sessions')
+      .where({
+        workspace: options.workspace,
+        share_grantee: options.grantee.toLocaleLowerCase('en-US'),
+      })
+      .where('lease_expires_at', '>', this.now())
+      .whereNull('revoked_at');
+    if (options.modes) query.whereIn('mode', options.modes);
+    return await query.update({
+      revoked_at: this.now(),
+      revoked_reason: options.reason.slice(0, 255),
+      revoked_code: options.code,
+      lease_expires_at: null,
+    });
+  }
+
+  /** Moves when the live sessions a grantee's share let in must end. */
+  async setShareExpiry(workspace: string, grantee: string, expiresAt: Date) {
+    await this.db('console_sessions')
+      .where({ workspace, share_grantee: grantee.toLocaleLowerCase('en-US') })
+      .where('lease_expires_at', '>', this.now())
+      .update({ share_expires_at: expiresAt });
+  }
+
   /** The revoked sessions among a replica's, with why. */
   async revokedOf(holder: string, ids: number[]): Promise<RevokedLease[]> {
     if (ids.length === 0) return [];
@@ -131,11 +195,40 @@ export class ConsoleLeaseStore {
       .whereIn('id', ids)
       .where({ holder })
       .whereNotNull('revoked_at')
-      .select('id', 'revoked_reason');
+      .select('id', 'revoked_reason', 'revoked_code');
     return rows.map(r => ({
       id: Number(r.id),
       reason: r.revoked_reason ?? 'Another session took over the console',
+      code:
+        r.revoked_code === null || r.revoked_code === undefined
+          ? CONSOLE_CLOSE_CODES.inUse
+          : Number(r.revoked_code),
     }));
+  }
+
+  /**
+   * Who is connected to each of these desktops across every replica, and
+   * how; one entry per person and mode however many sessions they hold.
+   */
+  async presenceOf(
+    workspaces: string[],
+  ): Promise<Map<string, ConsolePresence[]>> {
+    const present = new Map<string, ConsolePresence[]>();
+    if (workspaces.length === 0) return present;
+    const rows = await this.db('console_sessions')
+      .whereIn('workspace', workspaces)
+      .where('lease_expires_at', '>', this.now())
+      .orderBy('id')
+      .select('workspace', 'actor', 'mode');
+    for (const row of rows) {
+      const list = present.get(row.workspace) ?? [];
+      const mode = row.mode === 'view' ? 'view' : 'control';
+      if (!list.some(p => p.user === row.actor && p.mode === mode)) {
+        list.push({ user: row.actor, mode });
+      }
+      present.set(row.workspace, list);
+    }
+    return present;
   }
 
   /** Live sessions on each of these desktops, across every replica. */

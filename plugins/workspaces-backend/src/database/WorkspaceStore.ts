@@ -40,6 +40,15 @@ export interface WorkspaceRecord {
   createdAt: Date;
   expiresAt?: Date;
   lastActivityAt: Date;
+  /** Its unexpired shares, where it was loaded to be authorized. */
+  grants?: WorkspaceGrant[];
+}
+
+/** A share as permission rules read it. @public */
+export interface WorkspaceGrant {
+  grantee: string;
+  mode: 'view' | 'control';
+  expiresAt: Date;
 }
 
 export interface ConsoleSessionEnd {
@@ -211,6 +220,7 @@ export class WorkspaceStore {
       action: event.action,
       outcome: event.outcome,
       message: event.message ?? null,
+      recording_id: event.recordingId ?? null,
       at: event.at ?? new Date(),
     });
   }
@@ -230,6 +240,7 @@ export class WorkspaceStore {
       action: row.action,
       outcome: row.outcome,
       message: row.message ?? undefined,
+      ...(row.recording_id && { recordingId: row.recording_id }),
       at: toDate(row.at).toISOString(),
     }));
   }

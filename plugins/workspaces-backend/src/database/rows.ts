@@ -70,6 +70,8 @@ export function whereAllowed(
     for (const c of criteria.anyOf) qb.orWhere(sub => whereAllowed(sub, c));
   } else if ('not' in criteria) {
     qb.whereNot(sub => whereAllowed(sub, criteria.not));
+  } else if ('sharedWith' in criteria) {
+    whereSharedWith(qb, criteria.sharedWith);
   } else if (criteria.owners.length === 0) {
     qb.whereRaw('1 = 0');
   } else {
@@ -79,6 +81,29 @@ export function whereAllowed(
       owners,
     );
   }
+}
+
+// A share counts only if granted since this desktop was made, so one left
+// behind by a deleted namesake grants nothing.
+function whereSharedWith(
+  qb: Knex.QueryBuilder,
+  { claims, modes }: { claims: string[]; modes: string[] },
+) {
+  if (claims.length === 0 || modes.length === 0) {
+    qb.whereRaw('1 = 0');
+    return;
+  }
+  const refs = claims.map(c => c.toLocaleLowerCase('en-US'));
+  qb.whereExists(sub =>
+    sub
+      .select(1)
+      .from('workspace_shares')
+      .whereRaw('workspace_shares.workspace = workspaces.name')
+      .whereRaw('workspace_shares.granted_at >= workspaces.created_at')
+      .whereIn('workspace_shares.grantee', refs)
+      .whereIn('workspace_shares.mode', modes)
+      .where('workspace_shares.expires_at', '>', new Date()),
+  );
 }
 
 export function toRow(record: WorkspaceRecord) {

@@ -3,12 +3,16 @@ import type {
   NotificationSendOptions,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
-import type { Workspace } from '@desktop-mania/plugin-workspaces-common';
+import type {
+  Workspace,
+  WorkspaceShare,
+} from '@desktop-mania/plugin-workspaces-common';
 import type { NotificationLedger } from '../database/NotificationLedger';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import {
   expiryNotification,
   idleStopNotification,
+  shareGrantedNotification,
   startFailedNotification,
   type WorkspaceNotificationKind,
 } from './workspaceNotifications';
@@ -17,7 +21,8 @@ const HOUR = 3600_000;
 
 /**
  * Tells owners what housekeeping sees coming or did: expiry in a day and in
- * an hour, an idle stop, a failed start. Each goes out once per moment
+ * an hour, an idle stop, a failed start; and grantees that a desktop was
+ * shared with them. Each goes out once per moment
  * (the expiry it warns of, the activity it stopped after), recorded in the
  * ledger before it is sent; a send that fails gives the moment back so the
  * next run tries again. A failure is logged, never thrown: notifications
@@ -87,6 +92,22 @@ export class WorkspaceNotifier {
       now,
       startFailedNotification(record, reason),
     );
+  }
+
+  /**
+   * Sent at once: a person shared it just now, on one replica, so there is
+   * no moment for housekeeping runs to agree on.
+   */
+  async shareGranted(share: WorkspaceShare, owner: string) {
+    try {
+      await this.options.notifications.send(
+        shareGrantedNotification(share, owner),
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not notify ${share.grantee} of a share of desktop ${share.workspace}: ${error}`,
+      );
+    }
   }
 
   private async once(

@@ -4,7 +4,6 @@
 // Reconciler, which the service builds with its own store and providers.
 // Checks that need none of that live beside it (orderValidation,
 // WorkspaceAuthorizer, liveStatus).
-import type { Duplex } from 'stream';
 import type {
   AuditorService,
   AuthService,
@@ -32,10 +31,13 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleOptions,
+  ConsoleStream,
   ProviderWorkspace,
   WorkspaceChangeType,
   WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
+import { ConsoleLeaseStore } from '../database/ConsoleLeaseStore';
+import { ShareStore } from '../database/ShareStore';
 import { SnapshotStore } from '../database/SnapshotStore';
 import type {
   ConsoleSessionEnd,
@@ -49,6 +51,9 @@ import { toWorkspace, withLiveStatus } from './liveStatus';
 import { accountName, quotaError, validateOrder } from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
 import { Reconciler, type Reconciled } from './Reconciler';
+import type { RecordingFacts } from '../recording/SessionRecorder';
+import type { WorkspaceNotifier } from './WorkspaceNotifier';
+import { WorkspaceSharing } from './WorkspaceSharing';
 import { WorkspaceSnapshotService } from './snapshots';
 import { measureUsage } from './usage';
 import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
@@ -67,6 +72,10 @@ export interface WorkspaceServiceOptions {
   /** `workspaces.files`, see readFileTransferConfig; defaults when absent. */
   files?: FileTransferConfig;
   onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
+  /** Whether console sessions on a desktop are recorded now; never without. */
+  recorded?(desktop: { image: string; owner: string }): boolean;
+  /** Tells people of what happens to desktops; the sharing service uses it. */
+  notifier?: Pick<WorkspaceNotifier, 'shareGranted'>;
 }
 
 /** One line of a desktop's history, as the service writes it. */
@@ -76,6 +85,8 @@ export interface AuditEntry {
   action: string;
   outcome: 'succeeded' | 'failed';
   message?: string;
+  /** The recording of the console session this entry ends. */
+  recordingId?: string;
 }
 
 /**
@@ -94,11 +105,14 @@ export class WorkspaceService {
   readonly files: FileTransfer;
   /** Named snapshots of desktops. */
   readonly snapshots: WorkspaceSnapshotService;
+  /** Desktops shared by their owners, and what shares let grantees do. */
+  readonly sharing: WorkspaceSharing;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.authorizer = new WorkspaceAuthorizer({
       ...options,
-      load: name => options.store.get(name),
+      // With its grants, which the isSharedWith rule reads.
+      load: name => this.sharing.load(name),
     });
     this.reconciler = new Reconciler({
       ...options,
@@ -118,6 +132,17 @@ export class WorkspaceService {
       store: options.store.sharing(db => new SnapshotStore(db)),
       audit: entry => this.audit(entry),
       config: options.config.snapshots,
+    });
+    this.sharing = new WorkspaceSharing({
+      ...options,
+      get: name => options.store.get(name),
+      withLiveStatus: records => withLiveStatus(records, options.providers),
+      authorizer: this.authorizer,
+      shares: options.store.sharing(db => new ShareStore(db)),
+      leases: options.store.sharing(
+        db => new ConsoleLeaseStore(db, options.config.console.leaseMs),
+      ),
+      audit: entry => this.audit(entry),
     });
   }
 
@@ -173,6 +198,11 @@ export class WorkspaceService {
     };
   }
 
+  /** See {@link WorkspaceAuthorizer.isAllowed}. */
+  isAllowed(...args: Parameters<WorkspaceAuthorizer['isAllowed']>) {
+    return this.authorizer.isAllowed(...args);
+  }
+
   /** See {@link WorkspaceAuthorizer.authorizeRecord}. */
   authorizeRecord(
     ...args: Parameters<WorkspaceAuthorizer['authorizeRecord']>
@@ -211,7 +241,16 @@ export class WorkspaceService {
       owners: filter.owners,
       allowed,
     });
-    return withLiveStatus(records, this.options.providers);
+    const workspaces = await withLiveStatus(records, this.options.providers);
+    return this.withRecorded(
+      await this.sharing.withAccess(credentials, records, workspaces),
+    );
+  }
+
+  private withRecorded(workspaces: Workspace[]): Workspace[] {
+    const { recorded } = this.options;
+    if (!recorded) return workspaces;
+    return workspaces.map(w => (recorded(w) ? { ...w, recorded: true } : w));
   }
 
   async get(
@@ -223,7 +262,10 @@ export class WorkspaceService {
       workspaceReadPermission,
       credentials,
     );
-    const [workspace] = await withLiveStatus([record], this.options.providers);
+    const live = await withLiveStatus([record], this.options.providers);
+    const [workspace] = this.withRecorded(
+      await this.sharing.withAccess(credentials, [record], live),
+    );
     return workspace;
   }
 
@@ -536,6 +578,7 @@ export class WorkspaceService {
     if (!removed) return;
     await this.audit({ ...entry, outcome: 'succeeded' });
     await this.snapshots.deleteWith(record, actor);
+    await this.sharing.deleteWith(record);
     await this.options.onChange(
       'deleted',
       toWorkspace(record, { phase: 'Terminating', ready: false }),
@@ -561,7 +604,7 @@ export class WorkspaceService {
     actor: string,
     options: ConsoleOptions,
     leasedSession?: number,
-  ): Promise<{ sessionId: number; stream: Promise<Duplex> }> {
+  ): Promise<{ sessionId: number; stream: Promise<ConsoleStream> }> {
     const sessionId =
       leasedSession ??
       (await this.options.store.startConsoleSession(record.name, actor));
@@ -581,8 +624,13 @@ export class WorkspaceService {
     record: WorkspaceRecord,
     actor: string,
     sessionId: number,
-    end: ConsoleSessionEnd & { seconds: number },
+    end: ConsoleSessionEnd & {
+      seconds: number;
+      /** Settles once the session's recording is closed. */
+      recording?: Promise<RecordingFacts>;
+    },
   ) {
+    const { recordingId, recordingNote } = (await end.recording) ?? {};
     await Promise.all([
       this.options.store.endConsoleSession(sessionId, end),
       this.options.store.touch(record.name, new Date()),
@@ -591,7 +639,12 @@ export class WorkspaceService {
         actor,
         action: 'console',
         outcome: 'succeeded',
-        message: `${end.seconds} s, ${end.bytesToDesktop} B to and ${end.bytesFromDesktop} B from the desktop, closed ${end.closeCode} ${end.closeReason}`,
+        message: `${end.seconds} s, ${end.bytesToDesktop} B to and ${
+          end.bytesFromDesktop
+        } B from the desktop, closed ${end.closeCode} ${end.closeReason}${
+          recordingId ? `; recorded as ${recordingId}` : ''
+        }${recordingNote ? `; ${recordingNote}` : ''}`,
+        recordingId,
       }),
     ]);
   }
@@ -601,13 +654,16 @@ export class WorkspaceService {
    * operators collect security events, and to the desktop's own history,
    * which its owner reads through `/workspaces/:name/audit`.
    */
-  /** Writes a line of a desktop's history and the matching audit event. */
   async audit(entry: AuditEntry) {
     await this.options.store.audit(entry);
     const event = await this.options.auditor.createEvent({
       eventId: `workspace-${entry.action}`,
       severityLevel: entry.action === 'console' ? 'low' : 'medium',
-      meta: { workspace: entry.workspace, actor: entry.actor },
+      meta: {
+        workspace: entry.workspace,
+        actor: entry.actor,
+        ...(entry.recordingId && { recordingId: entry.recordingId }),
+      },
     });
     if (entry.outcome === 'succeeded') {
       await event.success(

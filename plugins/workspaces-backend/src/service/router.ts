@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { addFileRoutes } from './fileRoutes';
+import { addShareRoutes } from './shareRoutes';
 import { addSnapshotRoutes } from './snapshotRoutes';
 import { addKeyboardLayoutRoutes } from './keyboardLayoutRoutes';
 import type { WorkspaceService } from './WorkspaceService';
@@ -79,6 +80,7 @@ export function createRouter(options: {
 
   addFileRoutes(router, options);
   addSnapshotRoutes(router, options);
+  addShareRoutes(router, options);
   addKeyboardLayoutRoutes(router, options);
 
   router.post('/workspaces/:name/extend', async (req, res) => {

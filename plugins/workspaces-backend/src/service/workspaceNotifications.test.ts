@@ -1,5 +1,6 @@
 import {
   expiryNotification,
+  shareGrantedNotification,
   workspacePageLink,
 } from './workspaceNotifications';
 
@@ -18,5 +19,28 @@ describe('workspace notifications', () => {
     );
     expect(n.payload.link).toBe(workspacePageLink('desk'));
     expect(workspacePageLink('a b')).toBe('/catalog/default/workspace/a%20b');
+  });
+
+  it('tells a grantee what they may do until when, replacing an earlier notice', () => {
+    const share = {
+      workspace: 'desk',
+      grantee: 'user:default/bob',
+      mode: 'view' as const,
+      expiresAt: '2026-12-01T10:00:00.000Z',
+      grantedBy: 'user:default/alice',
+      grantedAt: '2026-11-30T10:00:00.000Z',
+    };
+    const n = shareGrantedNotification(share, 'group:default/team-a');
+    expect(n.recipients).toEqual({
+      type: 'entity',
+      entityRef: 'user:default/bob',
+    });
+    expect(n.payload.description).toBe(
+      'user:default/alice lets you watch its screen until 2026-12-01 10:00 UTC. Its owner is group:default/team-a.',
+    );
+    expect(n.payload.scope).toBe(
+      shareGrantedNotification({ ...share, mode: 'control' }, 'x').payload
+        .scope,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import type { WorkspaceShare } from '@desktop-mania/plugin-workspaces-common';
 import { utcMinute } from './extendExpiry';
 
 /** The kinds of notification the suite sends, each once per moment. */
@@ -78,6 +79,32 @@ export function startFailedNotification(
       severity: 'high',
       topic: 'Desktop failed',
       scope: `workspaces:${desktop.name}:failed`,
+    },
+  };
+}
+
+/**
+ * To the grantee, a person or a group's members: what they may do and until
+ * when, linking to the desktop's page, whose Desktop tab opens it. A change
+ * of the share replaces the earlier notice in their list.
+ */
+export function shareGrantedNotification(
+  share: WorkspaceShare,
+  owner: string,
+): NotificationSendOptions {
+  const may =
+    share.mode === 'view' ? 'watch its screen' : 'use it (keyboard and mouse)';
+  return {
+    recipients: { type: 'entity', entityRef: share.grantee },
+    payload: {
+      title: `Desktop ${share.workspace} was shared with you`,
+      description: `${share.grantedBy} lets you ${may} until ${utcMinute(
+        new Date(share.expiresAt),
+      )}. Its owner is ${owner}.`,
+      link: workspacePageLink(share.workspace),
+      severity: 'normal',
+      topic: 'Desktop shared',
+      scope: `workspaces:${share.workspace}:share:${share.grantee}`,
     },
   };
 }

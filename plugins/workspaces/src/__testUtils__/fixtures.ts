@@ -42,6 +42,8 @@ export function workspacesApi(
         } as Workspace),
     ),
     deleteWorkspace: jest.fn(async () => undefined),
+    listShares: jest.fn(async () => ({ items: [] })),
+    listSharedWithMe: jest.fn(async () => ({ items: [] })),
     ...overrides,
   } as unknown as WorkspacesApi;
 }

@@ -69,7 +69,12 @@ export function DesktopView(props: { name: string; standalone?: boolean }) {
       <EmptyState
         missing="content"
         title={`The desktop is ${workspace.status.phase.toLowerCase()}`}
-        description={workspace.status.message ?? 'Start it to use it here.'}
+        description={
+          workspace.status.message ??
+          (workspace.access && workspace.access !== 'manage'
+            ? 'Its owner can start it.'
+            : 'Start it to use it here.')
+        }
         action={
           <>
             <WorkspaceStatusBadge status={workspace.status} />{' '}
@@ -103,7 +108,14 @@ export function DesktopView(props: { name: string; standalone?: boolean }) {
       </Link>
     );
   }
-  return <DesktopConsole name={props.name} toolbarExtra={extra} />;
+  return (
+    <DesktopConsole
+      name={props.name}
+      toolbarExtra={extra}
+      access={workspace.access}
+      owner={workspace.owner}
+    />
+  );
 }
 
 /** The Desktop tab of a Workspace entity. */

@@ -152,3 +152,28 @@ describe('Extend', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('for someone the desktop is shared with', () => {
+  it('offers no lifecycle action', async () => {
+    renderActions(
+      { ...desktop('shared-dev'), access: 'control' },
+      workspacesApi(flavors),
+    );
+    // The permission check settles before anything would show.
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Extend' })).toBeNull();
+  });
+
+  it('offers them all to whoever manages it', async () => {
+    renderActions(
+      { ...desktop('managed-dev'), access: 'manage' },
+      workspacesApi(flavors),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+  });
+});

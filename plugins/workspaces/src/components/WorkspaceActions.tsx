@@ -92,6 +92,9 @@ export function WorkspaceActions(props: {
   const [busy, setBusy] = useState<string>();
   const [confirming, setConfirming] = useState<'stop' | 'delete'>();
   const phase = workspace.status.phase;
+  // A grantee watches or uses someone else's desktop and never runs its
+  // lifecycle; disabled buttons would only suggest asking for it.
+  if (workspace.access && workspace.access !== 'manage') return null;
 
   const run = async (action: WorkspaceAction) => {
     setBusy(action);

@@ -10,6 +10,22 @@ export interface FakePerson {
   name?: string;
 }
 
+/** How a provider meant to outlive one test process is started. */
+export interface FakeOidcProviderOptions {
+  /** A fixed port, so a portal's config can name the provider before it starts. */
+  port?: number;
+  /** A fixed secret for the same reason; random otherwise. */
+  clientSecret?: string;
+  /**
+   * Serves `GET /authorize` as an identity provider that signs in whoever
+   * this names (from the request's `login_hint`, if any) without asking, so a
+   * real browser can complete the sign-in popup. Absent: no such endpoint,
+   * and only {@link FakeOidcProvider.authorize} signs people in. Set, the
+   * provider also issues refresh tokens, as a page that reloads needs them.
+   */
+  autoApprove?: (loginHint: string | undefined) => FakePerson | undefined;
+}
+
 export interface FakeOidcProvider {
   issuer: string;
   metadataUrl: string;
@@ -33,9 +49,12 @@ const base64url = (data: Buffer | string) =>
  * ID tokens and checks the client secret and PKCE verifier, so the portal's
  * client verifies everything as it would against a real provider.
  */
-export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
+export async function startFakeOidcProvider(
+  options: FakeOidcProviderOptions = {},
+): Promise<FakeOidcProvider> {
   const clientId = 'desktop-mania';
-  const clientSecret = crypto.randomBytes(16).toString('hex');
+  const clientSecret =
+    options.clientSecret ?? crypto.randomBytes(16).toString('hex');
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', {
     modulusLength: 2048,
   });
@@ -45,6 +64,7 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
     { person: FakePerson; nonce?: string; challenge?: string }
   >();
   const accessTokens = new Map<string, FakePerson>();
+  const refreshTokens = new Map<string, FakePerson>();
   let issuer = '';
 
   const signIdToken = (claims: Record<string, unknown>) => {
@@ -56,6 +76,27 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
       privateKey,
     );
     return `${header}.${payload}.${base64url(signature)}`;
+  };
+
+  /** The portal callback URL for `person`, as an identity provider answers. */
+  const approve = (authorizationUrl: string, person: FakePerson) => {
+    const request = new URL(authorizationUrl);
+    if (request.origin + request.pathname !== `${issuer}/authorize`) {
+      throw new Error(`Not this provider's authorize URL: ${authorizationUrl}`);
+    }
+    if (request.searchParams.get('client_id') !== clientId) {
+      throw new Error(`Unknown client in ${authorizationUrl}`);
+    }
+    const code = crypto.randomBytes(16).toString('hex');
+    grants.set(code, {
+      person,
+      nonce: request.searchParams.get('nonce') ?? undefined,
+      challenge: request.searchParams.get('code_challenge') ?? undefined,
+    });
+    const callback = new URL(request.searchParams.get('redirect_uri')!);
+    callback.searchParams.set('code', code);
+    callback.searchParams.set('state', request.searchParams.get('state')!);
+    return callback.toString();
   };
 
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -85,6 +126,25 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
       });
       return;
     }
+    if (url.pathname === '/authorize' && options.autoApprove) {
+      const person = options.autoApprove(
+        url.searchParams.get('login_hint') ?? undefined,
+      );
+      if (!person) {
+        json(res, 403, { error: 'access_denied' });
+        return;
+      }
+      try {
+        res.writeHead(302, { Location: approve(url.toString(), person) });
+        res.end();
+      } catch (error) {
+        json(res, 400, {
+          error: 'invalid_request',
+          error_description: String(error),
+        });
+      }
+      return;
+    }
     if (url.pathname === '/jwks') {
       json(res, 200, {
         keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256' }],
@@ -100,6 +160,40 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
         return;
       }
       const body = await readBody(req);
+      const now = Math.floor(Date.now() / 1000);
+      const tokens = (person: FakePerson, nonce?: string) => {
+        const accessToken = crypto.randomBytes(16).toString('hex');
+        accessTokens.set(accessToken, person);
+        let refreshToken: string | undefined;
+        if (options.autoApprove) {
+          refreshToken = crypto.randomBytes(16).toString('hex');
+          refreshTokens.set(refreshToken, person);
+        }
+        return {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 3600,
+          scope: 'openid profile email',
+          ...(refreshToken && { refresh_token: refreshToken }),
+          id_token: signIdToken({
+            iss: issuer,
+            aud: clientId,
+            sub: person.sub,
+            iat: now,
+            exp: now + 3600,
+            ...(nonce && { nonce }),
+          }),
+        };
+      };
+      if (body.get('grant_type') === 'refresh_token') {
+        const person = refreshTokens.get(body.get('refresh_token') ?? '');
+        if (!person) {
+          json(res, 400, { error: 'invalid_grant' });
+          return;
+        }
+        json(res, 200, tokens(person));
+        return;
+      }
       const grant = grants.get(body.get('code') ?? '');
       const verifier = body.get('code_verifier') ?? '';
       const challenge = crypto
@@ -111,23 +205,7 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
         return;
       }
       grants.delete(body.get('code')!);
-      const accessToken = crypto.randomBytes(16).toString('hex');
-      accessTokens.set(accessToken, grant.person);
-      const now = Math.floor(Date.now() / 1000);
-      json(res, 200, {
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        scope: 'openid profile email',
-        id_token: signIdToken({
-          iss: issuer,
-          aud: clientId,
-          sub: grant.person.sub,
-          iat: now,
-          exp: now + 3600,
-          ...(grant.nonce && { nonce: grant.nonce }),
-        }),
-      });
+      json(res, 200, tokens(grant.person, grant.nonce));
       return;
     }
     if (url.pathname === '/userinfo') {
@@ -148,7 +226,10 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
     json(res, 404, { error: 'not_found' });
   });
 
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -156,27 +237,7 @@ export async function startFakeOidcProvider(): Promise<FakeOidcProvider> {
     metadataUrl: `${issuer}/.well-known/openid-configuration`,
     clientId,
     clientSecret,
-    authorize(authorizationUrl, person) {
-      const request = new URL(authorizationUrl);
-      if (request.origin + request.pathname !== `${issuer}/authorize`) {
-        throw new Error(
-          `Not this provider's authorize URL: ${authorizationUrl}`,
-        );
-      }
-      if (request.searchParams.get('client_id') !== clientId) {
-        throw new Error(`Unknown client in ${authorizationUrl}`);
-      }
-      const code = crypto.randomBytes(16).toString('hex');
-      grants.set(code, {
-        person,
-        nonce: request.searchParams.get('nonce') ?? undefined,
-        challenge: request.searchParams.get('code_challenge') ?? undefined,
-      });
-      const callback = new URL(request.searchParams.get('redirect_uri')!);
-      callback.searchParams.set('code', code);
-      callback.searchParams.set('state', request.searchParams.get('state')!);
-      return callback.toString();
-    },
+    authorize: approve,
     stop: () =>
       new Promise<void>((resolve, reject) =>
         server.close(error => (error ? reject(error) : resolve())),

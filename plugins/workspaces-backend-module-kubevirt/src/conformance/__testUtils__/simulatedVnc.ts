@@ -4,7 +4,7 @@ import type { Duplex } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startSyntheticRfbServer } from '@internal/test-support';
 import { statusPayload } from '../../__testUtils__/payloads';
-import { VNC } from '../../__testUtils__/refusals';
+import { PORT_FORWARD, VNC } from '../../__testUtils__/refusals';
 import type { SimulatedRbac } from './simulatedRbac';
 import { attributesOf, objectKey, type Store } from './simulatedStore';
 
@@ -30,7 +30,10 @@ function connect(ws: WebSocket, display: number) {
 /**
  * The VNC subresource as virt-api serves it: one seat per instance, taken
  * over unless the newcomer asks to preserve the session, and behind it a
- * display that speaks RFB.
+ * display that speaks RFB. Beside it the portforward subresource to the
+ * guest's own VNC server on port 5900, which lets viewers share
+ * (kubevirt/kubevirt pkg/virt-api/rest/portforward.go: no seat, the VMI
+ * must exist; the golden images' server is AlwaysShared).
  */
 export class SimulatedVnc {
   private readonly viewers = new Map<string, WebSocket>();
@@ -44,11 +47,13 @@ export class SimulatedVnc {
     private readonly store: Store,
     private readonly rbac: SimulatedRbac,
     private readonly display: { port: number; close(): void },
+    private readonly guestDisplay: { port: number; close(): void },
   ) {}
 
   static async start(store: Store, rbac: SimulatedRbac) {
     const display = await startSyntheticRfbServer({ width: 1280, height: 800 });
-    return new SimulatedVnc(store, rbac, display);
+    const guest = await startSyntheticRfbServer({ width: 1280, height: 800 });
+    return new SimulatedVnc(store, rbac, display, guest);
   }
 
   closeViewer(namespace: string, name: string) {
@@ -74,7 +79,21 @@ export class SimulatedVnc {
         ),
       )
     ) {
-      return refuse(socket, 404, VNC.noInstance(a.name!));
+      return refuse(
+        socket,
+        404,
+        a.subresource === 'portforward'
+          ? PORT_FORWARD.noInstance(a.name!)
+          : VNC.noInstance(a.name!),
+      );
+    }
+    if (a.subresource === 'portforward') {
+      if (!url.pathname.endsWith('/portforward/5900/tcp')) {
+        return refuse(socket, 500, PORT_FORWARD.refused('10.42.1.7:5901'));
+      }
+      return this.wss.handleUpgrade(req, socket, head, ws =>
+        connect(ws, this.guestDisplay.port),
+      );
     }
     if (
       this.viewers.has(seat) &&
@@ -95,5 +114,6 @@ export class SimulatedVnc {
   close() {
     for (const ws of this.wss.clients) ws.terminate();
     this.display.close();
+    this.guestDisplay.close();
   }
 }

@@ -32,11 +32,16 @@ const useStyles = makeStyles(theme => ({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
   },
+  // Its items keep their size and wrap as a whole, so a narrow window
+  // (people connected, the quality select) never cuts one off.
   end: {
     marginLeft: 'auto',
     display: 'flex',
+    flexWrap: 'wrap',
+    justifyContent: 'flex-end',
     alignItems: 'center',
     gap: theme.spacing(1.5),
+    '& > *': { flex: 'none' },
   },
   quiet: { whiteSpace: 'nowrap', color: theme.palette.text.secondary },
   // Room for "12 viewers", so a count changing does not move the row.
@@ -83,6 +88,8 @@ export function ConsoleToolbar(props: {
   clipboardUnread: boolean;
   viewOnly: boolean;
   onViewOnly(on: boolean): void;
+  /** View only is not this person's choice: their share lets them only watch. */
+  viewOnlyLocked?: boolean;
   telemetry: ConsoleTelemetry;
   extra?: ReactNode;
 }) {
@@ -165,6 +172,7 @@ export function ConsoleToolbar(props: {
         </Button>
         <Button
           {...pressed(props.viewOnly)}
+          disabled={props.viewOnlyLocked}
           title="Watch without sending the mouse or keys to the desktop"
           onClick={() => props.onViewOnly(!props.viewOnly)}
         >

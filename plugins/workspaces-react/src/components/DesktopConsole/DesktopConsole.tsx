@@ -1,12 +1,19 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import type {
+  ConsoleDisplay,
+  WorkspaceAccess,
+} from '@desktop-mania/plugin-workspaces-common';
 import { Paper, makeStyles } from '@material-ui/core';
 import { ClipboardPanel } from './ClipboardPanel';
 import { ClipboardSyncNotice } from './ClipboardSyncNotice';
 import { type ConsolePanel, ConsoleToolbar } from './ConsoleToolbar';
+import { DisplayFallbackNotice, DisplaySwitch } from './DisplaySwitch';
 import { IdleWarning } from './IdleWarning';
 import { KeyboardLayoutSelect } from './KeyboardLayoutSelect';
 import { KeysPanel } from './KeysPanel';
 import { QualityPresetSelect, useQualityPreset } from './QualityPresetSelect';
+import { RecordingBanner, useRecorded } from './RecordingBanner';
+import { PresentPeople, ViewOnlyChip } from './SessionPeople';
 import { useClipboardSync } from './useClipboardSync';
 import { useConsoleConnection } from './useConsoleConnection';
 import { useConsoleTelemetry } from './useConsoleTelemetry';
@@ -62,21 +69,32 @@ export function DesktopConsole(props: {
   maxReconnectDelayMs?: number;
   /** Shown at the toolbar's end, e.g. a link to open the console elsewhere. */
   toolbarExtra?: ReactNode;
+  /** The caller's access; `view` watches only, from the first frame on. */
+  access?: WorkspaceAccess;
+  /** The desktop's owner, named to those it is shared with. */
+  owner?: string;
 }) {
   const { name, autoConnect = true, maxReconnectDelayMs = 30_000 } = props;
   const classes = useStyles();
   const root = useRef<HTMLDivElement>(null);
   useFillHeight(root);
   const [mode, setMode] = useViewMode();
-  const [viewOnly, setViewOnly] = useState(false);
+  const [chosenViewOnly, setViewOnly] = useState(false);
+  // The proxy drops a watcher's input anyway; noVNC in view-only mode also
+  // keeps the page from acting as if keys and clipboard went through.
+  const [proxyViewOnly, setProxyViewOnly] = useState(false);
+  const lockedViewOnly = props.access === 'view' || proxyViewOnly;
+  const viewOnly = lockedViewOnly || chosenViewOnly;
   const [quality, setQuality] = useQualityPreset();
+  const [display, setDisplay] = useState<ConsoleDisplay>('desktop');
   const [fullscreen, setFullscreen] = useState(false);
   const [panels, setPanels] = useState({ keys: false, clipboard: false });
   const [remoteClipboard, setRemoteClipboard] = useState('');
   const [clipboardUnread, setClipboardUnread] = useState(false);
-  const { screen, rfb, channel, state, connect, disconnect } =
+  const { screen, rfb, channel, state, shown, connect, disconnect } =
     useConsoleConnection({
       name,
+      display,
       autoConnect,
       maxReconnectDelayMs,
       mode,
@@ -90,6 +108,10 @@ export function DesktopConsole(props: {
   const connected = state.kind === 'connected';
   const telemetry = useConsoleTelemetry(channel, screen, connected);
   const clipboardSync = useClipboardSync({ screen, rfb, connected, viewOnly });
+  const recorded = useRecorded(name, telemetry.recording);
+  useEffect(() => {
+    if (telemetry.viewOnly) setProxyViewOnly(true);
+  }, [telemetry.viewOnly]);
 
   useEffect(() => {
     const onChange = () =>
@@ -129,14 +151,26 @@ export function DesktopConsole(props: {
         clipboardUnread={clipboardUnread && !panels.clipboard}
         viewOnly={viewOnly}
         onViewOnly={setViewOnly}
+        viewOnlyLocked={lockedViewOnly}
         telemetry={telemetry}
         extra={
           <>
+            {lockedViewOnly && <ViewOnlyChip owner={props.owner} />}
+            {connected && !!telemetry.present?.length && (
+              <PresentPeople present={telemetry.present} />
+            )}
+            <DisplaySwitch
+              shown={shown}
+              chosen={display}
+              onChoose={setDisplay}
+            />
             <QualityPresetSelect value={quality} onChange={setQuality} />
             {props.toolbarExtra}
           </>
         }
       />
+      <RecordingBanner recorded={recorded} />
+      <DisplayFallbackNotice shown={shown} onRetry={() => connect()} />
       {connected && !viewOnly && (
         <ClipboardSyncNotice
           sync={clipboardSync}

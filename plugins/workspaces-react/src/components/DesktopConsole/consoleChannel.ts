@@ -1,6 +1,8 @@
 import {
   isConsoleInputFrame,
+  parseConsoleDisplayMessage,
   parseConsolePong,
+  type ConsoleDisplayMessage,
   type ConsolePing,
   type ConsolePong,
 } from '@desktop-mania/plugin-workspaces-common';
@@ -21,6 +23,8 @@ export class ConsoleChannel {
   onmessage: ((e: MessageEvent) => void) | null = null;
   onerror: ((e: Event) => void) | null = null;
   onclose: ((e: CloseEvent) => void) | null = null;
+  /** The proxy's word, before any RFB, on which display this session shows. */
+  ondisplay: ((message: ConsoleDisplayMessage) => void) | null = null;
 
   bytesReceived = 0;
   framesReceived = 0;
@@ -103,6 +107,11 @@ export class ConsoleChannel {
   }
 
   private receiveControl(text: string) {
+    const display = parseConsoleDisplayMessage(text);
+    if (display) {
+      this.ondisplay?.(display);
+      return;
+    }
     const pong = parseConsolePong(text);
     if (!pong) return;
     const at = this.now();

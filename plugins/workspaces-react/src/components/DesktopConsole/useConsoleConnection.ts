@@ -9,6 +9,8 @@ import {
   CONSOLE_PROTOCOL,
   consoleQualityPreset,
   encodeConsoleTokenProtocol,
+  type ConsoleDisplay,
+  type ConsoleDisplayMessage,
   type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
@@ -78,6 +80,8 @@ export function useConsoleConnection(options: {
   viewOnly: boolean;
   quality?: ConsoleQualityPresetId;
   onClipboard(text: string): void;
+  /** The display to ask for; changing it reconnects. */
+  display?: ConsoleDisplay;
 }) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
@@ -91,6 +95,9 @@ export function useConsoleConnection(options: {
   const retryTimer = useRef<ReturnType<typeof setInterval>>();
   const userClosed = useRef(false);
   const [state, setState] = useState<ConsoleState>({ kind: 'idle' });
+  // Which display the proxy says this session shows, and why.
+  const [shown, setShown] = useState<ConsoleDisplayMessage>();
+  const display = options.display ?? 'desktop';
   const settings = useRef({
     mode,
     viewOnly,
@@ -125,11 +132,14 @@ export function useConsoleConnection(options: {
       ]);
       // Disconnect stays pressable while a reconnect is on its way.
       if (!screen.current || userClosed.current) return;
+      const query = new URLSearchParams();
+      if (takeover) query.set('takeover', 'true');
+      if (display !== 'desktop') query.set('display', display);
       const url = `${baseUrl.replace(
         /^http/,
         'ws',
       )}/workspaces/${encodeURIComponent(name)}/console${
-        takeover ? '?takeover=true' : ''
+        `${query}` ? `?${query}` : ''
       }`;
       const socket = new WebSocket(url, [
         CONSOLE_PROTOCOL,
@@ -142,6 +152,8 @@ export function useConsoleConnection(options: {
         closed = { code: e.code, reason: e.reason };
       });
       const wrapped = new ConsoleChannel(socket);
+      setShown(undefined);
+      wrapped.ondisplay = setShown;
       // noVNC takes any channel shaped like a WebSocket.
       const client = new RFBClass(
         screen.current,
@@ -246,7 +258,7 @@ export function useConsoleConnection(options: {
         }
       });
     },
-    [discoveryApi, identityApi, name, maxReconnectDelayMs],
+    [discoveryApi, identityApi, name, maxReconnectDelayMs, display],
   );
 
   // Whoever presses Connect has seen the earlier moves end in an error, and
@@ -287,5 +299,13 @@ export function useConsoleConnection(options: {
     if (rfb.current) applyQuality(rfb.current, options.quality);
   }, [options.quality]);
 
-  return { screen, rfb, channel, state, connect: connectByUser, disconnect };
+  return {
+    screen,
+    rfb,
+    channel,
+    state,
+    shown,
+    connect: connectByUser,
+    disconnect,
+  };
 }

@@ -1,4 +1,5 @@
 import { type RefObject, useEffect, useState } from 'react';
+import type { ConsolePresence } from '@desktop-mania/plugin-workspaces-common';
 import type { ConsoleChannel } from './consoleChannel';
 
 /** What the console measured over the last second, and what the proxy said. */
@@ -11,10 +12,16 @@ export interface ConsoleTelemetry {
   bytesPerSecond?: number;
   /** Console sessions open on this desktop, this one included. */
   viewers?: number;
+  /** Who is connected to this desktop, this session included. */
+  present?: ConsolePresence[];
+  /** The proxy lets this session only watch. */
+  viewOnly?: boolean;
   /** Milliseconds until the proxy closes the session for inactivity. */
   idleLeftMs?: number;
   /** How long the proxy lets a session go without input, in milliseconds. */
   idleTimeoutMs?: number;
+  /** Whether the proxy records this session. */
+  recording?: boolean;
   /** The desktop's size and how large the page shows it. */
   desktop?: { width: number; height: number; scalePercent: number };
 }
@@ -96,8 +103,11 @@ export function useConsoleTelemetry(
           ? (current.framesReceived - baseline.frames) / seconds
           : undefined,
         viewers: current.lastPong?.viewers,
+        present: current.lastPong?.present,
+        viewOnly: current.lastPong?.viewOnly,
         idleLeftMs: idleLeftMs(current, now),
         idleTimeoutMs: current.lastPong?.idleTimeoutMs,
+        recording: current.lastPong?.recording,
         desktop: desktopSize(screen.current),
       };
       rebase(current, now);

@@ -13,6 +13,7 @@ import { useEffect, useRef, useState } from 'react';
 import { DesktopList } from './DesktopList';
 import { DesktopQuotaCard } from './DesktopQuotaCard';
 import { OrderDesktopButton } from './OrderDesktopButton';
+import { SharedWithMe } from './SharedWithMe';
 import { useMyDesktops } from './useMyDesktops';
 
 /**
@@ -78,6 +79,9 @@ export function WorkspacesHomePage() {
             <InfoCard title="Desktops you and your groups own">
               {desktops}
             </InfoCard>
+            <div style={{ marginTop: 24 }}>
+              <SharedWithMe />
+            </div>
           </Grid>
           <Grid item xs={12} lg={4}>
             <DesktopQuotaCard refreshKey={quotaKey} />

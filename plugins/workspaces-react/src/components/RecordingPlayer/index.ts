@@ -1,0 +1,5 @@
+export { PLAYBACK_SPEEDS } from './recordingChannel';
+export {
+  useRecordingPlayback,
+  type RecordingPlayback,
+} from './useRecordingPlayback';
