@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import { CustomErrorBase } from '@backstage/errors';
 import type {
   ConsoleOptions,
@@ -6,8 +5,8 @@ import type {
 } from '@desktop-mania/plugin-workspaces-node';
 import type { KubeVirtCluster } from './clusters';
 import { toKubeApiError } from './KubeApiError';
-import { readBody, VNC_SUBPROTOCOL } from './openVncConsole';
-import { VncStream, type VncStreamOptions } from './vncStream';
+import { openSubresource, readBody } from './openVncConsole';
+import type { VncStream, VncStreamOptions } from './vncStream';
 
 /**
  * The port of the VNC server the golden images run inside the guest, on the
@@ -66,26 +65,12 @@ export async function openGuestDisplay(
   );
   // The path form of pkg/virt-api/api.go (`portforward` + PortPath +
   // ProtocolPath); RBAC sees the `virtualmachineinstances/portforward` subresource.
-  const url = `${cluster.url.replace(
-    /^http/,
-    'ws',
-  )}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
-    cluster.namespace,
-  )}/virtualmachineinstances/${encodeURIComponent(
-    ref.name,
-  )}/portforward/${GUEST_VNC_PORT}/tcp`;
-  const wsOptions: WebSocket.ClientOptions = {
-    handshakeTimeout: greetingMs,
-    perMessageDeflate: false,
-  };
-  await cluster.kubeConfig.applyToHTTPSOptions(wsOptions);
-  options.signal?.throwIfAborted();
-
-  const socket = new WebSocket(url, [VNC_SUBPROTOCOL], wsOptions);
-  const stream = new VncStream(socket, {
-    keepaliveMs: end.keepaliveMs ?? 20_000,
-    explainEnd: end.explainEnd ?? (async () => undefined),
-  });
+  const { socket, stream } = await openSubresource(
+    cluster,
+    ref,
+    `portforward/${GUEST_VNC_PORT}/tcp`,
+    { handshakeMs: greetingMs, signal: options.signal, end },
+  );
 
   const unavailable = (reason: string) =>
     new GuestDisplayUnavailableError(reason);

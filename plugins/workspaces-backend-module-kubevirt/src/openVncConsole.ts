@@ -63,6 +63,40 @@ export function readBody(res: IncomingMessage): Promise<string> {
 }
 
 /**
+ * A websocket to one of a VMI's subresources (`vnc`, `portforward/…`) with
+ * the cluster's credentials, as the stream a console relays.
+ */
+export async function openSubresource(
+  cluster: KubeVirtCluster,
+  ref: WorkspaceRef,
+  subresource: string,
+  options: {
+    handshakeMs: number;
+    signal?: AbortSignal;
+    end: Partial<VncStreamOptions>;
+  },
+) {
+  const url = `${cluster.url.replace(
+    /^http/,
+    'ws',
+  )}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
+    cluster.namespace,
+  )}/virtualmachineinstances/${encodeURIComponent(ref.name)}/${subresource}`;
+  const wsOptions: WebSocket.ClientOptions = {
+    handshakeTimeout: options.handshakeMs,
+    perMessageDeflate: false,
+  };
+  await cluster.kubeConfig.applyToHTTPSOptions(wsOptions);
+  options.signal?.throwIfAborted();
+  const socket = new WebSocket(url, [VNC_SUBPROTOCOL], wsOptions);
+  const stream = new VncStream(socket, {
+    keepaliveMs: options.end.keepaliveMs ?? 20_000,
+    explainEnd: options.end.explainEnd ?? (async () => undefined),
+  });
+  return { socket, stream };
+}
+
+/**
  * Opens the VMI's VNC subresource with the cluster's own credentials and TLS
  * settings and resolves once the websocket is open, with a binary stream of
  * the raw RFB bytes. Credentials stay on this side of the stream. When
@@ -75,26 +109,12 @@ export async function openVncConsole(
   options: ConsoleOptions = {},
   end: Partial<VncStreamOptions> = {},
 ): Promise<VncStream> {
-  const url = `${cluster.url.replace(
-    /^http/,
-    'ws',
-  )}/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(
-    cluster.namespace,
-  )}/virtualmachineinstances/${encodeURIComponent(
-    ref.name,
-  )}/vnc?preserveSession=${options.preserveSession ? 'true' : 'false'}`;
-  const wsOptions: WebSocket.ClientOptions = {
-    handshakeTimeout: cluster.timeoutMs,
-    perMessageDeflate: false,
-  };
-  await cluster.kubeConfig.applyToHTTPSOptions(wsOptions);
-  options.signal?.throwIfAborted();
-
-  const socket = new WebSocket(url, [VNC_SUBPROTOCOL], wsOptions);
-  const stream = new VncStream(socket, {
-    keepaliveMs: end.keepaliveMs ?? 20_000,
-    explainEnd: end.explainEnd ?? (async () => undefined),
-  });
+  const { socket, stream } = await openSubresource(
+    cluster,
+    ref,
+    `vnc?preserveSession=${options.preserveSession ? 'true' : 'false'}`,
+    { handshakeMs: cluster.timeoutMs, signal: options.signal, end },
+  );
 
   let onAbort: (() => void) | undefined;
   try {
