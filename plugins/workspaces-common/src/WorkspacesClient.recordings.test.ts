@@ -1,16 +1,7 @@
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { WorkspacesClient } from './WorkspacesClient';
+import { clientOfMockBackend } from './__testUtils__/mockBackend';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const base = 'http://backend/api/workspaces';
-const client = new WorkspacesClient({
-  discoveryApi: { getBaseUrl: async () => base },
-});
+const { server, base, client } = clientOfMockBackend();
 
 describe('WorkspacesClient recordings', () => {
   it('lists and reads recordings with the caller token', async () => {

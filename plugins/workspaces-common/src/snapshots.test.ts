@@ -1,17 +1,8 @@
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { SNAPSHOT_NAME_PATTERN } from './snapshots';
-import { WorkspacesClient } from './WorkspacesClient';
+import { clientOfMockBackend } from './__testUtils__/mockBackend';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const base = 'http://backend/api/workspaces';
-const client = new WorkspacesClient({
-  discoveryApi: { getBaseUrl: async () => base },
-});
+const { server, base, client } = clientOfMockBackend();
 
 describe('snapshots', () => {
   it('accepts names that fit beside a desktop name in a Kubernetes object name', () => {

@@ -16,7 +16,16 @@ import {
   eventsServiceRef,
   EventParams,
 } from '@backstage/plugin-events-node';
-import { workspaceCreatePermission } from '@desktop-mania/plugin-workspaces-common';
+import {
+  notificationService,
+  type NotificationService,
+} from '@backstage/plugin-notifications-node';
+import {
+  workspaceConnectPermission,
+  workspaceCreatePermission,
+  workspaceReadPermission,
+  workspaceViewPermission,
+} from '@desktop-mania/plugin-workspaces-common';
 import {
   WORKSPACES_EVENT_TOPIC,
   type WorkspaceProvider,
@@ -44,7 +53,8 @@ function claimsOf(credentials: BackstageCredentials): string[] | undefined {
 }
 
 // The same decisions the portal's policy makes: admins everything, people
-// their own and their groups' desktops, services (other plugins) everything.
+// their own and their groups' desktops, grantees of a share read and watch
+// it, control grantees connect too, services (other plugins) everything.
 function decide(
   permission: any,
   credentials: BackstageCredentials,
@@ -61,9 +71,21 @@ function decide(
     return { result: AuthorizeResult.ALLOW };
   if (isPermission(permission, workspaceCreatePermission))
     return { result: AuthorizeResult.ALLOW };
+  const owner = workspaceConditions.isWorkspaceOwner({ claims });
+  let modes: Array<'view' | 'control'> | undefined;
+  if (
+    isPermission(permission, workspaceReadPermission) ||
+    isPermission(permission, workspaceViewPermission)
+  ) {
+    modes = ['view', 'control'];
+  } else if (isPermission(permission, workspaceConnectPermission)) {
+    modes = ['control'];
+  }
   return createWorkspaceConditionalDecision(
     permission,
-    workspaceConditions.isWorkspaceOwner({ claims }),
+    modes
+      ? { anyOf: [owner, workspaceConditions.isSharedWith({ claims, modes })] }
+      : owner,
   );
 }
 
@@ -133,6 +155,8 @@ export async function startWorkspacesTestBackend(options: {
   /** More features or service factories, e.g. a logger that prints. */
   features?: BackendFeature[];
   onPublished?(event: EventParams): void;
+  /** Receives what the plugin sends, in place of the notifications backend. */
+  notifications?: NotificationService;
 }) {
   const events = DefaultEventsService.create({
     logger: mockServices.rootLogger(),
@@ -177,6 +201,15 @@ export async function startWorkspacesTestBackend(options: {
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      ...(options.notifications
+        ? [
+            createServiceFactory({
+              service: notificationService,
+              deps: {},
+              factory: () => options.notifications!,
+            }),
+          ]
         : []),
       ...(options.features ?? []),
     ],

@@ -11,7 +11,7 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { authAs } from '../__testUtils__/routeTests';
-import { startSharingTestBackend } from '../__testUtils__/sharingBackend';
+import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 
 // Shared desktops through the real proxy: a watcher's input never reaches
 // the desktop, and revoking a share closes the grantee's console.
@@ -45,7 +45,7 @@ class RecordingDesktop extends Duplex {
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describe('ConsoleProxy with shared desktops', () => {
-  let backend: Awaited<ReturnType<typeof startSharingTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   let port: number;
   let desktops: RecordingDesktop[];
   const sockets: WebSocket[] = [];
@@ -59,7 +59,7 @@ describe('ConsoleProxy with shared desktops', () => {
       desktops.push(desktop);
       return desktop;
     };
-    backend = await startSharingTestBackend({ providers: [provider] });
+    backend = await startWorkspacesTestBackend({ providers: [provider] });
     port = (backend.server.address() as AddressInfo).port;
     await api()
       .post('/api/workspaces/workspaces')

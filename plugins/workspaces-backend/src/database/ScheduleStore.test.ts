@@ -1,40 +1,20 @@
-import {
-  mockServices,
-  TestDatabases,
-  type TestDatabaseId,
-} from '@backstage/backend-test-utils';
+import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import { NotificationLedger } from './NotificationLedger';
 import { ScheduleStore } from './ScheduleStore';
-import { WorkspaceStore } from './WorkspaceStore';
+import {
+  storeDatabases,
+  workspaceRecord,
+} from './__testUtils__/storeDatabases';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = storeDatabases();
 const AT = new Date('2026-11-30T07:00:00.000Z');
 
 async function setup(databaseId: TestDatabaseId) {
-  const knex = await databases.init(databaseId);
-  const store = await WorkspaceStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const { knex, workspaces: store } = await databases.open(databaseId);
   for (const name of ['desk', 'other']) {
-    await store.reserve(
-      {
-        name,
-        cluster: 'local',
-        provider: 'local',
-        os: 'linux',
-        image: 'debian-desktop',
-        size: 'small',
-        diskGi: 20,
-        owner: 'user:default/alice',
-        createdBy: 'user:default/alice',
-        state: 'active',
-        createdAt: AT,
-        lastActivityAt: AT,
-      },
-      10,
-    );
+    await store.reserve(workspaceRecord(name, 'user:default/alice', AT), 10);
   }
   return {
     store,
@@ -43,7 +23,7 @@ async function setup(databaseId: TestDatabaseId) {
   };
 }
 
-describe.each(databases.eachSupportedId())('schedules and ledger on %s', id => {
+describe.each(databases.ids)('schedules and ledger on %s', id => {
   it('stores, replaces and removes working hours', async () => {
     const { schedules } = await setup(id);
     expect(await schedules.get('desk')).toBeUndefined();

@@ -1,34 +1,19 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ShareStore } from './ShareStore';
-import { WorkspaceStore, type WorkspaceRecord } from './WorkspaceStore';
+import type { WorkspaceStore } from './WorkspaceStore';
+import {
+  storeDatabases,
+  workspaceRecord,
+} from './__testUtils__/storeDatabases';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = storeDatabases();
 
 const MADE = new Date('2026-12-01T08:00:00Z');
 const HOUR = 3600_000;
 
-function record(
-  name: string,
-  owner: string,
-  createdAt = MADE,
-): WorkspaceRecord {
-  return {
-    name,
-    cluster: 'local',
-    provider: 'local',
-    os: 'linux',
-    image: 'debian-desktop',
-    size: 'small',
-    diskGi: 20,
-    owner,
-    createdBy: owner,
-    state: 'active',
-    createdAt,
-    lastActivityAt: createdAt,
-  };
-}
+const record = (name: string, owner: string, createdAt = MADE) =>
+  workspaceRecord(name, owner, createdAt);
 
-describe.each(databases.eachSupportedId())('ShareStore on %s', databaseId => {
+describe.each(databases.ids)('ShareStore on %s', databaseId => {
   let workspaces: WorkspaceStore;
   let shares: ShareStore;
   let now: Date;
@@ -48,10 +33,7 @@ describe.each(databases.eachSupportedId())('ShareStore on %s', databaseId => {
     });
 
   beforeAll(async () => {
-    const knex = await databases.init(databaseId);
-    workspaces = await WorkspaceStore.create({
-      database: mockServices.database({ knex }),
-    });
+    ({ workspaces } = await databases.open(databaseId));
     shares = workspaces.sharing(db => new ShareStore(db, () => now));
     await workspaces.reserve(record('desk', 'user:default/alice'), 10);
     await workspaces.reserve(record('other', 'user:default/alice'), 10);

@@ -2,7 +2,7 @@ import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { authAs, orderDesktops } from '../__testUtils__/routeTests';
-import { startSharingTestBackend } from '../__testUtils__/sharingBackend';
+import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -15,7 +15,7 @@ const inHours = (h: number) =>
   new Date(Date.now() + h * 3600_000).toISOString();
 
 describe('sharing routes', () => {
-  let server: Awaited<ReturnType<typeof startSharingTestBackend>>;
+  let server: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   const api = () => request(server.server);
   const base = '/api/workspaces/workspaces/alice-desk';
   const share = (
@@ -37,7 +37,7 @@ describe('sharing routes', () => {
 
   beforeEach(async () => {
     sent = [];
-    server = await startSharingTestBackend({
+    server = await startWorkspacesTestBackend({
       providers: [new FakeProvider()],
       notifications: {
         send: async notification => {

@@ -1,78 +1,17 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
-import { DesktopConsole } from './DesktopConsole';
+import FakeRFB from './__testUtils__/fakeNovnc';
+import { FakeWebSocket, renderConsole } from './__testUtils__/consoleFakes';
 
 // The browser's clipboard in the console; useClipboardSync.test.ts has the
 // details of key order and permissions.
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    pasted: string[] = [];
-    keys: string[] = [];
-    _display = { flip: () => undefined };
-    constructor(
-      readonly target: HTMLElement,
-      readonly channel: any,
-      readonly options: any,
-    ) {
-      super();
-      rfbInstances.push(this);
-      // noVNC hears keys on its canvas inside the screen's element.
-      const canvas = document.createElement('canvas');
-      canvas.tabIndex = -1;
-      target.appendChild(canvas);
-      canvas.addEventListener('keydown', e => this.keys.push(e.key));
-    }
-    clipboardPasteFrom(text: string) {
-      this.pasted.push(text);
-    }
-    sendKey() {}
-    sendCtrlAltDel() {}
-    focus() {}
-    disconnect() {
-      this.channel.close(1000, '');
-    }
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 jest.setTimeout(20_000);
 
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  constructor(readonly url: string, readonly protocols: string[]) {
-    super();
-  }
-  send() {}
-  close() {}
-}
-
-const apis = [
-  [
-    discoveryApiRef,
-    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-  ],
-  [identityApiRef, { getCredentials: async () => ({ token: 't' }) }],
-] as const;
+FakeRFB.addsCanvas = true;
 
 async function connectedConsole() {
-  rfbInstances.length = 0;
-  await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole name="alice-dev" />
-    </TestApiProvider>,
-  );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  const rfb = rfbInstances[0];
+  const { rfb } = await renderConsole();
   act(() => {
     rfb.dispatchEvent(new Event('connect'));
   });

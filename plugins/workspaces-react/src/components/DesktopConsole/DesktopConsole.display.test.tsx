@@ -1,106 +1,20 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
-import { DesktopConsole } from './DesktopConsole';
+import { rfbInstances } from './__testUtils__/fakeNovnc';
+import {
+  FakeWebSocket,
+  renderConsole as renderAnyConsole,
+  socketOf,
+} from './__testUtils__/consoleFakes';
 
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    sent: Array<[number, string | null, boolean | undefined]> = [];
-    pasted: string[] = [];
-    ctrlAltDel = 0;
-    disconnected = false;
-    // What the console counts framebuffer updates by.
-    _display = { flip() {} };
-    constructor(
-      readonly target: HTMLElement,
-      readonly channel: any,
-      readonly options: any,
-    ) {
-      super();
-      rfbInstances.push(this);
-    }
-    sendKey(keysym: number, code: string | null, down?: boolean) {
-      this.sent.push([keysym, code, down]);
-    }
-    clipboardPasteFrom(text: string) {
-      this.pasted.push(text);
-    }
-    sendCtrlAltDel() {
-      this.ctrlAltDel += 1;
-    }
-    focus() {}
-    disconnect() {
-      this.disconnected = true;
-      this.channel.close(1000, '');
-    }
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 jest.setTimeout(20_000);
 
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  static instances: FakeWebSocket[] = [];
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  sent: Array<string | Uint8Array> = [];
-  constructor(readonly url: string, readonly protocols: string[]) {
-    super();
-    FakeWebSocket.instances.push(this);
-  }
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-  close(code = 1000, reason = '') {
-    const e = new Event('close') as any;
-    e.code = code;
-    e.reason = reason;
-    this.dispatchEvent(e);
-  }
-}
-
-const apis = [
-  [
-    discoveryApiRef,
-    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-  ],
-  [
-    identityApiRef,
-    { getCredentials: async () => ({ token: 'header.payload.signature' }) },
-  ],
-] as const;
-
-async function renderConsole(
-  props: Partial<Parameters<typeof DesktopConsole>[0]> = {},
-) {
-  await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole name="alice-dev" {...props} />
-    </TestApiProvider>,
-  );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  return rfbInstances[0];
-}
-
-/** The websocket under the channel a noVNC client was given. */
-const socketOf = (rfb: any) =>
-  FakeWebSocket.instances[rfbInstances.indexOf(rfb)];
+const renderConsole = async () => (await renderAnyConsole()).rfb;
 
 /** The proxy's display message, as it sends it before any RFB. */
 function tell(rfb: any, message: object) {
-  act(() => {
-    socketOf(rfb).dispatchEvent(
-      new MessageEvent('message', { data: JSON.stringify(message) }),
-    );
-  });
+  act(() => socketOf(rfb).receive(JSON.stringify(message)));
 }
 
 const BASE = 'ws://localhost:7007/api/workspaces/workspaces/alice-dev/console';
@@ -111,8 +25,6 @@ const BOTH = ['desktop', 'console'];
 // proxy fell back to the console.
 describe('DesktopConsole displays', () => {
   beforeEach(() => {
-    rfbInstances.length = 0;
-    FakeWebSocket.instances.length = 0;
     (global as any).WebSocket = FakeWebSocket;
     window.localStorage.clear();
   });

@@ -1,98 +1,21 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import type { WorkspaceAccess } from '@desktop-mania/plugin-workspaces-common';
-import { DesktopConsole } from './DesktopConsole';
 import { people, personName } from './SessionPeople';
+import {
+  FakeWebSocket,
+  renderConsole as renderAnyConsole,
+} from './__testUtils__/consoleFakes';
 
 // The console of a desktop someone shared: watching only, and who else is there.
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    constructor(
-      readonly target: HTMLElement,
-      readonly channel: any,
-      readonly options: any,
-    ) {
-      super();
-      rfbInstances.push(this);
-    }
-    focus() {}
-    disconnect() {
-      this.channel.close(1000, '');
-    }
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 jest.setTimeout(20_000);
 
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  static instances: FakeWebSocket[] = [];
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  sent: Array<string | Uint8Array> = [];
-  constructor(readonly url: string, readonly protocols: string[]) {
-    super();
-    FakeWebSocket.instances.push(this);
-  }
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-  close() {}
-  /** Answers the last ping as the proxy would. */
-  pong(extra: Record<string, unknown>) {
-    const pings = this.sent.filter(d => typeof d === 'string') as string[];
-    const { id } = JSON.parse(pings[pings.length - 1]);
-    const pong = { type: 'pong', id, idleMs: 0, idleTimeoutMs: 60_000 };
-    this.dispatchEvent(
-      new MessageEvent('message', {
-        data: JSON.stringify({ ...pong, viewers: 2, ...extra }),
-      }),
-    );
-  }
-}
-
-const apis = [
-  [
-    discoveryApiRef,
-    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-  ],
-  [
-    identityApiRef,
-    {
-      getCredentials: async () => ({ token: 't' }),
-      getBackstageIdentity: async () => ({
-        type: 'user',
-        userEntityRef: 'user:default/bob',
-        ownershipEntityRefs: ['user:default/bob'],
-      }),
-    },
-  ],
-] as const;
-
-async function renderConsole(access?: WorkspaceAccess) {
-  rfbInstances.length = 0;
-  FakeWebSocket.instances.length = 0;
-  await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole
-        name="alice-dev"
-        access={access}
-        owner="user:default/alice"
-      />
-    </TestApiProvider>,
+const renderConsole = (access?: WorkspaceAccess) =>
+  renderAnyConsole(
+    { access, owner: 'user:default/alice' },
+    { user: 'user:default/bob' },
   );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  return { rfb: rfbInstances[0], socket: FakeWebSocket.instances[0] };
-}
 
 /** Connects and lets the console ping once and hear `pong`. */
 async function connectAndPong(

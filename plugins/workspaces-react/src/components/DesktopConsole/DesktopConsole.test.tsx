@@ -1,116 +1,33 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { decodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
-import { DesktopConsole } from './DesktopConsole';
+import { rfbInstances } from './__testUtils__/fakeNovnc';
+import {
+  FakeWebSocket,
+  renderConsole as renderAnyConsole,
+  settle,
+  socketOf,
+} from './__testUtils__/consoleFakes';
 
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    sent: Array<[number, string | null, boolean | undefined]> = [];
-    pasted: string[] = [];
-    ctrlAltDel = 0;
-    disconnected = false;
-    // What the console counts framebuffer updates by.
-    _display = { flip() {} };
-    constructor(
-      readonly target: HTMLElement,
-      readonly channel: any,
-      readonly options: any,
-    ) {
-      super();
-      rfbInstances.push(this);
-    }
-    sendKey(keysym: number, code: string | null, down?: boolean) {
-      this.sent.push([keysym, code, down]);
-    }
-    clipboardPasteFrom(text: string) {
-      this.pasted.push(text);
-    }
-    sendCtrlAltDel() {
-      this.ctrlAltDel += 1;
-    }
-    focus() {}
-    disconnect() {
-      this.disconnected = true;
-      this.channel.close(1000, '');
-    }
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 // The move tests render the console once per reconnect; with every suite
 // running at once on two cores that can pass 5 s.
 jest.setTimeout(20_000);
 
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  static instances: FakeWebSocket[] = [];
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  sent: Array<string | Uint8Array> = [];
-  constructor(readonly url: string, readonly protocols: string[]) {
-    super();
-    FakeWebSocket.instances.push(this);
-  }
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-  close(code = 1000, reason = '') {
-    const e = new Event('close') as any;
-    e.code = code;
-    e.reason = reason;
-    this.dispatchEvent(e);
-  }
-}
-
-const apis = [
-  [
-    discoveryApiRef,
-    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-  ],
-  [
-    identityApiRef,
-    { getCredentials: async () => ({ token: 'header.payload.signature' }) },
-  ],
-] as const;
-
-async function renderConsole(
-  props: Partial<Parameters<typeof DesktopConsole>[0]> = {},
-) {
-  await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole name="alice-dev" {...props} />
-    </TestApiProvider>,
+async function renderConsole() {
+  const { rfb } = await renderAnyConsole(
+    {},
+    { token: 'header.payload.signature' },
   );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  return rfbInstances[0];
+  return rfb;
 }
-
-/** The websocket under the channel a noVNC client was given. */
-const socketOf = (rfb: any) =>
-  FakeWebSocket.instances[rfbInstances.indexOf(rfb)];
 
 /** What noVNC does when its channel ends: the socket closes, then it reports. */
 function drop(rfb: any, code: number, reason = '') {
   act(() => {
-    const e = new Event('close') as any;
-    e.code = code;
-    e.reason = reason;
-    socketOf(rfb).dispatchEvent(e);
+    socketOf(rfb).close(code, reason);
     rfb.dispatchEvent(new Event('disconnect'));
   });
-}
-
-/** Lets pending promises settle while the fake clock stands still. */
-async function settle() {
-  for (let i = 0; i < 5; i++) await act(async () => {});
 }
 
 const MOVED =
@@ -118,8 +35,6 @@ const MOVED =
 
 describe('DesktopConsole', () => {
   beforeEach(() => {
-    rfbInstances.length = 0;
-    FakeWebSocket.instances.length = 0;
     (global as any).WebSocket = FakeWebSocket;
     window.localStorage.clear();
   });

@@ -1,85 +1,11 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
-import { DesktopConsole } from './DesktopConsole';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { FakeWebSocket, renderConsole } from './__testUtils__/consoleFakes';
 
 // The console's layout, toolbar and what it measures; the connection's own
 // behaviour is in DesktopConsole.test.tsx.
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    flips = 0;
-    _display = { flip: () => (this.flips += 1) };
-    constructor(
-      readonly target: HTMLElement,
-      readonly channel: any,
-      readonly options: any,
-    ) {
-      super();
-      rfbInstances.push(this);
-    }
-    sendKey() {}
-    sendCtrlAltDel() {}
-    focus() {}
-    disconnect() {
-      this.channel.close(1000, '');
-    }
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 jest.setTimeout(20_000);
-
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  static instances: FakeWebSocket[] = [];
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  sent: Array<string | Uint8Array> = [];
-  constructor(readonly url: string, readonly protocols: string[]) {
-    super();
-    FakeWebSocket.instances.push(this);
-  }
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-  close() {}
-  receive(data: string | ArrayBuffer) {
-    this.dispatchEvent(new MessageEvent('message', { data }));
-  }
-  /** Answers the last ping as the proxy would. */
-  pong(state: { idleMs: number; idleTimeoutMs: number; viewers: number }) {
-    const pings = this.sent.filter(d => typeof d === 'string') as string[];
-    const { id } = JSON.parse(pings[pings.length - 1]);
-    this.receive(JSON.stringify({ type: 'pong', id, ...state }));
-  }
-}
-
-const apis = [
-  [
-    discoveryApiRef,
-    { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-  ],
-  [identityApiRef, { getCredentials: async () => ({ token: 't' }) }],
-] as const;
-
-async function renderConsole() {
-  rfbInstances.length = 0;
-  FakeWebSocket.instances.length = 0;
-  const rendered = await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole name="alice-dev" />
-    </TestApiProvider>,
-  );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  return { rfb: rfbInstances[0], socket: FakeWebSocket.instances[0], rendered };
-}
 
 /** Connects under a fake clock, from the moment the console starts measuring. */
 async function connectWithFakeClock() {

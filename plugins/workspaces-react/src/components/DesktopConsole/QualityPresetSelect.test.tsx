@@ -1,66 +1,17 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
-import { DesktopConsole } from './DesktopConsole';
+import { rfbInstances } from './__testUtils__/fakeNovnc';
+import {
+  FakeWebSocket,
+  renderConsole as renderAnyConsole,
+} from './__testUtils__/consoleFakes';
 
-const rfbInstances: any[] = [];
-
-jest.mock('@novnc/novnc', () => ({
-  __esModule: true,
-  default: class FakeRFB extends EventTarget {
-    viewOnly = false;
-    scaleViewport = false;
-    resizeSession = false;
-    background = '';
-    qualityLevel = -1;
-    compressionLevel = -1;
-    constructor(readonly target: HTMLElement, readonly channel: any) {
-      super();
-      rfbInstances.push(this);
-    }
-    focus() {}
-    disconnect() {}
-  },
-}));
+jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 // This machine is shared and slow; rendering the whole console takes a while.
 jest.setTimeout(30_000);
 
-class FakeWebSocket extends EventTarget {
-  static OPEN = 1;
-  binaryType = 'blob';
-  readyState = 1;
-  protocol = 'binary';
-  send() {}
-  close() {}
-}
-
-const identity = (user: string) => ({
-  getCredentials: async () => ({ token: 't' }),
-  getBackstageIdentity: async () => ({
-    type: 'user',
-    userEntityRef: user,
-    ownershipEntityRefs: [user],
-  }),
-});
-
-async function renderConsole(user = 'user:default/alice') {
-  rfbInstances.length = 0;
-  const apis = [
-    [
-      discoveryApiRef,
-      { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
-    ],
-    [identityApiRef, identity(user)],
-  ] as const;
-  const rendered = await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <DesktopConsole name="alice-dev" />
-    </TestApiProvider>,
-  );
-  await waitFor(() => expect(rfbInstances).toHaveLength(1));
-  return { rfb: rfbInstances[0], rendered };
-}
+const renderConsole = (user = 'user:default/alice') =>
+  renderAnyConsole({}, { user });
 
 const select = () =>
   screen.getByTestId('desktop-console-quality') as HTMLSelectElement;
