@@ -12,5 +12,5 @@ if [ "${2:-}" = postgres ] || [ "${2:-}" = both ]; then ensure_postgres; fi
 # The first-load benchmark drives Debian's Chromium.
 if [ "$name" = first-load ]; then ensure_debs chromium; fi
 # So do the console's browser benchmarks (xterm and xdotool are desktop debs).
-case "$name" in browser-relay | input-latency | bandwidth | recording-cost) ensure_debs chromium ;; esac
+case "$name" in browser-relay | input-latency | bandwidth | recording-cost | frame-profile) ensure_debs chromium ;; esac
 exec node --require @backstage/cli/config/nodeTransform.cjs "bench/$name.ts" "$@"
