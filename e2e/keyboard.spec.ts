@@ -2,7 +2,7 @@ import path from 'path';
 import { expect, test } from '@playwright/test';
 import { guestToken, typeAsKeyboard, workspacesApi } from './keyboardChecks';
 import { VIEWPORTS } from './pageChecks';
-import { screenColours } from './ordering';
+import { openDesktopTab } from './ordering';
 import { signIn } from './signIn';
 
 const SHOTS = path.resolve(__dirname, '../test-results/e2e');
@@ -32,17 +32,7 @@ for (const viewport of VIEWPORTS) {
           )
           .toBe('Running');
 
-        // The catalog lists the new desktop a moment after the order.
-        await expect(async () => {
-          await page.goto(`/catalog/default/workspace/${name}/desktop`);
-          await expect(page.getByTestId('desktop-console-status')).toHaveText(
-            /Connected/,
-            { timeout: 10_000 },
-          );
-        }).toPass({ timeout: 60_000 });
-        await expect
-          .poll(() => screenColours(page), { timeout: 20_000 })
-          .toBeGreaterThan(2);
+        await openDesktopTab(page, name);
         const canvas = page
           .locator('[data-testid="desktop-console-canvas-container"] canvas')
           .first();

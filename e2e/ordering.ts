@@ -50,3 +50,21 @@ export function screenColours(page: Page): Promise<number> {
     return seen.size;
   });
 }
+
+/**
+ * Opens a desktop's Desktop tab, retrying while the catalog has not listed
+ * the new desktop yet, and waits until the console is connected and its
+ * screen shows more than `colours` colours (a blank screen has one).
+ */
+export async function openDesktopTab(page: Page, name: string, colours = 2) {
+  await expect(async () => {
+    await page.goto(`/catalog/default/workspace/${name}/desktop`);
+    await expect(page.getByTestId('desktop-console-status')).toHaveText(
+      /Connected/,
+      { timeout: 10_000 },
+    );
+  }).toPass({ timeout: 60_000 });
+  await expect
+    .poll(() => screenColours(page), { timeout: 20_000 })
+    .toBeGreaterThan(colours);
+}

@@ -1,7 +1,7 @@
 import path from 'path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { workspacesApi } from './keyboardChecks';
-import { screenColours } from './ordering';
+import { openDesktopTab } from './ordering';
 import {
   oidcToken,
   OWNER,
@@ -46,20 +46,6 @@ const RED: [number, number, number] = [205, 0, 0];
 const BLUE: [number, number, number] = [0, 0, 238];
 /** Clears xterm with a background colour (41 red, 44 blue), filling its window. */
 const paint = (sgr: number) => `printf '\\033[${sgr}m\\033[2J\\033[H'\n`;
-
-async function openDesktopTab(page: Page, name: string) {
-  // The catalog lists a new desktop a moment after the order.
-  await expect(async () => {
-    await page.goto(`/catalog/default/workspace/${name}/desktop`);
-    await expect(page.getByTestId('desktop-console-status')).toHaveText(
-      /Connected/,
-      { timeout: 10_000 },
-    );
-  }).toPass({ timeout: 60_000 });
-  await expect
-    .poll(() => screenColours(page), { timeout: 20_000 })
-    .toBeGreaterThan(1);
-}
 
 const canvasOf = (page: Page) =>
   page.locator('[data-testid="desktop-console-canvas-container"] canvas');
@@ -160,7 +146,7 @@ test.describe.serial('sharing a desktop with a teammate', () => {
     await expect(teammate.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 
     // What the owner types shows on the teammate's screen.
-    await openDesktopTab(owner, name);
+    await openDesktopTab(owner, name, 1);
     await expect(owner.getByTestId('desktop-console-present')).toContainText(
       'teammate',
     );

@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import type {
   Workspace,
   WorkspacesApi,
@@ -47,3 +48,25 @@ export function workspacesApi(
     ...overrides,
   } as unknown as WorkspacesApi;
 }
+
+/** The people and team the tests order and share for, as the catalog knows them. */
+export const catalogPeople = {
+  alice: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice', namespace: 'default' },
+    spec: { profile: { displayName: 'Alice Example' } },
+  },
+  bob: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'bob', namespace: 'default' },
+    spec: { profile: { displayName: 'Bob Builder' } },
+  },
+  teamA: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default', title: 'Team A' },
+    spec: { type: 'team', children: [] },
+  },
+} satisfies Record<string, Entity>;

@@ -8,7 +8,7 @@ import {
 } from '@backstage/plugin-scaffolder-react/alpha';
 import type { WorkspaceFlavors } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
-import { workspacesApi } from '../../__testUtils__/fixtures';
+import { catalogPeople, workspacesApi } from '../../__testUtils__/fixtures';
 import { WorkspaceOrderSummary } from './WorkspaceOrderSummary';
 
 jest.setTimeout(20_000);
@@ -38,16 +38,7 @@ const flavors: WorkspaceFlavors = {
   defaultCluster: 'local',
 };
 
-const catalog = catalogApiMock({
-  entities: [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: 'alice', namespace: 'default' },
-      spec: { profile: { displayName: 'Alice Example' } },
-    },
-  ],
-});
+const catalog = catalogApiMock({ entities: [catalogPeople.alice] });
 
 // What the person chose, as the form holds it: IDs and numbers.
 const chosen = {

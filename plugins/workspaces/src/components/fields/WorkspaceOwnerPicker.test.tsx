@@ -4,7 +4,7 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { WorkspaceOrdering } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
-import { workspacesApi } from '../../__testUtils__/fixtures';
+import { workspacesApi, catalogPeople } from '../../__testUtils__/fixtures';
 import { WorkspaceOwnerPicker } from './WorkspaceOwnerPicker';
 import { validateOwner } from './fieldValidation';
 
@@ -19,20 +19,7 @@ const ordering = (teamHeld: number): WorkspaceOrdering => ({
   ],
 });
 const catalog = catalogApiMock({
-  entities: [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: 'alice', namespace: 'default' },
-      spec: { profile: { displayName: 'Alice Example' } },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'team-a', namespace: 'default', title: 'Team A' },
-      spec: { type: 'team', children: [] },
-    },
-  ],
+  entities: [catalogPeople.alice, catalogPeople.teamA],
 });
 
 function render(formData: string | undefined, teamHeld = 1) {

@@ -13,7 +13,11 @@ import type {
   WorkspacesApi,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
-import { running, workspacesApi } from '../../__testUtils__/fixtures';
+import {
+  running,
+  workspacesApi,
+  catalogPeople,
+} from '../../__testUtils__/fixtures';
 import { SharesList, SharingCard } from './SharingCard';
 
 jest.setTimeout(30_000);
@@ -22,26 +26,7 @@ const HOUR = 3_600_000;
 const BOB = 'user:default/bob';
 
 const catalog = catalogApiMock({
-  entities: [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: 'alice', namespace: 'default' },
-      spec: { profile: { displayName: 'Alice Example' } },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: 'bob', namespace: 'default' },
-      spec: { profile: { displayName: 'Bob Builder' } },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'team-a', namespace: 'default', title: 'Team A' },
-      spec: { type: 'team', children: [] },
-    },
-  ],
+  entities: [catalogPeople.alice, catalogPeople.bob, catalogPeople.teamA],
 });
 
 const manages: Workspace = { ...running, access: 'manage' };
