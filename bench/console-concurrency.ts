@@ -1,30 +1,44 @@
 /*
  * Console concurrency: N authenticated console sessions through one backend
- * process, each streaming about 1 Mbit/s from a synthetic RFB server.
- * Reports the backend's CPU, memory per session, relay latency and drops.
- * With BENCH_PIN=1 (the default where there are two cores or more) the
- * backend runs on core 0 and this client, with the synthetic server, on
- * core 1 (taskset), so the client's decoding does not take the backend's
- * core.
- * Run: bash bench/run.sh console-concurrency [100,200]   (1000 at most)
+ * process, each asking the synthetic RFB server for a 32x32 raw tile 30
+ * times a second (about 1 Mbit/s). Reports round-trip p50/p99 through the
+ * portal and, as the baseline of the same run, straight to the synthetic
+ * server with the same clients; the backend's CPU (user and system) per 100
+ * sessions; drops and stalls; and the clients' own event-loop delay.
+ * The sessions run in BENCH_CLIENT_PROCS client processes
+ * (lib/concurrencyClient.ts). With BENCH_PIN=1 (the default where there are
+ * two cores or more) the backend runs on core 0 and the clients and the
+ * synthetic server on core 1 (taskset).
+ * Run: bash bench/run.sh console-concurrency [100,500,1000]   (1000 at most)
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, fork } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { percentile, RfbClient } from '@internal/test-support';
+import { percentile } from '@internal/test-support';
 import {
-  openConsole,
+  consoleEndpoint,
+  PORTAL,
   processUsage,
   startPortal,
   startSyntheticServerProcess,
 } from './lib/portal';
+import type {
+  ConcurrencyClientMessage,
+  ConcurrencyClientOptions,
+} from './lib/concurrencyClient';
+import { cpuSince, schedTime, treeCpu } from './lib/relayCost';
 
 const LEVELS = (process.argv[2] ?? process.env.BENCH_LEVELS ?? '100,200')
   .split(',')
   .map(n => Math.min(1000, Number(n)));
 const PIN =
   (process.env.BENCH_PIN ?? (os.cpus().length >= 2 ? '1' : '0')) === '1';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 2);
+// 32x32 pixels at 4 bytes, 30 times a second: about 0.98 Mbit/s per session.
+const TILE = Number(process.env.BENCH_TILE ?? 32);
+const PER_SECOND = 30;
 
 /** Puts a process (all its threads) on one core. */
 function pin(pid: number, core: number) {
@@ -32,90 +46,105 @@ function pin(pid: number, core: number) {
     stdio: 'ignore',
   });
 }
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-// 32x32 pixels at 4 bytes, 30 times a second: about 0.98 Mbit/s per session
-// (BENCH_TILE=64 offers about 3.9 Mbit/s).
-const TILE = Number(process.env.BENCH_TILE ?? 32);
-const PER_SECOND = 30;
 
-async function level(
+function startClient(options: ConcurrencyClientOptions) {
+  const child = fork(
+    path.join(__dirname, 'lib', 'concurrencyClient.ts'),
+    [JSON.stringify(options)],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  if (PIN) pin(child.pid!, 1);
+  const next = () =>
+    new Promise<ConcurrencyClientMessage>((resolve, reject) => {
+      const onExit = (code: number) =>
+        reject(new Error(`concurrency client exited ${code}`));
+      child.once('exit', onExit);
+      const onMessage = (m: any) => {
+        // The TypeScript loader talks over IPC too; only ours have these keys.
+        if (!m || !('opened' in m || 'result' in m)) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+    });
+  return { child, next };
+}
+
+async function run(
+  mode: 'direct' | 'proxy',
   n: number,
   portal: Awaited<ReturnType<typeof startPortal>>,
+  syntheticPort: number,
 ) {
-  const before = await processUsage(portal.pid);
-  const clients: RfbClient[] = [];
-  let dropped = 0;
-  let closing = false;
-  for (let i = 0; i < n; i++) {
-    try {
-      const transport = await openConsole('synth-1', portal.token);
-      transport.ws.on('close', () => {
-        if (!closing) dropped++;
-      });
-      const client = new RfbClient(transport);
-      await client.handshake();
-      clients.push(client);
-    } catch {
-      dropped++;
-    }
-  }
-  const idle = await processUsage(portal.pid);
-  const latencies: number[] = [];
-  let bytes = 0;
-  let stalled = 0;
-  const t0 = Date.now();
-  const cpu0 = idle.cpuSeconds;
-  const until = t0 + SECONDS * 1000;
-  await Promise.all(
-    clients.map(async (client, i) => {
-      // Spread the sessions over the first period so they do not tick in step.
-      await new Promise(r =>
-        setTimeout(
-          r,
-          (i % PER_SECOND) * (1000 / PER_SECOND / Math.max(1, n / PER_SECOND)),
-        ),
-      );
-      while (Date.now() < until) {
-        const s = process.hrtime.bigint();
-        client.request(false, 0, 0, TILE, TILE);
-        try {
-          // Awaited first: `bytes += await` would read bytes before the wait and lose other sessions' counts.
-          const got = await Promise.race([
-            client.readUpdate(),
-            new Promise<number>((_, reject) =>
-              setTimeout(() => reject(new Error('stalled')), 5000),
-            ),
-          ]);
-          bytes += got;
-        } catch {
-          stalled++;
-          return;
-        }
-        latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
-        const next =
-          1000 / PER_SECOND - Number(process.hrtime.bigint() - s) / 1e6;
-        if (next > 0) await new Promise(r => setTimeout(r, next));
-      }
+  const { url, protocols } = consoleEndpoint('synth-1', portal.token);
+  const clients = Array.from({ length: CLIENT_PROCS }, (_, i) =>
+    startClient({
+      mode,
+      sessions: Math.floor(n / CLIENT_PROCS) + (i < n % CLIENT_PROCS ? 1 : 0),
+      port: syntheticPort,
+      url,
+      protocols,
+      origin: PORTAL,
+      tile: TILE,
+      perSecond: PER_SECOND,
     }),
   );
+  const before = await processUsage(portal.pid);
+  const opened = (await Promise.all(clients.map(c => c.next()))) as Array<{
+    opened: number;
+    failed: number;
+  }>;
+  const idle = await processUsage(portal.pid);
+  const connected = opened.reduce((s, o) => s + o.opened, 0);
+  const cpu0 = treeCpu(portal.pid);
+  const sched0 = schedTime(portal.pid);
+  const t0 = Date.now();
+  const results = clients.map(c => c.next());
+  clients.forEach(c => c.child.send({ run: { seconds: SECONDS } }));
+  const done = (await Promise.all(results)).map(
+    r => (r as Extract<ConcurrencyClientMessage, { result: unknown }>).result,
+  );
   const elapsed = (Date.now() - t0) / 1000;
+  const cpu = cpuSince(cpu0, portal.pid);
+  const sched = schedTime(portal.pid);
   const after = await processUsage(portal.pid);
-  closing = true;
-  clients.forEach(c => c.close());
+  clients.forEach(c => c.child.send({ close: true }));
+  await Promise.all(
+    clients.map(c => new Promise(resolve => c.child.once('exit', resolve))),
+  );
+  // Sessions end in the backend after the clients close them.
   await new Promise(r => setTimeout(r, 1000));
-  latencies.sort((a, b) => a - b);
+  const latencies = done.flatMap(d => d.latenciesMs).sort((a, b) => a - b);
+  const bytes = done.reduce((s, d) => s + d.bytes, 0);
+  const updates = latencies.length;
   return {
+    mode,
     sessions: n,
-    connected: clients.length,
-    dropped,
-    stalled,
-    mbitPerSession: (bytes * 8) / elapsed / 1e6 / Math.max(1, clients.length),
-    backendCpuCores: (after.cpuSeconds - cpu0) / elapsed,
+    connected,
+    failed: opened.reduce((s, o) => s + o.failed, 0),
+    dropped: done.reduce((s, d) => s + d.dropped, 0),
+    stalled: done.reduce((s, d) => s + d.stalled, 0),
+    mbitPerSession: (bytes * 8) / elapsed / 1e6 / Math.max(1, connected),
+    backendUserCores: cpu.user / elapsed,
+    backendSystemCores: cpu.system / elapsed,
+    // What one tile costs the backend, whether or not it kept up.
+    backendUsPerUpdate: ((cpu.user + cpu.system) * 1e6) / Math.max(1, updates),
+    // The event loop waiting, runnable, for a CPU: the machine's share.
+    backendWaitMsPerS: ((sched.wait - sched0.wait) * 1000) / elapsed,
     rssPerSessionKiB:
-      (idle.rssBytes - before.rssBytes) / Math.max(1, clients.length) / 1024,
+      (idle.rssBytes - before.rssBytes) / Math.max(1, connected) / 1024,
     rssMiB: after.rssBytes / 2 ** 20,
     p50ms: percentile(latencies, 50),
     p99ms: percentile(latencies, 99),
+    clientLoopDelayP99ms: Math.max(...done.map(d => d.loopDelayP99Ms)),
+    loadAverage: os.loadavg()[0],
   };
 }
 
@@ -132,37 +161,52 @@ async function main() {
   const rows = [];
   try {
     await portal.order('synth-1');
-    for (const n of LEVELS) rows.push(await level(n, portal));
+    for (const n of LEVELS) {
+      process.stderr.write(`${n} sessions\n`);
+      const direct = await run('direct', n, portal, synthetic.port);
+      const proxy = await run('proxy', n, portal, synthetic.port);
+      rows.push({ direct, proxy });
+    }
   } finally {
     portal.stop();
     synthetic.close();
   }
   console.log(
-    `\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process; ${
+    `\n${SECONDS} s per level, ~1 Mbit/s per session, one backend process, ${CLIENT_PROCS} client processes; ${
       PIN
-        ? 'backend pinned to core 0, client and synthetic server to core 1'
+        ? 'backend pinned to core 0, clients and synthetic server to core 1'
         : 'clients and synthetic server share the machine'
-    }; load average ${os
-      .loadavg()
-      .map(l => l.toFixed(2))
-      .join(' ')}`,
+    }`,
   );
   console.table(
-    rows.map(r => ({
+    rows.map(({ direct, proxy: r }) => ({
       sessions: r.sessions,
       connected: r.connected,
-      dropped: r.dropped,
-      stalled: r.stalled,
+      'dropped/stalled': `${r.dropped + r.failed}/${r.stalled}`,
       'Mbit/s each': r.mbitPerSession.toFixed(2),
-      'backend CPU (cores)': r.backendCpuCores.toFixed(2),
+      'backend CPU user+sys (cores)': `${r.backendUserCores.toFixed(
+        2,
+      )}+${r.backendSystemCores.toFixed(2)}`,
       'backend CPU per 100 sessions': (
-        (r.backendCpuCores * 100) /
+        ((r.backendUserCores + r.backendSystemCores) * 100) /
         Math.max(1, r.connected)
       ).toFixed(3),
+      'backend µs per update': r.backendUsPerUpdate.toFixed(0),
+      // 100 sessions at 30 tiles a second, had each got its 1 Mbit/s.
+      'cores per 100 at 1 Mbit/s': (
+        (r.backendUsPerUpdate * 100 * PER_SECOND) /
+        1e6
+      ).toFixed(2),
+      'backend waited for CPU ms/s': r.backendWaitMsPerS.toFixed(0),
       'RSS per session KiB': r.rssPerSessionKiB.toFixed(0),
-      'backend RSS MiB': r.rssMiB.toFixed(0),
       'p50 ms': r.p50ms.toFixed(2),
       'p99 ms': r.p99ms.toFixed(2),
+      'direct p50/p99 ms': `${direct.p50ms.toFixed(2)}/${direct.p99ms.toFixed(
+        2,
+      )}`,
+      'added p99 ms': (r.p99ms - direct.p99ms).toFixed(2),
+      'client loop p99 ms': r.clientLoopDelayP99ms.toFixed(1),
+      load: r.loadAverage.toFixed(2),
     })),
   );
   const out = path.resolve(__dirname, 'results');
@@ -174,6 +218,7 @@ async function main() {
         date: new Date().toISOString(),
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
         seconds: SECONDS,
+        clientProcesses: CLIENT_PROCS,
         pinned: PIN,
         loadAverage: os.loadavg(),
         rows,

@@ -5,7 +5,10 @@
  * Both websocket paths are read twice: with the ws library, which assembles
  * every message as a browser does, and with a frame client that passes
  * payloads on as they arrive, so that the client costs little and what
- * differs is the relay.
+ * differs is the relay. The paths take turns over BENCH_ROUNDS rounds (the
+ * median round counts), so a change in the machine's load falls on all of
+ * them; beside throughput, the relay process's CPU per MB (user and system
+ * time from /proc) says what relaying costs whatever else runs.
  * Run: bash bench/run.sh console-relay
  */
 import fs from 'fs';
@@ -17,23 +20,37 @@ import {
   percentile,
   RfbClient,
   socketTransport,
-  startSyntheticRfbServer,
   Transport,
 } from '@internal/test-support';
-import { startXvnc, startWebsockify } from './lib/processes';
+import { startXvnc } from './lib/processes';
 import {
   consoleEndpoint,
   openConsole,
   PORTAL,
   startPortal,
+  startSyntheticServerProcess,
   wsTransport,
 } from './lib/portal';
 import { openRawWebSocket } from './lib/rawWebSocket';
+import { cpuSince, startWebsockifyProcess, treeCpu } from './lib/relayCost';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-async function measure(label: string, open: () => Promise<Transport>) {
+interface Round {
+  mbPerSecond: number;
+  rtts: number[];
+  mb: number;
+  relayUser: number;
+  relaySystem: number;
+}
+
+async function measure(
+  label: string,
+  open: () => Promise<Transport>,
+  relayPid?: number,
+): Promise<Round> {
   process.stderr.write(`measuring ${label}\n`);
   const client = new RfbClient(await open());
   await client.handshake();
@@ -43,12 +60,15 @@ async function measure(label: string, open: () => Promise<Transport>) {
     await client.readUpdate();
   }
   let bytes = 0;
+  const cpu0 = relayPid ? treeCpu(relayPid) : undefined;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < FRAMES; i++) {
     client.request(false, 0, 0, client.width, client.height);
     bytes += await client.readUpdate();
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const relay =
+    relayPid && cpu0 ? cpuSince(cpu0, relayPid) : { user: NaN, system: NaN };
   const rtts: number[] = [];
   for (let i = 0; i < ROUND_TRIPS; i++) {
     const s = process.hrtime.bigint();
@@ -57,12 +77,29 @@ async function measure(label: string, open: () => Promise<Transport>) {
     rtts.push(Number(process.hrtime.bigint() - s) / 1e3);
   }
   client.close();
-  rtts.sort((a, b) => a - b);
   return {
-    path: label,
     mbPerSecond: bytes / seconds / 1e6,
+    rtts,
+    mb: bytes / 1e6,
+    relayUser: relay.user,
+    relaySystem: relay.system,
+  };
+}
+
+/** The median round's throughput, all rounds' round trips, CPU over all MB. */
+function combine(path: string, rounds: Round[]) {
+  const rates = rounds.map(r => r.mbPerSecond).sort((a, b) => a - b);
+  const rtts = rounds.flatMap(r => r.rtts).sort((a, b) => a - b);
+  const mb = rounds.reduce((s, r) => s + r.mb, 0);
+  return {
+    path,
+    mbPerSecond: rates[Math.floor(rates.length / 2)],
+    roundsMbPerSecond: rounds.map(r => Math.round(r.mbPerSecond)),
     p50us: percentile(rtts, 50),
     p99us: percentile(rtts, 99),
+    relayUserMsPerMb: (1000 * rounds.reduce((s, r) => s + r.relayUser, 0)) / mb,
+    relaySystemMsPerMb:
+      (1000 * rounds.reduce((s, r) => s + r.relaySystem, 0)) / mb,
   };
 }
 
@@ -70,16 +107,14 @@ async function main() {
   const cleanup: Array<() => void> = [];
   const results: Record<string, any[]> = {};
   try {
-    const synthetic = await startSyntheticRfbServer({
-      width: 1920,
-      height: 1080,
-    });
+    // In a process of its own, so it does not share a thread with the client.
+    const synthetic = await startSyntheticServerProcess(1920, 1080);
     cleanup.push(synthetic.close);
     const xvnc = await startXvnc();
     cleanup.push(xvnc.stop);
-    const wsSynthetic = await startWebsockify({ port: synthetic.port });
+    const wsSynthetic = await startWebsockifyProcess({ port: synthetic.port });
     cleanup.push(wsSynthetic.stop);
-    const wsXvnc = await startWebsockify({ unix: xvnc.socket });
+    const wsXvnc = await startWebsockifyProcess({ unix: xvnc.socket });
     cleanup.push(wsXvnc.stop);
     const portal = await startPortal({
       synth: `tcp:127.0.0.1:${synthetic.port}`,
@@ -93,39 +128,61 @@ async function main() {
       [
         'synthetic',
         () => net.connect(synthetic.port, '127.0.0.1'),
-        wsSynthetic.url,
+        wsSynthetic,
         'synth-1',
       ],
-      ['xvnc', () => net.connect(xvnc.socket), wsXvnc.url, 'xvnc-1'],
+      ['xvnc', () => net.connect(xvnc.socket), wsXvnc, 'xvnc-1'],
     ] as const) {
-      const rows = [
-        await measure('direct socket', async () => {
-          const s = (direct as () => net.Socket)();
-          s.setNoDelay?.(true);
-          await new Promise(r => s.once('connect', r));
-          return socketTransport(s);
-        }),
-        await measure('websockify', () =>
-          wsTransport(
-            new WebSocket(ws as string, ['binary'], {
-              perMessageDeflate: false,
-            }),
-          ),
-        ),
-        await measure('portal proxy', () =>
-          openConsole(name as string, portal.token),
-        ),
-        await measure('websockify, frame client', () =>
-          openRawWebSocket(ws as string, ['binary']),
-        ),
-        await measure('portal proxy, frame client', () => {
-          const { url, protocols } = consoleEndpoint(
-            name as string,
-            portal.token,
-          );
-          return openRawWebSocket(url, protocols, PORTAL);
-        }),
+      const paths: Array<[string, () => Promise<Transport>, number?]> = [
+        [
+          'direct socket',
+          async () => {
+            const s = (direct as () => net.Socket)();
+            s.setNoDelay?.(true);
+            await new Promise(r => s.once('connect', r));
+            return socketTransport(s);
+          },
+        ],
+        [
+          'websockify',
+          () =>
+            wsTransport(
+              new WebSocket(ws.url, ['binary'], { perMessageDeflate: false }),
+            ),
+          ws.pid,
+        ],
+        [
+          'portal proxy',
+          () => openConsole(name as string, portal.token),
+          portal.pid,
+        ],
+        [
+          'websockify, frame client',
+          () => openRawWebSocket(ws.url, ['binary']),
+          ws.pid,
+        ],
+        [
+          'portal proxy, frame client',
+          () => {
+            const { url, protocols } = consoleEndpoint(
+              name as string,
+              portal.token,
+            );
+            return openRawWebSocket(url, protocols, PORTAL);
+          },
+          portal.pid,
+        ],
       ];
+      const rounds = paths.map(() => [] as Round[]);
+      for (let round = 0; round < ROUNDS; round++) {
+        // Each round starts with another path, so none always goes first.
+        for (let k = 0; k < paths.length; k++) {
+          const i = (k + round) % paths.length;
+          const [label, open, pid] = paths[i];
+          rounds[i].push(await measure(label, open, pid));
+        }
+      }
+      const rows = paths.map(([label], i) => combine(label, rounds[i]));
       const base = rows[0];
       results[upstream] = rows.map(r => ({
         ...r,
@@ -148,7 +205,10 @@ async function main() {
             : 'websockify'),
       )!;
     console.log(
-      `\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips)`,
+      `\n${upstream} upstream (${FRAMES} full 1920x1080 raw frames, ${ROUND_TRIPS} 1x1 round trips, median of ${ROUNDS} rounds; load average ${os
+        .loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')})`,
     );
     console.table(
       rows.map(r => ({
@@ -161,6 +221,12 @@ async function main() {
         'p50 µs': r.p50us.toFixed(0),
         'p99 µs': r.p99us.toFixed(0),
         'added p99 µs': r.addedP99us.toFixed(0),
+        'relay ms/MB user+sys': Number.isNaN(r.relayUserMsPerMb)
+          ? '-'
+          : `${r.relayUserMsPerMb.toFixed(2)}+${r.relaySystemMsPerMb.toFixed(
+              2,
+            )}`,
+        'rounds MB/s': r.roundsMbPerSecond.join(' '),
       })),
     );
   }
@@ -174,6 +240,8 @@ async function main() {
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
         frames: FRAMES,
         roundTrips: ROUND_TRIPS,
+        rounds: ROUNDS,
+        loadAverage: os.loadavg(),
         results,
       },
       null,

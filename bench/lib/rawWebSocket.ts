@@ -90,12 +90,12 @@ function frameReader(socket: Socket, onPayload: (data: Buffer) => void) {
   };
 }
 
-/** Opens a websocket to `url` and returns it as an RFB transport. */
+/** Opens a websocket to `url` and returns it as an RFB transport; `onClose` hears its socket close. */
 export function openRawWebSocket(
   url: string,
   protocols: string[],
   origin?: string,
-): Promise<Transport> {
+): Promise<Transport & { onClose(listener: () => void): void }> {
   const target = new URL(url.replace(/^ws/, 'http'));
   return new Promise((resolve, reject) => {
     const req = http.request({
@@ -138,6 +138,7 @@ export function openRawWebSocket(
           if (socket.writable)
             socket.end(frame(OP_CLOSE, Buffer.from([0x03, 0xe8])));
         },
+        onClose: l => socket.once('close', l),
       });
     });
     req.end();

@@ -23,6 +23,7 @@ import type { WorkspaceService } from '../service/WorkspaceService';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
 import { RfbClientFilter } from './rfbClientFilter';
+import { relayToBrowser, type RelayToBrowser } from './relay';
 import {
   admitToConsole,
   closeCodeFor,
@@ -220,6 +221,7 @@ export class ConsoleProxy {
         .then(({ record, actor, seat, release, viewOnly, mayTakeOver }) =>
           this.relay(
             ws,
+            socket,
             record,
             actor,
             takeover && mayTakeOver,
@@ -245,6 +247,8 @@ export class ConsoleProxy {
 
   private async relay(
     ws: WebSocket,
+    /** The browser's socket under `ws`. */
+    browserSocket: Duplex,
     record: WorkspaceRecord,
     actor: string,
     takeover: boolean,
@@ -274,6 +278,8 @@ export class ConsoleProxy {
     let bytesToDesktop = 0;
     let bytesFromDesktop = 0;
     let upstream: Duplex | undefined;
+    // Set once the relay starts; finish flushes it.
+    let toBrowser: RelayToBrowser | undefined = undefined;
     let finished = false;
     // Set once the relay starts; finish and pongs read it before then too.
     let recording: SessionRecording | undefined = undefined;
@@ -321,6 +327,8 @@ export class ConsoleProxy {
         ws.readyState === WebSocket.OPEN ||
         ws.readyState === WebSocket.CONNECTING
       ) {
+        // What the desktop sent before it ended reaches the browser first.
+        toBrowser?.flush();
         // The closing handshake needs the browser's close frame read.
         ws.resume();
         ws.close(code, reason.slice(0, 120));
@@ -388,30 +396,17 @@ export class ConsoleProxy {
       consoleSessionId: opened.sessionId,
     });
 
-    // Draining everything buffered at once sends fewer, larger frames.
-    let waiting = false;
-    function pump() {
-      for (;;) {
-        if (waiting) return;
-        const chunk: Buffer | null = upstream!.read();
-        if (chunk === null) return;
+    toBrowser = relayToBrowser({
+      upstream,
+      ws,
+      socket: browserSocket,
+      highWaterMark: HIGH_WATER_MARK,
+      onChunk: chunk => {
         bytesFromDesktop += chunk.length;
         recording?.write(chunk);
-        if (ws.bufferedAmount + chunk.length <= HIGH_WATER_MARK) {
-          ws.send(chunk);
-        } else {
-          // A slow browser slows the desktop instead of growing memory:
-          // reading resumes once this chunk has reached the browser's socket.
-          waiting = true;
-          ws.send(chunk, resume);
-        }
-      }
-    }
-    function resume() {
-      waiting = false;
-      if (!finished) pump();
-    }
-    upstream.on('readable', pump);
+      },
+      isFinished: () => finished,
+    });
     upstream.on('end', () => finish(1000, 'The desktop closed the connection'));
     upstream.on('close', () =>
       finish(1000, 'The desktop closed the connection'),
