@@ -27,9 +27,7 @@ import {
 import { createRouter } from './service/router';
 import { Housekeeping, HOUSEKEEPING_ACTOR } from './service/Housekeeping';
 import { createScheduleRouter } from './service/scheduleRoutes';
-import { ConsoleRecordingStore } from './database/ConsoleRecordingStore';
-import { createRecordings } from './recording/createRecordings';
-import type { Recordings } from './recording/Recordings';
+import { scheduleRecordings } from './recording/scheduleRecordings';
 import { createRecordingRouter } from './service/recordingRoutes';
 import { WorkingHours } from './service/WorkingHours';
 import { WorkspaceNotifier } from './service/WorkspaceNotifier';
@@ -104,9 +102,6 @@ export const workspacesPlugin = createBackendPlugin({
           ledger,
           logger,
         });
-        // Filled once the service exists: recordings read desktops through
-        // it, and it asks them whether a desktop is recorded.
-        const late: { recorder?: Recordings['recorder'] } = {};
         const service = new WorkspaceService({
           store,
           providers: registry,
@@ -120,17 +115,10 @@ export const workspacesPlugin = createBackendPlugin({
           logger,
           onChange: publish,
           files: readFileTransferConfig(config),
-          recorded: desktop => late.recorder?.records(desktop) ?? false,
           notifier,
         });
-        const recordings = await createRecordings({
-          ...deps,
-          records: store.sharing(db => new ConsoleRecordingStore(db)),
-          get: name => service.sharing.load(name),
-          authorizer: service,
-          images: settings.images.map(i => i.name),
-        });
-        late.recorder = recordings.recorder;
+        const { recordings } = service;
+        await scheduleRecordings(recordings, deps);
         deps.permissionsRegistry.addResourceType({
           resourceRef: workspaceResourceRef,
           permissions: workspacesPermissions,

@@ -3,16 +3,12 @@ import { AddressInfo } from 'net';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import {
-  encodeConsoleTokenProtocol,
-  parseConsolePong,
-  type ConsolePong,
-} from '@desktop-mania/plugin-workspaces-common';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import {
   startWorkspacesTestBackend,
   WORKSPACES_TEST_CONFIG,
 } from '../__testUtils__/testBackend';
+import { ping, testConsoles } from './__testUtils__/consoles';
 
 // The control channel beside the RFB stream: pings answered with the
 // session's idle time and the desktop's viewers, and the idle rule itself.
@@ -36,7 +32,7 @@ const UPDATE_REQUEST = Buffer.from([3, 1, 0, 0, 0, 0, 4, 0, 3, 0]);
 describe('ConsoleProxy control channel', () => {
   let backend: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   let port: number;
-  const sockets: WebSocket[] = [];
+  const consoles = testConsoles(() => port);
 
   beforeEach(async () => {
     const provider = new FakeProvider();
@@ -65,38 +61,12 @@ describe('ConsoleProxy control channel', () => {
   });
 
   afterEach(async () => {
-    sockets.splice(0).forEach(ws => ws.terminate());
+    consoles.closeAll();
     await backend.stop();
   });
 
-  async function open(user = ALICE) {
-    const ws = new WebSocket(
-      `ws://localhost:${port}/api/workspaces/workspaces/team-desk/console`,
-      ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token(user))],
-      { origin: 'http://localhost:3000' },
-    );
-    sockets.push(ws);
-    await new Promise((resolve, reject) => {
-      ws.on('open', resolve);
-      ws.on('close', code => reject(new Error(`closed ${code}`)));
-    });
-    return ws;
-  }
-
-  let nextId = 1;
-  function ping(ws: WebSocket): Promise<ConsolePong> {
-    const id = nextId++;
-    return new Promise(resolve => {
-      const onMessage = (data: Buffer, isBinary: boolean) => {
-        const pong = isBinary ? undefined : parseConsolePong(data.toString());
-        if (pong?.id !== id) return;
-        ws.off('message', onMessage);
-        resolve(pong);
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ type: 'ping', id }));
-    });
-  }
+  const open = async (user = ALICE) =>
+    (await consoles.openConsole(user, 'team-desk')).ws;
 
   const closed = (ws: WebSocket) =>
     new Promise<number>(resolve => ws.on('close', code => resolve(code)));

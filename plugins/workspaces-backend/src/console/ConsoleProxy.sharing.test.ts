@@ -1,17 +1,12 @@
 import { Duplex } from 'stream';
 import { AddressInfo } from 'net';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import {
-  CONSOLE_CLOSE_CODES,
-  encodeConsoleTokenProtocol,
-  parseConsolePong,
-  type ConsolePong,
-} from '@desktop-mania/plugin-workspaces-common';
+import { CONSOLE_CLOSE_CODES } from '@desktop-mania/plugin-workspaces-common';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { authAs } from '../__testUtils__/routeTests';
 import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
+import { ping, testConsoles } from './__testUtils__/consoles';
 
 // Shared desktops through the real proxy: a watcher's input never reaches
 // the desktop, and revoking a share closes the grantee's console.
@@ -48,7 +43,7 @@ describe('ConsoleProxy with shared desktops', () => {
   let backend: Awaited<ReturnType<typeof startWorkspacesTestBackend>>;
   let port: number;
   let desktops: RecordingDesktop[];
-  const sockets: WebSocket[] = [];
+  const consoles = testConsoles(() => port);
   const api = () => request(backend.server);
 
   beforeEach(async () => {
@@ -69,7 +64,7 @@ describe('ConsoleProxy with shared desktops', () => {
   });
 
   afterEach(async () => {
-    sockets.splice(0).forEach(ws => ws.terminate());
+    consoles.closeAll();
     await backend.stop();
   });
 
@@ -85,41 +80,16 @@ describe('ConsoleProxy with shared desktops', () => {
       .expect(200);
 
   async function open(user: string, query = '') {
-    const ws = new WebSocket(
-      `ws://localhost:${port}/api/workspaces/workspaces/alice-desk/console${query}`,
-      ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token(user))],
-      { origin: 'http://localhost:3000' },
+    const { ws, closed } = await consoles.openConsole(
+      user,
+      'alice-desk',
+      query,
     );
-    sockets.push(ws);
-    const closed = new Promise<{ code: number; reason: string }>(resolve =>
-      ws.on('close', (code, reason) =>
-        resolve({ code, reason: reason.toString() }),
-      ),
-    );
-    await new Promise((resolve, reject) => {
-      ws.on('open', resolve);
-      ws.on('close', code => reject(new Error(`closed ${code}`)));
-    });
     // The relay starts once the desktop is open.
-    for (let i = 0; i < 50 && desktops.length < sockets.length; i++) {
+    for (let i = 0; i < 50 && desktops.length < consoles.sockets.length; i++) {
       await sleep(20);
     }
     return { ws, closed, desktop: desktops[desktops.length - 1] };
-  }
-
-  let nextId = 1;
-  function ping(ws: WebSocket): Promise<ConsolePong> {
-    const id = nextId++;
-    return new Promise(resolve => {
-      const onMessage = (data: Buffer, isBinary: boolean) => {
-        const pong = isBinary ? undefined : parseConsolePong(data.toString());
-        if (pong?.id !== id) return;
-        ws.off('message', onMessage);
-        resolve(pong);
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ type: 'ping', id }));
-    });
   }
 
   async function until(check: () => boolean) {

@@ -100,5 +100,22 @@ describe.each(databases.eachSupportedId())(
       expect(await store.remove([])).toBe(0);
       expect(await store.get('r1')).toBeUndefined();
     });
+
+    it('totals the bytes of all recordings, open ones as far as reported', async () => {
+      const before = await store.usedBytes();
+      await add('p1', '2026-12-06T12:00:00Z');
+      expect(await store.progress('p1', 100)).toBe(true);
+      expect(await store.usedBytes()).toBe(before + 100);
+      await store.finish('p1', {
+        endedAt: new Date('2026-12-06T12:01:00Z'),
+        durationMs: 60_000,
+        bytes: 150,
+        truncated: false,
+      });
+      // A late report never undoes how the recording ended.
+      expect(await store.progress('p1', 120)).toBe(false);
+      expect(await store.progress('nope', 1)).toBe(false);
+      expect(await store.usedBytes()).toBe(before + 150);
+    });
   },
 );

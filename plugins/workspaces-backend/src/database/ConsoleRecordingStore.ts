@@ -79,6 +79,26 @@ export class ConsoleRecordingStore {
     });
   }
 
+  /**
+   * Bytes of all recordings: finished ones' sizes, open ones' as far as
+   * their replicas reported them. Every replica reads the one total, so the
+   * store's limit holds across them.
+   */
+  async usedBytes(): Promise<number> {
+    const [row] = await this.db(TABLE).sum({ total: 'bytes' });
+    // PostgreSQL answers a sum of bigints as a string; no rows as null.
+    return Number(row?.total ?? 0);
+  }
+
+  /** An open recording's bytes so far; false when it has no open row. */
+  async progress(id: string, bytes: number): Promise<boolean> {
+    const updated = await this.db(TABLE)
+      .where({ id })
+      .whereNull('ended_at')
+      .update({ bytes });
+    return updated > 0;
+  }
+
   async get(id: string): Promise<RecordingRecord | undefined> {
     const row = await this.db<RecordingRow>(TABLE).where({ id }).first();
     return row ? fromRow(row) : undefined;

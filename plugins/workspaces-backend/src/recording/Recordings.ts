@@ -47,7 +47,11 @@ export class Recordings {
   ) {
     const { config, logger } = options;
     this.retentionMs = config.retentionMs;
-    this.files = new RecordingStore({ ...config, logger });
+    this.files = new RecordingStore({
+      ...config,
+      logger,
+      usage: options.records,
+    });
     this.records = options.records;
     this.recorder = new SessionRecorder({
       config,

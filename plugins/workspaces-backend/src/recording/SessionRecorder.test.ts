@@ -23,6 +23,14 @@ function fakeRows() {
     finish: jest.fn(async (id: string, end: any) =>
       Object.assign(rows.get(id), end),
     ),
+    usedBytes: async () =>
+      [...rows.values()].reduce((n, r) => n + (r.bytes ?? 0), 0),
+    progress: async (id: string, bytes: number) => {
+      const row = rows.get(id);
+      if (!row || row.endedAt) return false;
+      row.bytes = bytes;
+      return true;
+    },
   };
   return { rows, store: store as unknown as ConsoleRecordingStore };
 }
@@ -48,9 +56,9 @@ describe('SessionRecorder', () => {
       ...config,
     };
     if (used) fs.writeFileSync(path.join(dir, 'old.dmrec'), Buffer.alloc(used));
-    const files = new RecordingStore({ ...full, logger });
-    await files.refresh();
     const rows = fakeRows();
+    const files = new RecordingStore({ ...full, logger, usage: rows.store });
+    await files.refresh();
     const recorder = new SessionRecorder({
       config: full,
       files,
@@ -168,6 +176,7 @@ describe('SessionRecorder', () => {
       dir: path.join(blocked, 'recordings'),
       maxTotalBytes: 1000,
       logger,
+      usage: fakeRows().store,
     });
     await files.refresh();
     expect(files.refusal()).toMatch(/^the recording folder .* is not writable/);

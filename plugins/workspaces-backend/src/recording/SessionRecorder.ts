@@ -126,6 +126,7 @@ export class SessionRecording {
     this.writing = this.handle.writev(batch).then(
       () => {
         this.written += bytes;
+        this.sink!.files.wrote(this.sink!.id, bytes);
         this.writing = undefined;
         this.schedule();
       },
@@ -276,8 +277,14 @@ export class SessionRecorder {
         }
         return handle;
       },
-      close: end => records.finish(id, end),
-      done: () => this.open.delete(id),
+      close: async end => {
+        await records.finish(id, end);
+        files.closed(id, end.bytes);
+      },
+      done: () => {
+        files.closed(id);
+        this.open.delete(id);
+      },
     });
     this.open.set(id, recording);
     return recording;

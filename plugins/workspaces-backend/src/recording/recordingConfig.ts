@@ -115,6 +115,13 @@ export function readRecordingConfig(
   }
 }
 
+/**
+ * Recording off, with the default folder and retention, so recordings made
+ * before it was turned off are still served and still expire.
+ */
+export const recordingOff = (): RecordingConfig =>
+  readRecordingConfig(new ConfigReader({}), []);
+
 /** Whether any desktop's sessions are recorded. */
 export const isRecordingOn = (config: RecordingConfig | undefined) =>
   !!config && (config.images.length > 0 || config.ownerGroups.length > 0);

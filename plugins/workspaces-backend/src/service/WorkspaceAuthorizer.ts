@@ -9,6 +9,7 @@ import {
   AuthorizeResult,
   type BasicPermission,
   type PermissionCriteria,
+  type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -26,13 +27,22 @@ import type { WorkspaceQuery } from '../permissions/rules';
 import { normalizeOwner } from './orderValidation';
 
 /**
+ * Whether the caller holds a permission on a record, by decisions asked for
+ * once; see {@link WorkspaceAuthorizer.judge}.
+ */
+export type RecordJudge = (
+  permission: ResourcePermission<'workspace'>,
+  record: WorkspaceRecord,
+) => boolean;
+
+/**
  * Who may do what with desktops, asked of the permission framework. It reads
  * records only through the loader it is given, so the service stays their
  * one owner.
  */
 export class WorkspaceAuthorizer {
   private readonly applies: (
-    decision: Parameters<ReturnType<typeof createConditionAuthorizer>>[0],
+    decision: PolicyDecision,
     record: WorkspaceRecord,
   ) => boolean;
   private readonly toQuery: (
@@ -58,11 +68,34 @@ export class WorkspaceAuthorizer {
     record: WorkspaceRecord,
     credentials: BackstageCredentials,
   ): Promise<boolean> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission }],
+    const may = await this.judge([permission], credentials);
+    return may(permission, record);
+  }
+
+  /**
+   * Asks the permission framework about these permissions once for this
+   * caller, and answers for any number of records from those decisions: a
+   * list of desktops costs one question, not one per desktop.
+   */
+  async judge(
+    permissions: ResourcePermission<'workspace'>[],
+    credentials: BackstageCredentials,
+  ): Promise<RecordJudge> {
+    const decisions = await this.options.permissions.authorizeConditional(
+      permissions.map(permission => ({ permission })),
       { credentials },
     );
-    return this.applies(decision, record);
+    const byName = new Map(
+      permissions.map((permission, i) => [permission.name, decisions[i]]),
+    );
+    return (permission, record) => {
+      const decision = byName.get(permission.name);
+      if (!decision) {
+        // A bug in the caller, never a user's doing: fail rather than deny.
+        throw new Error(`${permission.name} was not asked about`);
+      }
+      return this.applies(decision, record);
+    };
   }
 
   /**

@@ -2,8 +2,8 @@
 // to its provider and every audit entry is in this one class, so one file
 // shows all of them; only settling what a crash left half done is apart, in
 // Reconciler, which the service builds with its own store and providers.
-// Checks that need none of that live beside it (orderValidation,
-// WorkspaceAuthorizer, liveStatus).
+// Checks and reads that need none of that live beside it (orderValidation,
+// WorkspaceAuthorizer, liveStatus, WorkspaceViews).
 import type {
   AuditorService,
   AuthService,
@@ -15,7 +15,6 @@ import type {
 import {
   assertError,
   ConflictError,
-  NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
@@ -37,6 +36,7 @@ import type {
   WorkspaceProvider,
 } from '@desktop-mania/plugin-workspaces-node';
 import { ConsoleLeaseStore } from '../database/ConsoleLeaseStore';
+import { ConsoleRecordingStore } from '../database/ConsoleRecordingStore';
 import { ShareStore } from '../database/ShareStore';
 import { SnapshotStore } from '../database/SnapshotStore';
 import type {
@@ -48,15 +48,23 @@ import type { WorkspaceQuery } from '../permissions/rules';
 import { extendedExpiry, utcMinute } from './extendExpiry';
 import { FileTransfer, type FileTransferConfig } from './fileTransfer';
 import { toWorkspace, withLiveStatus } from './liveStatus';
-import { accountName, quotaError, validateOrder } from './orderValidation';
+import {
+  accountName,
+  orderedRecord,
+  quotaError,
+  validateOrder,
+} from './orderValidation';
 import type { ProviderRegistry } from './ProviderRegistry';
 import { Reconciler, type Reconciled } from './Reconciler';
+import { recordingOff } from '../recording/recordingConfig';
+import { Recordings } from '../recording/Recordings';
 import type { RecordingFacts } from '../recording/SessionRecorder';
 import type { WorkspaceNotifier } from './WorkspaceNotifier';
 import { WorkspaceSharing } from './WorkspaceSharing';
 import { WorkspaceSnapshotService } from './snapshots';
 import { measureUsage } from './usage';
 import { actorOf, WorkspaceAuthorizer } from './WorkspaceAuthorizer';
+import { WorkspaceViews } from './WorkspaceViews';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 
 export interface WorkspaceServiceOptions {
@@ -72,8 +80,6 @@ export interface WorkspaceServiceOptions {
   /** `workspaces.files`, see readFileTransferConfig; defaults when absent. */
   files?: FileTransferConfig;
   onChange(change: WorkspaceChangeType, workspace: Workspace): Promise<void>;
-  /** Whether console sessions on a desktop are recorded now; never without. */
-  recorded?(desktop: { image: string; owner: string }): boolean;
   /** Tells people of what happens to desktops; the sharing service uses it. */
   notifier?: Pick<WorkspaceNotifier, 'shareGranted'>;
 }
@@ -107,6 +113,9 @@ export class WorkspaceService {
   readonly snapshots: WorkspaceSnapshotService;
   /** Desktops shared by their owners, and what shares let grantees do. */
   readonly sharing: WorkspaceSharing;
+  /** Console recordings: the proxy's recorder, their routes and housekeeping. */
+  readonly recordings: Recordings;
+  private readonly views: WorkspaceViews;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.authorizer = new WorkspaceAuthorizer({
@@ -144,6 +153,25 @@ export class WorkspaceService {
       ),
       audit: entry => this.audit(entry),
     });
+    this.recordings = new Recordings({
+      config: options.config.recording ?? recordingOff(),
+      records: options.store.sharing(db => new ConsoleRecordingStore(db)),
+      get: name => this.sharing.load(name),
+      authorizer: this.authorizer,
+      logger: options.logger,
+    });
+    this.views = new WorkspaceViews({
+      config: options.config,
+      clusters: () => ({
+        clusters: options.providers.clusters(),
+        defaultCluster: options.providers.defaultCluster(),
+      }),
+      list: filter => options.store.list(filter),
+      withLiveStatus: records => withLiveStatus(records, options.providers),
+      authorizer: this.authorizer,
+      sharing: this.sharing,
+      recorder: this.recordings.recorder,
+    });
   }
 
   /** See {@link Reconciler.run}. */
@@ -162,40 +190,7 @@ export class WorkspaceService {
   }
 
   getFlavors(): WorkspaceFlavors {
-    const { config, providers } = this.options;
-    return {
-      images: config.images.map(
-        ({
-          name,
-          title,
-          os,
-          description,
-          defaultUser,
-          minimum,
-          sizes,
-          diskGi,
-        }) => ({
-          name,
-          title,
-          os,
-          description,
-          defaultUser,
-          minimum,
-          sizes,
-          diskGi,
-        }),
-      ),
-      sizes: config.sizes.map(({ name, title, description, cpu, memory }) => ({
-        name,
-        title,
-        description,
-        cpu,
-        memory,
-      })),
-      limits: config.limits,
-      clusters: providers.clusters(),
-      defaultCluster: providers.defaultCluster(),
-    };
+    return this.views.flavors();
   }
 
   /** See {@link WorkspaceAuthorizer.isAllowed}. */
@@ -210,85 +205,32 @@ export class WorkspaceService {
     return this.authorizer.authorizeRecord(...args);
   }
 
-  /** Whom the caller may order for, with each owner's desktops against the quota. */
-  async ordering(
-    credentials: BackstageCredentials,
-  ): Promise<WorkspaceOrdering> {
-    const { owners } = await this.authorizer.orderingOwners(credentials);
-    const max = this.options.config.limits.maxPerOwner;
-    return {
-      owners: await Promise.all(
-        owners.map(async owner => ({
-          owner,
-          held: (await this.options.store.list({ owners: [owner] })).length,
-          max,
-        })),
-      ),
-    };
+  /** See {@link WorkspaceViews.ordering}. */
+  ordering(credentials: BackstageCredentials): Promise<WorkspaceOrdering> {
+    return this.views.ordering(credentials);
   }
 
-  async list(
+  list(
     credentials: BackstageCredentials,
     filter: { owners?: string[] },
   ): Promise<Workspace[]> {
-    const allowed = await this.authorizer.readable(credentials);
-    // A definite no is a caller that may not read desktops at all, such as
-    // the metrics scrape token, not one that happens to have none.
-    if (allowed === false) {
-      throw new NotAllowedError('You may not list desktops');
-    }
-    const records = await this.options.store.list({
-      owners: filter.owners,
-      allowed,
-    });
-    const workspaces = await withLiveStatus(records, this.options.providers);
-    return this.withRecorded(
-      await this.sharing.withAccess(credentials, records, workspaces),
-    );
+    return this.views.list(credentials, filter);
   }
 
-  private withRecorded(workspaces: Workspace[]): Workspace[] {
-    const { recorded } = this.options;
-    if (!recorded) return workspaces;
-    return workspaces.map(w => (recorded(w) ? { ...w, recorded: true } : w));
+  get(credentials: BackstageCredentials, name: string): Promise<Workspace> {
+    return this.views.get(credentials, name);
   }
 
-  async get(
-    credentials: BackstageCredentials,
-    name: string,
-  ): Promise<Workspace> {
-    const record = await this.authorizer.authorizeRecord(
-      name,
-      workspaceReadPermission,
-      credentials,
-    );
-    const live = await withLiveStatus([record], this.options.providers);
-    const [workspace] = this.withRecorded(
-      await this.sharing.withAccess(credentials, [record], live),
-    );
-    return workspace;
+  /** See {@link WorkspaceViews.listAll}. */
+  listAll(): Promise<Workspace[]> {
+    return this.views.listAll();
   }
 
-  /** All records with their live status, for metrics. */
-  async listAll(): Promise<Workspace[]> {
-    return withLiveStatus(
-      await this.options.store.list(),
-      this.options.providers,
-    );
-  }
-
-  /**
-   * Desktops that are neither being created nor deleted, each with the
-   * record housekeeping decides on and the live status it acts on.
-   */
-  async listActive(): Promise<
+  /** See {@link WorkspaceViews.listActive}. */
+  listActive(): Promise<
     Array<{ record: WorkspaceRecord; workspace: Workspace }>
   > {
-    const records = (await this.options.store.list()).filter(
-      r => r.state === 'active',
-    );
-    const workspaces = await withLiveStatus(records, this.options.providers);
-    return records.map((record, i) => ({ record, workspace: workspaces[i] }));
+    return this.views.listActive();
   }
 
   async create(
@@ -307,24 +249,7 @@ export class WorkspaceService {
       credentials,
       order.request.owner,
     );
-    const now = new Date();
-    const record: WorkspaceRecord = {
-      name: order.request.name,
-      cluster: order.cluster.name,
-      provider: order.cluster.provider,
-      os: order.image.os,
-      image: order.image.name,
-      size: order.size.name,
-      diskGi: order.diskGi,
-      owner,
-      createdBy: userEntityRef,
-      template: order.request.template,
-      system: order.request.system,
-      state: 'creating',
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + order.lifetimeHours * 3600_000),
-      lastActivityAt: now,
-    };
+    const record = orderedRecord(order, owner, userEntityRef, new Date());
 
     if (options.dryRun) {
       if (await store.get(record.name)) {

@@ -1,15 +1,10 @@
 import type {
   AuthService,
   BackstageCredentials,
-  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import type { PolicyDecision } from '@backstage/plugin-permission-common';
-import {
-  createConditionAuthorizer,
-  type PermissionRuleset,
-} from '@backstage/plugin-permission-node';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   CONSOLE_CLOSE_CODES,
   normalizeGrantee,
@@ -29,7 +24,6 @@ import type {
 } from '../database/ConsoleLeaseStore';
 import type { ShareStore } from '../database/ShareStore';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
-import type { WorkspaceQuery } from '../permissions/rules';
 import { utcMinute } from './extendExpiry';
 import { actorOf, type WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspaceNotifier } from './WorkspaceNotifier';
@@ -42,6 +36,16 @@ export type SharedWorkspace = Workspace & {
 
 export const REVOKED_REASON = 'Your access to this desktop was revoked';
 
+// Most first: a desktop shows the first one the caller holds.
+const ACCESS_LEVELS: Array<{
+  access: WorkspaceAccess;
+  permission: ResourcePermission<'workspace'>;
+}> = [
+  { access: 'manage', permission: workspaceLifecyclePermission },
+  { access: 'control', permission: workspaceConnectPermission },
+  { access: 'view', permission: workspaceViewPermission },
+];
+
 /**
  * Owners sharing their desktops, and what a share lets a grantee do. The
  * permission framework decides; this class gives its rules the grants to
@@ -49,11 +53,6 @@ export const REVOKED_REASON = 'Your access to this desktop was revoked';
  * the console lease rows, so every replica closes them within a heartbeat.
  */
 export class WorkspaceSharing {
-  private readonly applies: (
-    decision: PolicyDecision,
-    record: WorkspaceRecord,
-  ) => boolean;
-
   constructor(
     private readonly options: {
       /** Reads a record; the service owns records and passes this in. */
@@ -63,17 +62,13 @@ export class WorkspaceSharing {
       shares: ShareStore;
       leases: ConsoleLeaseStore;
       authorizer: WorkspaceAuthorizer;
-      permissions: PermissionsService;
-      ruleset: PermissionRuleset<WorkspaceRecord, WorkspaceQuery>;
       userInfo: UserInfoService;
       auth: AuthService;
       audit(entry: AuditEntry): Promise<void>;
       /** Tells grantees; it logs its own failures and never throws. */
       notifier?: Pick<WorkspaceNotifier, 'shareGranted'>;
     },
-  ) {
-    this.applies = createConditionAuthorizer(options.ruleset);
-  }
+  ) {}
 
   /** A record with its live grants, as permission rules must see it. */
   async load(name: string): Promise<WorkspaceRecord | undefined> {
@@ -175,17 +170,20 @@ export class WorkspaceSharing {
       if (!held || rank(share) > rank(held)) best.set(share.workspace, share);
     }
     const records: WorkspaceRecord[] = [];
+    const may =
+      best.size > 0 &&
+      (await this.options.authorizer.judge(
+        [workspaceReadPermission],
+        credentials,
+      ));
     for (const name of best.keys()) {
       const record = await this.load(name);
       // Shares of a deleted namesake, or a policy that says no, show nothing.
       if (
+        may &&
         record?.state === 'active' &&
         record.grants?.length &&
-        (await this.options.authorizer.isAllowed(
-          workspaceReadPermission,
-          record,
-          credentials,
-        ))
+        may(workspaceReadPermission, record)
       ) {
         records.push(record);
       }
@@ -215,21 +213,16 @@ export class WorkspaceSharing {
     if (records.length === 0) return workspaces;
     const missing = records.filter(r => !r.grants);
     const grants = await this.options.shares.grantsOf(missing);
-    const decisions = await this.options.permissions.authorizeConditional(
-      [
-        { permission: workspaceLifecyclePermission },
-        { permission: workspaceConnectPermission },
-        { permission: workspaceViewPermission },
-      ],
-      { credentials },
+    const may = await this.options.authorizer.judge(
+      ACCESS_LEVELS.map(l => l.permission),
+      credentials,
     );
-    const levels: WorkspaceAccess[] = ['manage', 'control', 'view'];
     return workspaces.map((workspace, i) => {
       const record = records[i].grants
         ? records[i]
         : { ...records[i], grants: grants.get(records[i].name) };
-      const level = decisions.findIndex(d => this.applies(d, record));
-      return level < 0 ? workspace : { ...workspace, access: levels[level] };
+      const level = ACCESS_LEVELS.find(l => may(l.permission, record));
+      return level ? { ...workspace, access: level.access } : workspace;
     });
   }
 

@@ -174,4 +174,18 @@ describe('readWorkspacesConfig', () => {
       ).console.allowedOrigins,
     ).toEqual(['https://a.example.com']);
   });
+
+  it('reads recording against the images people may order', () => {
+    const images = [debian];
+    const sizes = [small];
+    expect(
+      read({ images, sizes, recording: { images: ['debian'] } }).recording,
+    ).toMatchObject({ images: ['debian'], ownerGroups: [] });
+    expect(read({ images, sizes }).recording).toBeUndefined();
+    expect(() =>
+      read({ images, sizes, recording: { images: ['ubuntu'] } }),
+    ).toThrow(
+      "Invalid config at 'workspaces.recording.images[0]': 'ubuntu' is not one of workspaces.images (debian)",
+    );
+  });
 });

@@ -13,6 +13,10 @@ import type {
   ResolvedWorkspaceImage,
   ResolvedWorkspaceSize,
 } from '@desktop-mania/plugin-workspaces-node';
+import {
+  readRecordingConfig,
+  type RecordingConfig,
+} from '../recording/recordingConfig';
 import { fitImage, readImageMinimum } from './imageFit';
 import { readSnapshotsConfig, type SnapshotsConfig } from './snapshotRules';
 
@@ -50,6 +54,8 @@ export interface WorkspacesConfig {
   };
   /** `workspaces.snapshots`; defaults where absent. */
   snapshots?: SnapshotsConfig;
+  /** `workspaces.recording`; nothing is recorded where absent. */
+  recording?: RecordingConfig;
 }
 
 function readRange(
@@ -198,6 +204,12 @@ function readConfig(root: Config): WorkspacesConfig {
     expiryAction,
     ...(config?.has('snapshots') && {
       snapshots: readSnapshotsConfig(config.getConfig('snapshots')),
+    }),
+    ...(config?.has('recording') && {
+      recording: readRecordingConfig(
+        root,
+        images.map(i => i.name),
+      ),
     }),
     reconcileAfterMs:
       (lifecycle &&

@@ -6,6 +6,7 @@ import {
   type CreateWorkspaceRequest,
   type WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import { describeSize, shortfall } from './imageFit';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 
@@ -109,6 +110,32 @@ export function validateOrder(
     );
   }
   return { request, image, size, cluster, diskGi, lifetimeHours };
+}
+
+/** The record a valid order makes, still `creating`, as of `now`. */
+export function orderedRecord(
+  order: ValidOrder,
+  owner: string,
+  createdBy: string,
+  now: Date,
+): WorkspaceRecord {
+  return {
+    name: order.request.name,
+    cluster: order.cluster.name,
+    provider: order.cluster.provider,
+    os: order.image.os,
+    image: order.image.name,
+    size: order.size.name,
+    diskGi: order.diskGi,
+    owner,
+    createdBy,
+    template: order.request.template,
+    system: order.request.system,
+    state: 'creating',
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + order.lifetimeHours * 3600_000),
+    lastActivityAt: now,
+  };
 }
 
 /** The owner's entity ref in canonical form; only users and groups own desktops. */
