@@ -1,229 +1,51 @@
-import fs from 'fs';
-import net from 'net';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
 import WebSocket from 'ws';
 import {
-  freePort,
-  freshDatabase,
-  haproxyAvailable,
-  PG_URL,
-  startBalancer,
-  startReplica,
-  tempDir,
-  type Replica,
-} from './__testUtils__/replicas';
+  IN_USE,
+  LEASE_S,
+  openConsole,
+  order,
+  sleep,
+  TOO_MANY,
+  type Opened,
+} from './__testUtils__/portal';
+import { haproxyAvailable, PG_URL } from './__testUtils__/replicas';
+import { taskRuns, workspaceEvents } from './__testUtils__/reports';
+import { MultiReplicaPortal } from './__testUtils__/setup';
 
 /**
  * Two portal replicas on one PostgreSQL behind HAProxy, as production runs
- * three behind Traefik: the order, console, takeover, crash and scheduling
- * figures are printed at the end.
+ * three behind Traefik, with KubeVirt desktops on one loopback API server:
+ * the order, console, takeover, crash and scheduling figures are printed at
+ * the end.
  */
-const LEASE_S = 5;
 const ALICE = 'user:default/alice';
 const CAROL = 'user:default/carol';
-const ORIGIN = 'http://localhost:3000';
-const TOO_MANY = 4429;
-const IN_USE = 4409;
 
 const run = PG_URL && haproxyAvailable() ? describe : describe.skip;
-// Two backends start in 20-60 s depending on the machine's load.
+// Two backends start in 20-90 s depending on the machine's load.
 jest.setTimeout(240_000);
 
-/** The desktops' screen: greets every console with RFB's version line. */
-function startDesktopScreen() {
-  const server = net.createServer(socket => {
-    socket.on('error', () => socket.destroy());
-    socket.write('RFB 003.008\n');
-  });
-  return new Promise<{ port: number; close(): void }>(resolve =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () => server.close(),
-      }),
-    ),
-  );
-}
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-interface Opened {
-  ws: WebSocket;
-  replica?: string;
-  outcome: Promise<
-    { open: true } | { open: false; code: number; reason: string }
-  >;
-  closed: Promise<{ code: number; reason: string; at: number }>;
-}
-
-/** Opens a console and settles on its first RFB bytes or its close. */
-function openConsole(
-  port: number,
-  desk: string,
-  user: string,
-  takeover = false,
-) {
-  const ws = new WebSocket(
-    `ws://127.0.0.1:${port}/api/workspaces/workspaces/${desk}/console${
-      takeover ? '?takeover=true' : ''
-    }`,
-    ['binary', encodeConsoleTokenProtocol(mockCredentials.user.token(user))],
-    { origin: ORIGIN },
-  );
-  const opened: Opened = { ws } as Opened;
-  ws.on('upgrade', res => {
-    opened.replica = String(res.headers['x-replica'] ?? '');
-  });
-  opened.closed = new Promise(resolve =>
-    ws.on('close', (code, reason) =>
-      resolve({ code, reason: reason.toString(), at: Date.now() }),
-    ),
-  );
-  opened.outcome = new Promise(resolve => {
-    ws.once('message', () => resolve({ open: true }));
-    opened.closed.then(c => resolve({ open: false, ...c }));
-    ws.on('error', () => {});
-  });
-  return opened;
-}
-
 run('many portal replicas behave as one portal', () => {
-  const dir = tempDir();
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let rfb: Awaited<ReturnType<typeof startDesktopScreen>>;
-  let replicas: Replica[] = [];
-  let balancer: ReturnType<typeof startBalancer> | undefined;
-  const sockets: WebSocket[] = [];
+  const portal = new MultiReplicaPortal();
+  const { step, track } = portal;
+  const alicesDesks = ['shared-desk', 'alice-2', 'alice-3', 'alice-4'];
+  let consoles: Opened[] = [];
 
-  afterAll(async () => {
-    sockets.forEach(s => s.terminate());
-    balancer?.child.kill('SIGKILL');
-    for (const r of replicas)
-      if (r.child.exitCode === null) r.child.kill('SIGKILL');
-    rfb?.close();
-    await sleep(300);
-    await db?.drop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => portal.start());
+  afterAll(() => portal.stop());
 
-  it('shares orders, console seats, takeovers and scheduled work', async () => {
-    const figures: string[] = [];
-    // Printed as they come too, so a run that times out shows how far it got.
-    const step = (figure: string) => {
-      figures.push(figure);
-      process.stderr.write(`[multi-replica] ${figure}\n`);
-    };
-    db = await freshDatabase();
-    rfb = await startDesktopScreen();
-    fs.mkdirSync(`${dir}/cluster`);
-    const [portA, portB, lbPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const config = (port: number) => ({
-      app: { baseUrl: ORIGIN },
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { host: '127.0.0.1', port },
-        database: {
-          client: 'pg',
-          pluginDivisionMode: 'schema',
-          connection: db.connection,
-          knexConfig: { pool: { min: 0, max: 5 } },
-        },
-      },
-      events: { useEventBus: 'always' },
-      catalog: {
-        rules: [{ allow: ['Workspace', 'Location', 'Component'] }],
-        providers: {
-          workspaces: {
-            schedule: {
-              frequency: { seconds: 5 },
-              timeout: { seconds: 30 },
-              initialDelay: { seconds: 1 },
-            },
-          },
-        },
-      },
-      workspaces: {
-        defaultCluster: 'test',
-        images: [
-          {
-            name: 'ubuntu-desktop',
-            title: 'Ubuntu',
-            os: 'linux',
-            dataSource: { name: 'ubuntu', namespace: 'images' },
-            preference: 'ubuntu',
-          },
-        ],
-        sizes: [{ name: 'small', title: 'Small', instancetype: 'u1.medium' }],
-        console: { maxSessionsPerUser: 4, lease: `${LEASE_S}s` },
-      },
-    });
-    const env = {
-      MULTI_REPLICA_CLUSTER_DIR: `${dir}/cluster`,
-      MULTI_REPLICA_RFB_PORT: String(rfb.port),
-    };
-    const started = Date.now();
-    // One after the other, as a rollout starts them: the catalog's knex
-    // migrations refuse to wait for another replica's migration lock.
-    // Both at once, as a first install starts them. Knex migrations on a
-    // fresh database do not wait for each other (a locked migration table,
-    // a table the other replica just created), so a replica that lost that
-    // race starts once more, as Kubernetes would restart its pod.
-    const start = (name: string, port: number) =>
-      startReplica({ name, port, config: config(port), env, dir });
-    replicas = [start('a', portA), start('b', portB)];
-    const settled = await Promise.allSettled(replicas.map(r => r.ready));
-    for (const [i, result] of settled.entries()) {
-      if (result.status === 'fulfilled') continue;
-      // Each plugin migrates on its own, so a restart can meet the other
-      // replica's next migration; Kubernetes would keep restarting too.
-      for (let restart = 1; ; restart++) {
-        step(
-          `replica ${replicas[i].name} lost the migration race; restart ${restart}`,
-        );
-        await sleep(1000);
-        replicas[i] = start(replicas[i].name, replicas[i].port);
-        try {
-          await replicas[i].ready;
-          break;
-        } catch (error) {
-          if (restart === 3) throw error;
-        }
-      }
-    }
-    const [a, b] = replicas;
-    step(`replicas a and b up after ${Date.now() - started} ms`);
-    balancer = startBalancer({ port: lbPort, replicas, dir });
-    await sleep(1500);
-
-    // An order through one replica is in the catalog through the other.
-    const desk = 'shared-desk';
+  it('shows an order through one replica in the catalog of the other', async () => {
+    const [a, b] = portal.replicas;
+    const desk = alicesDesks[0];
     const ordered = Date.now();
-    const order = await fetch(
-      `http://127.0.0.1:${portA}/api/workspaces/workspaces`,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: mockCredentials.user.header(ALICE),
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          name: desk,
-          image: 'ubuntu-desktop',
-          size: 'small',
-        }),
-      },
-    );
-    expect(order.status).toBe(201);
+    expect(await order(a.port, ALICE, desk)).toBe(201);
+    const answered = Date.now() - ordered;
     let seenAfter = -1;
     // Polled past the 5 s allowed, so a slow run says how slow.
     while (Date.now() - ordered < 20_000) {
       const res = await fetch(
-        `http://127.0.0.1:${portB}/api/catalog/entities/by-name/workspace/default/${desk}`,
+        `http://127.0.0.1:${b.port}/api/catalog/entities/by-name/workspace/default/${desk}`,
         { headers: { Authorization: mockCredentials.user.header(ALICE) } },
       );
       if (res.status === 200) {
@@ -232,20 +54,46 @@ run('many portal replicas behave as one portal', () => {
       }
       await sleep(100);
     }
-    step(`order through a, in the catalog through b after ${seenAfter} ms`);
+    // Where the time went: the order itself, the events bus, the catalog.
+    const events = workspaceEvents(portal.replicas, desk);
+    const since = (x?: { at: number }) => (x ? x.at - ordered : -1);
+    step(
+      `order through a, in the catalog through b ${
+        seenAfter - answered
+      } ms after its answer (${seenAfter} ms after the order: answered ${answered} ms, event published ${since(
+        events.published[0],
+      )} ms, reached the catalog on ${events.delivered[0]?.replica} ${since(
+        events.delivered[0],
+      )} ms, written ${since(events.handled[0])} ms)`,
+    );
     expect(seenAfter).toBeGreaterThanOrEqual(0);
-    expect(seenAfter).toBeLessThanOrEqual(5000);
+    // From the order's answer: its own calls to the cluster are not the
+    // replicas' sharing, and on a loaded machine take seconds by themselves.
+    expect(seenAfter - answered).toBeLessThanOrEqual(5000);
+    // The desktop is a VirtualMachine on the cluster both replicas reach.
+    expect(portal.fake.writes).toContain(`POST vm ${desk}`);
+    expect(portal.cluster.unhandled).toEqual([]);
+  });
 
-    // Four consoles through the balancer; the fifth and sixth are refused,
-    // whichever replica they land on.
-    const consoles = [0, 1, 2, 3].map(() => openConsole(lbPort, desk, ALICE));
-    consoles.forEach(c => sockets.push(c.ws));
+  it('counts console seats across replicas', async () => {
+    for (const desk of alicesDesks.slice(1)) {
+      expect(await order(portal.lbPort, ALICE, desk)).toBe(201);
+    }
+    // One console per desktop: KubeVirt lets one viewer at a time onto a
+    // VM's VNC. The fifth and sixth are refused, one on each replica.
+    consoles = alicesDesks.map(d =>
+      track(openConsole(portal.lbPort, d, ALICE)),
+    );
     const outcomes = await Promise.all(consoles.map(c => c.outcome));
-    expect(outcomes.every(o => o.open)).toBe(true);
-    const refused = [
-      openConsole(lbPort, desk, ALICE),
-      openConsole(lbPort, desk, ALICE),
-    ];
+    expect(outcomes).toEqual(alicesDesks.map(() => ({ open: true })));
+    expect(consoles.map(c => c.display)).toEqual(
+      alicesDesks.map(() => 'console'),
+    );
+    const refused = portal.replicas.map((r, i) => {
+      const opened = track(openConsole(r.port, alicesDesks[i], ALICE));
+      opened.replica = r.name;
+      return opened;
+    });
     const refusals = await Promise.all(refused.map(c => c.outcome));
     for (const r of refusals) {
       expect(r).toMatchObject({
@@ -261,33 +109,26 @@ run('many portal replicas behave as one portal', () => {
         .map(c => c.replica)
         .join(',')} with ${TOO_MANY} "${(refusals[0] as any).reason}"`,
     );
-    expect(new Set(refused.map(c => c.replica)).size).toBe(2);
-
-    // A takeover through b closes the viewer a relays. On a desktop of its
-    // own: a takeover closes every other viewer of its desktop, alice's too.
-    const carolDesk = 'carol-desk';
-    const carolOrder = await fetch(
-      `http://127.0.0.1:${portB}/api/workspaces/workspaces`,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: mockCredentials.user.header(CAROL),
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          name: carolDesk,
-          image: 'ubuntu-desktop',
-          size: 'small',
-        }),
-      },
+    // Each open console is a VNC subresource websocket on the cluster; the
+    // refused ones never reached it.
+    const vncOf = (path: string) =>
+      /virtualmachineinstances\/([\w-]+)\/vnc\?preserveSession=true$/.exec(
+        path,
+      )?.[1];
+    expect(portal.cluster.vncSeen.map(vncOf).sort()).toEqual(
+      [...alicesDesks].sort(),
     );
-    expect(carolOrder.status).toBe(201);
-    const viewer = openConsole(portA, carolDesk, CAROL);
-    sockets.push(viewer.ws);
+    step(`VNC websockets on the cluster: ${portal.cluster.vncSeen.length}`);
+  });
+
+  it('closes the viewer one replica relays when the other takes over', async () => {
+    const [a, b] = portal.replicas;
+    const carolDesk = 'carol-desk';
+    expect(await order(b.port, CAROL, carolDesk)).toBe(201);
+    const viewer = track(openConsole(a.port, carolDesk, CAROL));
     expect(await viewer.outcome).toEqual({ open: true });
     const takenAt = Date.now();
-    const taker = openConsole(portB, carolDesk, CAROL, true);
-    sockets.push(taker.ws);
+    const taker = track(openConsole(b.port, carolDesk, CAROL, true));
     expect(await taker.outcome).toEqual({ open: true });
     const closed = await Promise.race([
       viewer.closed,
@@ -299,19 +140,24 @@ run('many portal replicas behave as one portal', () => {
         closed!.at - takenAt
       } ms with ${closed!.code} "${closed!.reason}"`,
     );
+    expect(portal.cluster.vncSeen.slice(-1)[0]).toContain(
+      `/virtualmachineinstances/${carolDesk}/vnc?preserveSession=false`,
+    );
+    expect(portal.cluster.viewers(carolDesk)).toBe(1);
+  });
 
-    // a crashes: b keeps serving, and a's seats come free within the lease.
-    const onA = consoles.filter(c => c.replica === 'a').length;
+  it('keeps serving when a replica dies, and frees its seats within the lease', async () => {
+    const [a, b] = portal.replicas;
+    const onA = consoles.filter(c => c.replica === 'a');
+    expect(onA.length).toBeGreaterThan(0);
     a.child.kill('SIGKILL');
     const killed = Date.now();
     await sleep(1200);
     let served = 0;
     for (let i = 0; i < 10; i++) {
       const res = await fetch(
-        `http://127.0.0.1:${lbPort}/api/workspaces/workspaces`,
-        {
-          headers: { Authorization: mockCredentials.user.header(ALICE) },
-        },
+        `http://127.0.0.1:${portal.lbPort}/api/workspaces/workspaces`,
+        { headers: { Authorization: mockCredentials.user.header(ALICE) } },
       );
       if (res.status === 200) served++;
     }
@@ -320,10 +166,11 @@ run('many portal replicas behave as one portal', () => {
     const onB = consoles.filter(c => c.replica === 'b');
     expect(onB.every(c => c.ws.readyState === WebSocket.OPEN)).toBe(true);
     step(`alice's ${onB.length} consoles on b still open after the kill`);
+    // A desktop whose viewer went with a: its VNC seat on the cluster is free.
+    const desk = alicesDesks[consoles.indexOf(onA[0])];
     let freedAfter = -1;
     while (Date.now() - killed < (LEASE_S + 3) * 1000) {
-      const probe = openConsole(lbPort, desk, ALICE);
-      sockets.push(probe.ws);
+      const probe = track(openConsole(portal.lbPort, desk, ALICE));
       const outcome = await probe.outcome;
       if (outcome.open) {
         freedAfter = Date.now() - killed;
@@ -333,43 +180,31 @@ run('many portal replicas behave as one portal', () => {
       await sleep(250);
     }
     step(
-      `${onA} of alice's seats were on a; one came free ${freedAfter} ms after the kill (lease ${LEASE_S} s)`,
+      `${onA.length} of alice's seats were on a; one came free ${freedAfter} ms after the kill (lease ${LEASE_S} s)`,
     );
     // Not before the lease: a's last renewal came at most a second before.
     expect(freedAfter).toBeGreaterThan((LEASE_S - 1.5) * 1000);
     expect(freedAfter).toBeLessThanOrEqual((LEASE_S + 2) * 1000);
+    expect(b.child.exitCode).toBeNull();
+  });
 
+  it('delivers each event once and runs scheduled work once per interval', async () => {
     // Each workspace event reached the catalog once, on one replica.
-    const published = replicas.flatMap(r =>
-      r.reports.filter(
-        x => x.what === 'publish' && x.detail.payload?.workspace?.name === desk,
-      ),
-    ).length;
-    const delivered = replicas.flatMap(r =>
-      r.reports
-        .filter(
-          x =>
-            x.what === 'event' &&
-            x.detail.subscriber === 'catalog-workspaces-provider' &&
-            x.detail.payload?.workspace?.name === desk,
-        )
-        .map(() => r.name),
+    const { published, delivered } = workspaceEvents(
+      portal.replicas,
+      alicesDesks[0],
     );
     step(
-      `${published} workspace events published, delivered to the catalog ${
+      `${
+        published.length
+      } workspace events published, delivered to the catalog ${
         delivered.length
-      } times (on ${delivered.join(',')})`,
+      } times (on ${delivered.map(d => d.replica).join(',')})`,
     );
-    expect(published).toBeGreaterThan(0);
-    expect(delivered).toHaveLength(published);
+    expect(published.length).toBeGreaterThan(0);
+    expect(delivered).toHaveLength(published.length);
 
-    // Scheduled work ran once per interval across both replicas.
-    const runs = (id: string) =>
-      replicas.flatMap(r =>
-        r.reports
-          .filter(x => x.what === 'task' && x.detail.id === id)
-          .map(x => ({ replica: r.name, at: x.detail.at as number })),
-      );
+    const runs = (id: string) => taskRuns(portal.replicas, id);
     // Housekeeping's first run comes 15 s after a replica starts, which on
     // a quick machine is after everything above; a second replica running
     // it too would report within moments of the first.
@@ -382,13 +217,13 @@ run('many portal replicas behave as one portal', () => {
     }
     await sleep(5_000);
     const housekeeping = runs('workspaces-housekeeping');
-    const syncs = runs('workspaces:refresh').sort((x, y) => x.at - y.at);
+    const syncs = runs('workspaces:refresh');
     const window = syncs[syncs.length - 1].at - syncs[0].at;
     step(
       `housekeeping (every 60 s) ran ${
         housekeeping.length
       } time(s) in ${Math.round(
-        (Date.now() - started) / 1000,
+        (Date.now() - portal.started) / 1000,
       )} s on ${housekeeping.map(h => h.replica).join(',')}`,
     );
     step(
@@ -396,11 +231,18 @@ run('many portal replicas behave as one portal', () => {
         syncs.length
       } times in ${window} ms on ${syncs.map(s => s.replica).join(',')}`,
     );
-    // Once per minute across the replicas: never two runs close together.
+    // Once per minute across the replicas. Backstage's scheduler keeps the
+    // grid of the first scheduled start (TaskWorker.computeNextRunStartAt:
+    // greatest(next_run_start_at + interval, now())), so after a first run
+    // that came late, as after a restart, the next comes sooner than a
+    // minute; two replicas running one interval would come within moments.
     expect(housekeeping.length).toBeGreaterThanOrEqual(1);
-    const hkAt = housekeeping.map(h => h.at).sort((x, y) => x - y);
+    expect(housekeeping.length).toBeLessThanOrEqual(
+      Math.floor((Date.now() - portal.started) / 60_000) + 1,
+    );
+    const hkAt = housekeeping.map(h => h.at);
     for (let i = 1; i < hkAt.length; i++) {
-      expect(hkAt[i] - hkAt[i - 1]).toBeGreaterThan(50_000);
+      expect(hkAt[i] - hkAt[i - 1]).toBeGreaterThan(10_000);
     }
     expect(syncs.length).toBeGreaterThanOrEqual(2);
     expect(syncs.length).toBeLessThanOrEqual(Math.floor(window / 5000) + 2);
@@ -410,9 +252,11 @@ run('many portal replicas behave as one portal', () => {
       // than a whole interval after the last run (seen: 2.0 s), never at once.
       expect(syncs[i].at - syncs[i - 1].at).toBeGreaterThan(1000);
     }
-    step(`whole run ${Date.now() - started} ms`);
-    // eslint-disable-next-line no-console
-    console.log(`multi-replica figures:\n  ${figures.join('\n  ')}`);
-    expect(b.child.exitCode).toBeNull();
+    step(
+      `start-up restarts: ${
+        portal.restarts.length ? portal.restarts.join('; ') : 'none'
+      }`,
+    );
+    step(`whole run ${Date.now() - portal.started} ms`);
   });
 });

@@ -6,10 +6,11 @@
  * it is a real crash.
  *
  * Stand-ins, and why: sign-in is the mock auth of backend-test-utils, since
- * a test cannot sign people in through an identity provider; the desktops
- * are those of sharedClusterModule, one cluster both replicas reach, as in
- * production. Every scheduled run and every event delivery prints a line the
- * test counts.
+ * a test cannot sign people in through an identity provider. The desktops
+ * are KubeVirt's, through the real KubeVirt module configured to the one
+ * loopback API server the test runs, which both replicas reach as they
+ * would a cluster. Every scheduled run and every event delivery prints a
+ * line the test counts.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
@@ -26,7 +27,6 @@ import {
   DefaultEventsService,
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
-import { sharedClusterModule } from './sharedClusterModule';
 
 /** A line on stdout the test parses: `@@ <what> <json>`. */
 function report(what: string, detail: object) {
@@ -89,6 +89,7 @@ const countedEvents = createServiceFactory({
           plugin,
           topic: params.topic,
           payload: params.eventPayload,
+          at: Date.now(),
         });
         await inner.publish(params);
       },
@@ -96,13 +97,15 @@ const countedEvents = createServiceFactory({
         inner.subscribe({
           ...options,
           onEvent: async event => {
-            report('event', {
+            const delivery = {
               plugin,
               subscriber: options.id,
               topic: event.topic,
               payload: event.eventPayload,
-            });
+            };
+            report('event', { ...delivery, at: Date.now() });
             await options.onEvent(event);
+            report('handled', { ...delivery, at: Date.now() });
           },
         }),
     };
@@ -118,7 +121,7 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
 backend.add(import('@desktop-mania/plugin-workspaces-backend'));
-backend.add(sharedClusterModule);
+backend.add(import('@desktop-mania/plugin-workspaces-backend-module-kubevirt'));
 backend.add(countedScheduler);
 backend.add(countedEvents);
 backend.add(mockServices.auth.factory());

@@ -153,6 +153,9 @@ export function startBalancer(options: {
       'defaults',
       '  mode http',
       '  timeout connect 1s',
+      // A readiness answer slower than the check interval on a loaded
+      // machine is no dead replica: only a refused connection is.
+      '  timeout check 5s',
       '  timeout client 60s',
       '  timeout server 60s',
       '  timeout tunnel 120s',
