@@ -10,6 +10,11 @@
  * Goal: the first page usable within 2 s on a warm machine. The benchmark
  * reports the warm production figure against it; it never fails on time.
  * Run: bash bench/run.sh first-load [runs]
+ * BENCH_FIRST_LOAD_DEV=0 leaves the development server out (a quicker run).
+ * BENCH_FIRST_LOAD_BASELINE=<copy of an earlier packages/app/dist> also loads
+ * that build and today's through lib/firstLoadServer.ts, in turns, against
+ * the same backend, and reports today's against it: the way to measure a
+ * change to the frontend on a machine whose load moves.
  */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -19,12 +24,15 @@ import type { Page } from 'playwright-core';
 import { freePort, waitFor } from './lib/processes';
 import { answers, createWorkspace, settle } from './lib/processGroups';
 import { loadPortal, type Load } from './lib/pageLoad';
+import { serveBuild } from './lib/firstLoadServer';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.argv[2] ?? 3);
 const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
 const GOAL_MS = 2000;
 const VISITS = ['cold', 'warm', 'hot'] as const;
+const WITH_DEV = process.env.BENCH_FIRST_LOAD_DEV !== '0';
+const BASELINE = process.env.BENCH_FIRST_LOAD_BASELINE;
 
 const work = createWorkspace('first-load', DEADLINE_MS);
 // Run as root, the local provider gives each desktop its own user, who must
@@ -76,8 +84,8 @@ function buildApp() {
 }
 
 /** The backend serving packages/app/dist, and the development server against it; seconds each took to answer. */
-async function startServers(prod: string, dev: string) {
-  const [backendPort, devPort] = [prod, dev].map(u => new URL(u).port);
+async function startServers(prod: string, dev?: string) {
+  const backendPort = new URL(prod).port;
   const backendConfig = path.join(work.dir, 'backend.yaml');
   fs.writeFileSync(
     backendConfig,
@@ -87,7 +95,7 @@ async function startServers(prod: string, dev: string) {
         baseUrl: prod,
         listen: { port: Number(backendPort), host: '127.0.0.1' },
         cors: {
-          origin: [prod, dev],
+          origin: dev ? [prod, dev] : [prod],
           methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'],
           credentials: true,
         },
@@ -97,17 +105,6 @@ async function startServers(prod: string, dev: string) {
         },
       },
       workspaces: { local: { dataDir: path.join(work.dir, 'desktops') } },
-    }),
-  );
-  const devConfig = path.join(work.dir, 'dev.yaml');
-  fs.writeFileSync(
-    devConfig,
-    JSON.stringify({
-      app: {
-        baseUrl: dev,
-        listen: { host: '127.0.0.1', port: Number(devPort) },
-      },
-      backend: { baseUrl: prod },
     }),
   );
   const appConfig = path.join(ROOT, 'app-config.yaml');
@@ -137,6 +134,23 @@ async function startServers(prod: string, dev: string) {
     300_000,
   );
   const backendReadySeconds = (performance.now() - t) / 1000;
+  if (!dev) {
+    await settle([backend.pid!]);
+    return { backendReadySeconds, devReadySeconds: NaN };
+  }
+
+  const devPort = new URL(dev).port;
+  const devConfig = path.join(work.dir, 'dev.yaml');
+  fs.writeFileSync(
+    devConfig,
+    JSON.stringify({
+      app: {
+        baseUrl: dev,
+        listen: { host: '127.0.0.1', port: Number(devPort) },
+      },
+      backend: { baseUrl: prod },
+    }),
+  );
 
   process.stderr.write(
     `first-load: starting the development server on ${dev}\n`,
@@ -159,32 +173,67 @@ async function startServers(prod: string, dev: string) {
   return { backendReadySeconds, devReadySeconds };
 }
 
+/** Distinct free ports. */
+async function freePorts(n: number) {
+  const ports: number[] = [];
+  while (ports.length < n) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
 async function main() {
-  const backendPort = await freePort();
-  let devPort = await freePort();
-  while (devPort === backendPort) devPort = await freePort();
-  const origins = {
+  const [backendPort, devPort, basePort, candidatePort] = await freePorts(4);
+  const origins: Record<string, string> = {
     production: `http://localhost:${backendPort}`,
-    development: `http://localhost:${devPort}`,
   };
+  if (WITH_DEV) origins.development = `http://localhost:${devPort}`;
   const buildSeconds = buildApp();
   const started = await startServers(origins.production, origins.development);
+  if (BASELINE) {
+    const backend = origins.production;
+    const dist = path.join(ROOT, 'packages/app/dist');
+    for (const [name, dir, port] of [
+      ['baseline', path.resolve(BASELINE), basePort],
+      ['candidate', dist, candidatePort],
+    ] as const)
+      origins[name] = (await serveBuild({ dist: dir, port, backend })).origin;
+  }
 
   const loads: Record<string, Load[]> = {};
+  const failedRuns = new Set<number>();
   const loadAverages: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     for (const [build, origin] of Object.entries(origins)) {
       process.stderr.write(`first-load: run ${run + 1}, ${build}\n`);
       const profile = path.join(work.dir, `profile-${build}-${run}`);
-      await loadPortal(profile, origin, { signIn: true, ready: homeReady });
-      for (const visit of VISITS) {
-        loadAverages.push(os.loadavg()[0]);
-        const load = await loadPortal(profile, origin, { ready: homeReady });
-        (loads[`${build} ${visit}`] ??= []).push(load!);
+      // A run that fails (a load past its timeout on a machine at load 20)
+      // counts for no build: the comparisons pair loads run by run.
+      try {
+        await loadPortal(profile, origin, { signIn: true, ready: homeReady });
+        for (const visit of VISITS) {
+          loadAverages.push(os.loadavg()[0]);
+          const load = await loadPortal(profile, origin, { ready: homeReady });
+          (loads[`${build} ${visit}`] ??= [])[run] = load!;
+        }
+      } catch (error) {
+        failedRuns.add(run);
+        process.stderr.write(
+          `first-load: run ${run + 1}, ${build} failed, left out: ${
+            (error as Error).message.split('\n')[0]
+          }\n`,
+        );
       }
     }
   }
 
+  for (const [k, v] of Object.entries(loads)) {
+    loads[k] = v.filter((l, run) => l && !failedRuns.has(run));
+    if (!loads[k].length) delete loads[k];
+  }
+  if (!Object.values(loads).some(v => v.length))
+    throw new Error('every run failed');
   const summary = Object.fromEntries(
     Object.entries(loads).map(([k, v]) => [
       k,
@@ -196,21 +245,36 @@ async function main() {
       ) as Load,
     ]),
   );
+  // Each pair compared run by run (the two loads of a run saw about the
+  // same load on the machine), then the median of those ratios.
+  const pairs = [
+    ['production', 'development'],
+    ['candidate', 'baseline'],
+  ].filter(([a, b]) => loads[`${a} warm`] && loads[`${b} warm`]);
   const ratios = Object.fromEntries(
-    VISITS.map(c => {
-      const [p, d] = [summary[`production ${c}`], summary[`development ${c}`]];
-      return [
-        c,
-        { time: p.readyMs / d.readyMs, jsBytes: p.jsBytes / d.jsBytes },
-      ];
-    }),
+    pairs.map(([a, b]) => [
+      `${a} / ${b}`,
+      Object.fromEntries(
+        VISITS.map(c => {
+          const [x, y] = [loads[`${a} ${c}`], loads[`${b} ${c}`]];
+          return [
+            c,
+            {
+              time: median(x.map((l, i) => l.readyMs / y[i].readyMs)),
+              busy: median(x.map((l, i) => l.busyMs / y[i].busyMs)),
+              // Warm and hot loads transfer no JS at all: no ratio then.
+              jsBytes: y[0].jsBytes ? x[0].jsBytes / y[0].jsBytes : null,
+            },
+          ];
+        }),
+      ),
+    ]),
   );
-  const warm = summary['production warm'];
+  const warm = summary['production warm'] ?? summary['candidate warm'];
   const goal = {
     goalMs: GOAL_MS,
     warmReadyMs: warm.readyMs,
     timesGoal: warm.readyMs / GOAL_MS,
-    warmVsDevelopment: ratios.warm.time,
   };
   const ms = (n: number) => Math.round(n);
   console.table(
@@ -226,20 +290,21 @@ async function main() {
       'from the server': v.networkRequests,
     })),
   );
-  for (const [c, r] of Object.entries(ratios))
-    console.log(
-      `${c}, production / development: time ${r.time.toFixed(
-        2,
-      )}, JS bytes ${r.jsBytes.toFixed(3)}`,
-    );
+  for (const [pair, byVisit] of Object.entries(ratios))
+    for (const [c, r] of Object.entries(byVisit))
+      console.log(
+        `${c}, ${pair}: usable ${r.time.toFixed(
+          2,
+        )}, main thread busy ${r.busy.toFixed(2)}${
+          r.jsBytes === null ? '' : `, JS bytes ${r.jsBytes.toFixed(3)}`
+        }`,
+      );
   console.log(
     `goal: production warm, usable in ${seconds(
       warm.readyMs,
     )}: ${goal.timesGoal.toFixed(2)} x the ${seconds(GOAL_MS)} goal (${
       goal.timesGoal <= 1 ? 'met' : 'missed'
-    }); ${ratios.warm.time.toFixed(
-      2,
-    )} x the development build's warm load in this run`,
+    })`,
   );
   const la = [Math.min(...loadAverages), Math.max(...loadAverages)];
   console.log(
@@ -247,9 +312,11 @@ async function main() {
       1,
     )}; frontend build step ${buildSeconds.toFixed(
       1,
-    )} s; backend ready ${started.backendReadySeconds.toFixed(
-      1,
-    )} s; development server ready ${started.devReadySeconds.toFixed(1)} s`,
+    )} s; backend ready ${started.backendReadySeconds.toFixed(1)} s${
+      WITH_DEV
+        ? `; development server ready ${started.devReadySeconds.toFixed(1)} s`
+        : ''
+    }`,
   );
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(
@@ -258,6 +325,7 @@ async function main() {
       {
         date: new Date().toISOString(),
         runs: RUNS,
+        failedRuns: [...failedRuns],
         loadAverages,
         buildSeconds,
         ...started,
