@@ -1,77 +1,80 @@
 /*
- * Frame profile: how smoothly the console's noVNC client in Debian's
- * Chromium shows a real Xvnc desktop (1600×900 unless BENCH_GEOMETRY says
- * otherwise) through the portal's console proxy, and where each frame's
- * main-thread time goes. Three workloads: text scrolling in an xterm as
- * fast as it prints, a window dragged with xdotool, and the whole screen
- * changing (reverse video toggled 25 times a second). Each runs once per
- * variant: "before" is the console's settings before issue 24 (Broadband,
- * quality 6, compression 2, Fit mode), "after" the console's default preset
- * today; the others are candidates, with TigerVNC settings changed on the
- * live server with vncconfig. Ratios are after / before.
- * Run: bash bench/run.sh frame-profile [seconds per workload]
+ * Frame profile: how smoothly the portal's Desktop tab shows a local
+ * desktop in Debian's Chromium, and where each frame's main-thread time
+ * goes. Everything is the product's: the backend serving the built app,
+ * a desktop ordered through the API and started by the local provider
+ * (Xvnc, openbox, xterm), and the suite's console (DesktopConsole) on the
+ * Desktop tab, sized so the desktop is 1600×900 (BENCH_GEOMETRY). Three
+ * workloads: text scrolling in the desktop's terminal as fast as it prints,
+ * a window dragged with xdotool, and the whole screen changing (reverse
+ * video toggled 25 times a second). Each runs once per variant and round
+ * (rounds take the variants in turn; medians are reported): "before" is
+ * the console before issue 24 (Broadband, quality 6, compression 2, Fit,
+ * canvases with the 2D defaults) on TigerVNC's defaults, "after" the
+ * console and desktop as they are built now; the others are candidates.
+ * Ratios are variant / before, all measured in the same run.
+ * Run: bash bench/run.sh frame-profile [seconds per workload] [rounds]
  */
 import os from 'os';
+import path from 'path';
 import type { Page } from 'playwright-core';
-import {
-  consoleQualityPreset,
-  DEFAULT_CONSOLE_QUALITY_PRESET,
-} from '@desktop-mania/plugin-workspaces-common';
 import { profileMainThread } from './lib/cpuProfile';
+import { bundleSources } from './lib/frameSourceMaps';
+import { startPortalDesktop, type DesktopTabSettings } from './lib/framePortal';
+import { WORKLOADS } from './lib/frameWorkloads';
+import { reportRows, type FrameResult } from './lib/frameReport';
 
 process.env.BENCH_GEOMETRY ??= '1600x900';
+const GEOMETRY = process.env.BENCH_GEOMETRY;
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
-const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 900) * 1000;
-const DOCUMENT = '/usr/share/common-licenses/GPL-3';
-
-setTimeout(() => {
-  process.stderr.write(
-    `frame-profile: gave up after ${DEADLINE_MS / 1000} s\n`,
-  );
-  process.exit(1);
-}, DEADLINE_MS).unref();
+const ROUNDS = Number(process.argv[3] ?? process.env.BENCH_ROUNDS ?? 3);
+const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 3600) * 1000;
+const DIST = path.resolve(__dirname, '../packages/app/dist');
 
 interface Variant {
-  options: Record<string, number | boolean>;
+  tab: DesktopTabSettings;
+  /** noVNC settings assigned to the live client after it connects. */
+  options: Record<string, number>;
   /** TigerVNC parameters set on the live server for this variant. */
-  server?: string[];
+  server: string[];
 }
 
-const after = consoleQualityPreset(DEFAULT_CONSOLE_QUALITY_PRESET);
-// Mirrors the TigerVNC settings DesktopLauncher gives local desktops since
-// issue 24; the bench's own Xvnc starts with TigerVNC's defaults.
-const AFTER_SERVER: string[] = [];
-const FIT = { scaleViewport: true, resizeSession: true };
+// TigerVNC 1.12's defaults, put back before every variant.
+const RESET = ['CompareFB=2', 'FrameRate=60', 'ZlibLevel=-1'];
 // TigerVNC parameters a variant name may set: fr30 is FrameRate=30.
 const SERVER_PARAMS: Record<string, string> = {
   fr: 'FrameRate',
   cmp: 'CompareFB',
   zl: 'ZlibLevel',
 };
+// Canvas 2D context options a variant may force: "opaque" is alpha false.
+const CANVAS: Record<string, Record<string, unknown>> = {
+  opaque: { alpha: false },
+  alpha: { alpha: true },
+  desync: { desynchronized: true },
+  opaquedesync: { alpha: false, desynchronized: true },
+};
 
 /**
- * "before" is the console before issue 24, "after" its default preset
- * today; any other name lists settings, e.g. "q6 c0 fr30 cmp0".
+ * "before" is the console before issue 24, "after" the build as it is; any
+ * other name adds settings to "after", e.g. "q6 c0 fr30 cmp0 opaque".
  */
 function variantOf(name: string): Variant {
   if (name === 'before')
-    return { options: { qualityLevel: 6, compressionLevel: 2, ...FIT } };
-  if (name === 'after')
     return {
-      options: {
-        qualityLevel: after.qualityLevel,
-        compressionLevel: after.compressionLevel,
-        ...FIT,
-      },
-      server: AFTER_SERVER,
+      tab: { quality: 'broadband', canvasOptions: CANVAS.alpha },
+      options: {},
+      server: [],
     };
-  const v: Variant = { options: { ...FIT }, server: [] };
+  const v: Variant = { tab: {}, options: {}, server: [] };
+  if (name === 'after') return v;
   for (const token of name.split(/\s+/)) {
     const m = /^([a-z]+)(-?\d+)$/.exec(token);
-    if (m?.[1] === 'q') v.options.qualityLevel = Number(m[2]);
+    if (CANVAS[token]) v.tab.canvasOptions = CANVAS[token];
+    else if (m?.[1] === 'q') v.options.qualityLevel = Number(m[2]);
     else if (m?.[1] === 'c') v.options.compressionLevel = Number(m[2]);
     else if (m && SERVER_PARAMS[m[1]])
-      v.server!.push(`${SERVER_PARAMS[m[1]]}=${m[2]}`);
+      v.server.push(`${SERVER_PARAMS[m[1]]}=${m[2]}`);
     else throw new Error(`frame-profile: no setting ${token} in ${name}`);
   }
   return v;
@@ -79,6 +82,12 @@ function variantOf(name: string): Variant {
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'before,after')
   .split(',')
   .map(v => v.trim());
+
+const WORKLOAD_NAMES = (
+  process.env.BENCH_WORKLOADS ?? Object.keys(WORKLOADS).join(',')
+)
+  .split(',')
+  .map(w => w.trim());
 
 // RFB encoding numbers as noVNC keys its decoders.
 const ENCODING_NAMES: Record<string, string> = {
@@ -95,51 +104,6 @@ const ENCODING_NAMES: Record<string, string> = {
 };
 
 type Desktop = typeof import('./lib/browserDesktop');
-
-const WORKLOADS: Record<
-  string,
-  (lib: Desktop, display: string) => { stop: () => Promise<void> }
-> = {
-  'scrolling text': (lib, display) =>
-    lib.xterm(display, () => `while :; do cat ${DOCUMENT}; done\n`),
-  'window drag': (lib, display) => {
-    const term = lib.xterm(
-      display,
-      () => `cat ${DOCUMENT}; exec sleep 600\n`,
-      '80x30+0+0',
-      'bench-drag',
-    );
-    let moving = true;
-    const loop = (async () => {
-      await new Promise(r => setTimeout(r, 500));
-      for (let i = 0; moving; i++) {
-        const x = 40 + ((i * 20) % 900);
-        const y = 40 + ((i * 7) % 400);
-        await lib.onDesktop(display, 'xdotool', [
-          'search',
-          '--name',
-          'bench-drag',
-          'windowmove',
-          String(x),
-          String(y),
-        ]).exited;
-      }
-    })();
-    return {
-      stop: async () => {
-        moving = false;
-        await loop;
-        await term.stop();
-      },
-    };
-  },
-  'full-screen change': (lib, display) =>
-    lib.xterm(
-      display,
-      () => `printf '\\e[?25l'; cat ${DOCUMENT} | head -n 200
-while :; do printf '\\e[?5h'; sleep 0.04; printf '\\e[?5l'; sleep 0.04; done\n`,
-    ),
-};
 
 /** Counts the rectangles per encoding the server chose, and the ms each decoder ran. */
 async function countEncodings(page: Page) {
@@ -169,7 +133,7 @@ async function countEncodings(page: Page) {
   });
 }
 
-async function measure(page: Page) {
+async function measure(page: Page, source: ReturnType<typeof bundleSources>) {
   const read = () =>
     page.evaluate(() => {
       const w = window as any;
@@ -182,7 +146,7 @@ async function measure(page: Page) {
         >,
       };
     });
-  const profile = await profileMainThread(page);
+  const profile = await profileMainThread(page, source);
   const busy0 = await profile.busy();
   const a = await read();
   const t0 = Date.now();
@@ -201,6 +165,7 @@ async function measure(page: Page) {
       .filter(([, n]) => Number(n) > 0),
   );
   return {
+    frames,
     fps: frames / seconds,
     msPerFrame: frames ? busyMs / frames : NaN,
     mbit: ((b.bytes - a.bytes) * 8) / seconds / 1e6,
@@ -212,10 +177,52 @@ async function measure(page: Page) {
   };
 }
 
-async function vncconfig(display: string, settings: string[]) {
-  const { onDesktop }: Desktop = require('./lib/browserDesktop');
+async function vncconfig(lib: Desktop, display: string, settings: string[]) {
   for (const s of settings) {
-    await onDesktop(display, 'vncconfig', ['-set', s]).exited;
+    await lib.onDesktop(display, 'vncconfig', ['-set', s]).exited;
+  }
+}
+
+type Result = FrameResult;
+
+/** One workload under one variant, in a fresh Desktop tab. */
+async function runOne(
+  lib: Desktop,
+  portal: Awaited<ReturnType<typeof startPortalDesktop>>,
+  workload: string,
+  variant: Variant,
+  source: ReturnType<typeof bundleSources>,
+): Promise<Result> {
+  await vncconfig(lib, portal.display, [...RESET, ...variant.server]);
+  const { page, context } = await portal.openDesktopTab(variant.tab);
+  let crashed = '';
+  page.on('crash', () => {
+    crashed = 'the page crashed';
+  });
+  page.on('close', () => {
+    crashed ||= 'the page closed';
+  });
+  const running = WORKLOADS[workload](lib, portal.display, GEOMETRY);
+  try {
+    if (Object.keys(variant.options).length)
+      await page.evaluate(
+        o => Object.assign((window as any).rfb, o),
+        variant.options,
+      );
+    await countEncodings(page);
+    await page.waitForTimeout(1000);
+    const result = await measure(page, source);
+    // Whether the browser rescales the desktop's canvas when it paints.
+    const scale = await page.evaluate(() => {
+      const rfb = (window as any).rfb;
+      return `${rfb._display._scale} (${rfb._canvas.style.width} × ${rfb._canvas.style.height})`;
+    });
+    return { ...result, scale };
+  } catch (error) {
+    throw new Error(crashed ? `${crashed}: ${error}` : String(error));
+  } finally {
+    await running.stop();
+    await context.close();
   }
 }
 
@@ -223,71 +230,64 @@ async function main() {
   // Required here, not imported above, so that GEOMETRY sees the default set above.
   const lib: Desktop = require('./lib/browserDesktop');
   const loadBefore = lib.loadAverage();
-  const bench = await lib.startBrowserBench();
-  const results: Record<
-    string,
-    Record<string, Awaited<ReturnType<typeof measure>>>
-  > = {};
-  // TigerVNC 1.12's defaults, to put back after a variant changes them.
-  const RESET = ['CompareFB=2', 'FrameRate=60', 'ZlibLevel=-1'];
+  const portal = await startPortalDesktop({
+    geometry: GEOMETRY,
+    // The last resort: past it the processes go, the desktop may be left.
+    deadlineMs: DEADLINE_MS + 600_000,
+  });
+  // Past the deadline the desktop is deleted through the portal first.
+  setTimeout(() => {
+    process.stderr.write(
+      `frame-profile: gave up after ${DEADLINE_MS / 1000} s\n`,
+    );
+    portal.stop().finally(() => process.exit(1));
+  }, DEADLINE_MS).unref();
+  // The desktop's X server takes clients with its cookie only.
+  process.env.XAUTHORITY = portal.xauthority;
+  const source = bundleSources(DIST);
+  const results: Record<string, Record<string, Result[]>> = {};
+  const failures: string[] = [];
   try {
-    for (const workload of Object.keys(WORKLOADS)) {
+    for (const workload of WORKLOAD_NAMES) {
       results[workload] = {};
-      for (const name of VARIANTS) {
-        const variant = variantOf(name);
-        process.stderr.write(`  ${workload}: ${name}\n`);
-        await vncconfig(bench.display, [...RESET, ...(variant.server ?? [])]);
-        const page = await lib.openBenchPage(bench.browser);
-        const running = WORKLOADS[workload](lib, bench.display);
-        try {
-          await bench.paths['portal proxy'](page, variant.options as any);
-          await countEncodings(page);
-          await page.waitForTimeout(1000);
-          results[workload][name] = await measure(page);
-        } finally {
-          await running.stop();
-          await page.close();
+      // Rounds take the variants in turn, so that a slower spell of the
+      // machine falls on all of them.
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const name of VARIANTS) {
+          process.stderr.write(
+            `  ${workload}, round ${round}: ${name} (load ${lib.loadAverage()})\n`,
+          );
+          try {
+            (results[workload][name] ??= []).push(
+              await runOne(lib, portal, workload, variantOf(name), source),
+            );
+            // Kept as it goes, so a run cut short still leaves its rounds.
+            lib.writeResults('frame-profile', { partial: true, results });
+          } catch (error) {
+            // A failed tab is reported with its round, not fatal.
+            const why = `${workload}, round ${round}, ${name}: ${error}`;
+            process.stderr.write(`  failed: ${why}\n`);
+            failures.push(why);
+          }
         }
       }
-      await vncconfig(bench.display, RESET);
     }
+    await vncconfig(lib, portal.display, RESET);
   } finally {
-    await bench.stop();
+    await portal.stop();
   }
   console.log(
-    `\nnoVNC in Chromium (--disable-gpu) through the portal proxy, Xvnc ${
-      process.env.BENCH_GEOMETRY
-    }, ${SECONDS} s per workload and variant; ${os.cpus().length} × ${
+    `\nThe portal's Desktop tab in Chromium (--disable-gpu), local desktop ${GEOMETRY}, ${SECONDS} s per workload and variant, ${ROUNDS} rounds; ${
+      os.cpus().length
+    } × ${
       os.cpus()[0]?.model
     }; load average before ${loadBefore}, after ${lib.loadAverage()}`,
   );
-  const rows = [];
-  for (const [workload, byVariant] of Object.entries(results)) {
-    const base = byVariant.before;
-    for (const [name, r] of Object.entries(byVariant)) {
-      const top = Object.entries(r.selfMsPerFrame)
-        .sort((x, y) => y[1] - x[1])
-        .slice(0, 5)
-        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-        .join('; ');
-      rows.push({
-        workload,
-        variant: name,
-        fps: r.fps.toFixed(1),
-        'fps ×': base ? (r.fps / base.fps).toFixed(2) : '',
-        'main ms/frame': r.msPerFrame.toFixed(1),
-        'ms/frame ×': base ? (r.msPerFrame / base.msPerFrame).toFixed(2) : '',
-        'Mbit/s': r.mbit.toFixed(1),
-        encodings: Object.entries(r.encodings)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', '),
-        'self ms/frame (top 5)': top,
-        load: r.load.toFixed(2),
-      });
-    }
-  }
+  const { rows, notes } = reportRows(results);
   console.table(rows);
-  lib.writeResults('frame-profile', { seconds: SECONDS, results });
+  for (const line of notes) console.log(line);
+  for (const f of failures) console.log(`failed: ${f}`);
+  lib.writeResults('frame-profile', { seconds: SECONDS, results, failures });
   process.exit(0);
 }
 

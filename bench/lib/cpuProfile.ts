@@ -7,9 +7,16 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber?: number;
+  columnNumber?: number;
+}
+
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: CallFrame;
 }
 
 interface Profile {
@@ -39,17 +46,32 @@ export function bucketOf(frame: { functionName: string; url: string }) {
   if (/core\/display\.js/.test(url)) return 'canvas drawing (display.js)';
   if (/core\/(websock|rfb)\.js/.test(url)) return 'protocol (rfb, websock)';
   if (/core\/util\/|core\/input\//.test(url)) return 'noVNC other';
+  // The portal's own code by plugin, its libraries by package.
+  const plugin = /\/plugins\/([\w-]+)\//.exec(url);
+  if (plugin) return `script ${plugin[1]}`;
+  const pkg = /node_modules\/((?:@[\w.-]+\/)?[\w.-]+)\//.exec(url);
+  if (pkg) return `script ${pkg[1]}`;
   return 'page script';
 }
 
-/** Self milliseconds per bucket, idle left out. */
-export function selfTimeByBucket(profile: Profile) {
+/**
+ * Self milliseconds per bucket, idle left out. `source` names the original
+ * file of a frame in a bundle (from its source map), so that the portal's
+ * minified chunks fall in the same buckets as noVNC's own files.
+ */
+export function selfTimeByBucket(
+  profile: Profile,
+  source: (frame: CallFrame) => string = frame => frame.url,
+) {
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const out: Record<string, number> = {};
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     if (!node) return;
-    const bucket = bucketOf(node.callFrame);
+    const bucket = bucketOf({
+      functionName: node.callFrame.functionName,
+      url: node.callFrame.url && source(node.callFrame),
+    });
     if (bucket === 'idle') return;
     out[bucket] = (out[bucket] ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000;
   });
@@ -57,7 +79,10 @@ export function selfTimeByBucket(profile: Profile) {
 }
 
 /** Profiles the page's main thread; `busy` reads its busy ms, `stop` returns self time by bucket. */
-export async function profileMainThread(page: Page) {
+export async function profileMainThread(
+  page: Page,
+  source?: (frame: CallFrame) => string,
+) {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await cdp.send('Profiler.enable');
@@ -76,7 +101,7 @@ export async function profileMainThread(page: Page) {
         profile: Profile;
       };
       await cdp.detach();
-      return selfTimeByBucket(profile);
+      return selfTimeByBucket(profile, source);
     },
   };
 }

@@ -15,6 +15,11 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
 import { ConsoleChannel } from './consoleChannel';
+import {
+  storedCanvasMode,
+  withCanvasMode,
+  type ConsoleCanvasMode,
+} from './consoleCanvas';
 import type { ViewMode } from './useViewMode';
 
 /** Where the connection stands, as the status line tells it. @public */
@@ -82,6 +87,8 @@ export function useConsoleConnection(options: {
   onClipboard(text: string): void;
   /** The display to ask for; changing it reconnects. */
   display?: ConsoleDisplay;
+  /** How the canvases are made; this browser's stored mode by default. Applies from the next connection. */
+  canvas?: ConsoleCanvasMode;
 }) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
@@ -102,12 +109,14 @@ export function useConsoleConnection(options: {
     mode,
     viewOnly,
     quality: options.quality,
+    canvas: options.canvas,
     onClipboard: options.onClipboard,
   });
   settings.current = {
     mode,
     viewOnly,
     quality: options.quality,
+    canvas: options.canvas,
     onClipboard: options.onClipboard,
   };
 
@@ -155,10 +164,13 @@ export function useConsoleConnection(options: {
       setShown(undefined);
       wrapped.ondisplay = setShown;
       // noVNC takes any channel shaped like a WebSocket.
-      const client = new RFBClass(
-        screen.current,
-        wrapped as unknown as WebSocket,
-        { shared: true },
+      const target = screen.current;
+      const client = withCanvasMode(
+        settings.current.canvas ?? storedCanvasMode(),
+        () =>
+          new RFBClass(target, wrapped as unknown as WebSocket, {
+            shared: true,
+          }),
       );
       wrapped.countFrames(client);
       applyView(client, settings.current.mode, settings.current.viewOnly);

@@ -48,4 +48,13 @@ describe('useFillHeight', () => {
     window.dispatchEvent(new Event('resize'));
     expect(screen.getByTestId('filler').style.height).toBe('856px');
   });
+
+  it('keeps to whole pixels where the element starts between two', () => {
+    pageHeight = 768;
+    jest
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({ top: 200.94 } as DOMRect);
+    render(<Filler />);
+    expect(screen.getByTestId('filler').style.height).toBe('543px');
+  });
 });

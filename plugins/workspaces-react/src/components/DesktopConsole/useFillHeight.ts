@@ -24,14 +24,19 @@ export function useFillHeight(ref: RefObject<HTMLElement>) {
     const fit = () => {
       const scroller = scrollParent(element);
       const top = element.getBoundingClientRect().top + scroller.scrollTop;
+      // Whole pixels: a fractional height makes noVNC scale the screen by a
+      // hair (1.0001), and the browser then resamples every frame.
       const height = Math.max(
         MIN_HEIGHT,
-        window.innerHeight - top - BOTTOM_GAP,
+        Math.floor(window.innerHeight - top - BOTTOM_GAP),
       );
       element.style.height = `${height}px`;
       const overflow = scroller.scrollHeight - scroller.clientHeight;
       if (overflow > 0) {
-        element.style.height = `${Math.max(MIN_HEIGHT, height - overflow)}px`;
+        element.style.height = `${Math.max(
+          MIN_HEIGHT,
+          height - Math.ceil(overflow),
+        )}px`;
       }
     };
     fit();
