@@ -14,7 +14,8 @@ import { AddressInfo } from 'net';
 import { knex } from 'knex';
 import { processUsage } from './portal';
 
-const PORT = 7038;
+// CATALOG_BENCH_PORT lets two runs share the machine (replicas take the ports after it).
+const PORT = Number(process.env.CATALOG_BENCH_PORT ?? 7038);
 const BASE = `http://localhost:${PORT}`;
 
 export type Database = 'sqlite' | 'postgres';
@@ -34,6 +35,21 @@ export interface RunOptions {
   replicas?: number;
   /** Gives up after this many seconds. */
   timeoutSeconds: number;
+  /**
+   * Writes a CPU profile of the (first) catalog process, from the first
+   * listing until every entity is stitched, to this file.
+   */
+  profile?: string;
+  /** With a profile: also counts SQL statements by catalog step (slows the run). */
+  queryStats?: boolean;
+  /**
+   * Registers the desktops' owner groups and cluster Resources first (from a
+   * file location), as a real catalog has them: each new desktop's relations
+   * then re-stitch its group and its cluster.
+   */
+  targets?: boolean;
+  /** Extra Node options of the catalog processes, e.g. a larger young generation. */
+  nodeOptions?: string[];
 }
 
 export interface RunResult {
@@ -62,6 +78,30 @@ function desktops(count: number, changedOwners: number, padding = 0) {
     createdAt: '2026-11-30T00:00:00.000Z',
     status: { phase: 'Running', ready: true },
   }));
+}
+
+/** The groups and cluster Resources the generated desktops point at. */
+function targetEntities(file: string) {
+  const doc = (kind: string, name: string, spec: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata: { name: ${name} }\nspec: ${spec}\n`;
+  const groups = [
+    ...Array.from({ length: 40 }, (_, i) => `team-${i}`),
+    'moved',
+  ];
+  fs.writeFileSync(
+    file,
+    [
+      ...groups.map(g => doc('Group', g, '{ type: team, children: [] }')),
+      ...[0, 1, 2].map(c =>
+        doc(
+          'Resource',
+          `cluster-${c}`,
+          '{ type: kubernetes-cluster, owner: group:default/team-0 }',
+        ),
+      ),
+    ].join('---\n'),
+  );
+  return groups.length + 3;
 }
 
 function databaseConfig(database: Database, prefix: string): string {
@@ -127,6 +167,10 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
   if (replicas > 1 && options.database !== 'postgres')
     throw new Error('replicas share a database: use postgres');
   const database = databaseConfig(options.database, prefix);
+  const targetsFile = options.targets
+    ? path.join(os.tmpdir(), `catalog-targets-${prefix}.yaml`)
+    : undefined;
+  const targetCount = targetsFile ? targetEntities(targetsFile) : 0;
   const configOf = (port: number) => {
     const file = path.join(os.tmpdir(), `app-config.catalog-${port}.yaml`);
     const base = `http://localhost:${port}`;
@@ -140,8 +184,12 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
         'permission: { enabled: true }',
         'desktopMania: { permissions: { admins: [], platformOwners: [] } }',
         'catalog:',
-        '  rules: [{ allow: [Workspace] }]',
-        '  locations: []',
+        ...(targetsFile
+          ? [
+              '  rules: [{ allow: [Workspace, Group, Resource, Location] }]',
+              `  locations: [{ type: file, target: "${targetsFile}" }]`,
+            ]
+          : ['  rules: [{ allow: [Workspace] }]', '  locations: []']),
         // Syncs come only when the benchmark triggers them, once every replica is up.
         `  providers: { workspaces: { schedule: { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { seconds: 1 } }${
           options.provider ? `, ${options.provider}` : ''
@@ -165,8 +213,21 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
           execArgv: [
             '--require',
             require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+            ...(options.nodeOptions ?? []),
           ],
-          env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+          env: {
+            ...process.env,
+            LOG_LEVEL: 'warn',
+            NODE_ENV: 'development',
+            ...(options.profile && i === 0
+              ? {
+                  CATALOG_CPU_PROFILE: options.profile,
+                  ...(options.queryStats
+                    ? { CATALOG_QUERY_STATS: `${options.profile}.queries.json` }
+                    : {}),
+                }
+              : {}),
+          },
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         },
       );
@@ -206,6 +267,34 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
         await new Promise(r => setTimeout(r, 500));
       }
     };
+    if (targetCount > 0) {
+      // The groups and clusters are in the catalog before the first listing.
+      for (let waited = 0; ; waited++) {
+        const { totalItems } = await get(
+          '/api/catalog/entities/by-query?filter=kind=group&filter=kind=resource&limit=1',
+          token,
+        );
+        if (totalItems >= targetCount) break;
+        if (waited > 240)
+          throw new Error('the groups and clusters did not arrive');
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
+    const profiled = children[0];
+    const answer = (message: string) =>
+      new Promise<void>(r => {
+        const on = (m: unknown) => {
+          if (m !== message) return;
+          profiled.off('message', on);
+          r();
+        };
+        profiled.on('message', on);
+      });
+    if (options.profile) {
+      const started = answer('profile-started');
+      profiled.send('profile-start');
+      await started;
+    }
     const cpuAtStart = (await usage()).cpuSeconds;
     armed = true;
     await sync();
@@ -239,6 +328,19 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
     };
     const seconds = await until('filter=kind=workspace', options.count, 0);
     const cpuSeconds = (await usage()).cpuSeconds - cpuAtStart;
+    // Printed now: the re-sync after it can take long on a busy machine.
+    console.error(
+      `${options.count} on ${
+        options.database
+      }: all stitched after ${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(
+        1,
+      )} s of backend CPU`,
+    );
+    if (options.profile) {
+      const written = answer('profile-written');
+      profiled.send('profile-stop');
+      await written;
+    }
     let resyncSeconds: number | undefined;
     if (options.changes > 0) {
       await sync();
@@ -253,6 +355,7 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(exits);
     server.close();
+    if (targetsFile) fs.rmSync(targetsFile, { force: true });
     if (options.database === 'postgres') await dropDatabases(prefix);
   }
 }

@@ -20,6 +20,9 @@ import {
   FakeProvider,
   providerModule,
 } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import request from 'supertest';
 import { catalogModuleWorkspaces } from './module';
 
@@ -29,7 +32,7 @@ const ALICE = 'user:default/alice';
 
 // The real catalog and the real workspaces backend in one backend, as in
 // production; only the cluster is a stand-in.
-async function startPortal(schedule?: object) {
+async function startPortal(schedule?: object, more: { catalog?: object } = {}) {
   const provider = new FakeProvider('rke2-prod');
   const scheduler = mockServices.scheduler();
   const createRunner = jest.spyOn(scheduler, 'createScheduledTaskRunner');
@@ -59,6 +62,7 @@ async function startPortal(schedule?: object) {
           catalog: {
             rules: [{ allow: ['Component', 'Location', 'Workspace'] }],
             ...(schedule ? { providers: { workspaces: { schedule } } } : {}),
+            ...more.catalog,
           },
           workspaces: {
             images: [{ name: 'ubuntu-desktop', title: 'Ubuntu', os: 'linux' }],
@@ -71,9 +75,13 @@ async function startPortal(schedule?: object) {
   const api = () => request(backend.server);
   const entity = (name: string) =>
     api()
-      .get(`/api/catalog/entities/by-name/workspace/default/${name}`)
+      .get(
+        `/api/catalog/entities/by-name/${
+          name.includes('/') ? name : `workspace/default/${name}`
+        }`,
+      )
       .set('Authorization', mockCredentials.user.header(ALICE));
-  /** Polls the catalog until the entity is there (or gone), returning how long it took. */
+  /** Polls the catalog until the entity (a Workspace's name, or kind/namespace/name) is there or gone. */
   const until = async (name: string, present: boolean) => {
     const started = Date.now();
     for (;;) {
@@ -168,5 +176,55 @@ describe('the catalog module with the catalog and the workspaces backend', () =>
     expect(provider.calls).toEqual([{ op: 'list', name: undefined }]);
     // A full mutation removes at once; the desktop is still there.
     expect((await until('alice-dev', true)).ms).toBeLessThan(1000);
+  });
+
+  it('lists the desktop on its cluster: the cluster gains the reverse relation', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workspaces-catalog-'));
+    const file = path.join(dir, 'cluster.yaml');
+    fs.writeFileSync(
+      file,
+      'apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: { name: rke2-prod }\nspec: { type: kubernetes-cluster, owner: group:default/platform }\n',
+    );
+    try {
+      portal = await startPortal(
+        {
+          frequency: { hours: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { hours: 1 },
+        },
+        {
+          catalog: {
+            rules: [{ allow: ['Location', 'Resource', 'Workspace'] }],
+            locations: [{ type: 'file', target: file }],
+          },
+        },
+      );
+      const { api, until } = portal;
+      await until('resource/default/rke2-prod', true);
+      await api()
+        .post('/api/workspaces/workspaces')
+        .set('Authorization', mockCredentials.user.header(ALICE))
+        .send({ name: 'alice-dev', image: 'ubuntu-desktop', size: 'small' })
+        .expect(201);
+      const desktop = (await until('alice-dev', true)).res.body;
+      expect(
+        desktop.relations.map((r: any) => `${r.type} ${r.targetRef}`),
+      ).toContain('dependsOn resource:default/rke2-prod');
+      // The catalog stitches the cluster again once the desktop relates back to it.
+      const started = Date.now();
+      let relations: string[] = [];
+      while (Date.now() - started < 10_000) {
+        const cluster = (await until('resource/default/rke2-prod', true)).res;
+        relations = cluster.body.relations.map(
+          (r: any) => `${r.type} ${r.targetRef}`,
+        );
+        if (relations.includes('dependencyOf workspace:default/alice-dev'))
+          break;
+        await new Promise(r => setTimeout(r, 200));
+      }
+      expect(relations).toContain('dependencyOf workspace:default/alice-dev');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
