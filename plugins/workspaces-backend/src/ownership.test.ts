@@ -4,14 +4,19 @@ import path from 'path';
 // The workspace service is the one owner of desktop records and of the calls
 // to providers. Everything else (routes, the console proxy, housekeeping)
 // reaches them through it; this test keeps it that way. Reconciler.ts,
+// workspaceOrders.ts, workspaceActions.ts, workspaceConsoles.ts,
 // liveStatus.ts, fileTransfer.ts and usage.ts are parts of the service, split
-// by concern: the service builds or calls them with its own providers.
+// by concern: the service builds or calls them with its own store and
+// providers, and nothing else builds the parts that hold its store.
 const OWNERS = {
   // Holding a WorkspaceStore is what lets code read or write records.
   store: [
     'plugin.ts',
     'service/WorkspaceService.ts',
     'service/Reconciler.ts',
+    'service/workspaceOrders.ts',
+    'service/workspaceActions.ts',
+    'service/workspaceConsoles.ts',
     'database/WorkspaceStore.ts',
   ],
   // forCluster() hands out a provider to call.
@@ -19,6 +24,9 @@ const OWNERS = {
     'plugin.ts',
     'service/WorkspaceService.ts',
     'service/Reconciler.ts',
+    'service/workspaceOrders.ts',
+    'service/workspaceActions.ts',
+    'service/workspaceConsoles.ts',
     'service/liveStatus.ts',
     'service/fileTransfer.ts',
     'service/usage.ts',
@@ -57,6 +65,18 @@ function users(pattern: RegExp) {
 describe('ownership of workspace state', () => {
   it('only the service holds the store', () => {
     expect(users(/\bWorkspaceStore\b/)).toEqual([...OWNERS.store].sort());
+  });
+
+  it('only the service builds the parts that hold its store', () => {
+    const parts = [
+      'Reconciler',
+      'WorkspaceOrders',
+      'WorkspaceActions',
+      'WorkspaceConsoles',
+    ];
+    expect(users(new RegExp(`\\bnew (${parts.join('|')})\\b`))).toEqual([
+      'service/WorkspaceService.ts',
+    ]);
   });
 
   it('only the service calls providers', () => {

@@ -1,0 +1,202 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { assertError, ConflictError } from '@backstage/errors';
+import {
+  workspaceDeletePermission,
+  workspaceLifecyclePermission,
+  type Workspace,
+  type WorkspaceAction,
+} from '@desktop-mania/plugin-workspaces-common';
+import type { WorkspaceChangeType } from '@desktop-mania/plugin-workspaces-node';
+import type {
+  WorkspaceRecord,
+  WorkspaceStore,
+} from '../database/WorkspaceStore';
+import { extendedExpiry, utcMinute } from './extendExpiry';
+import { toWorkspace, withLiveStatus } from './liveStatus';
+import type { ProviderRegistry } from './ProviderRegistry';
+import { actorOf, type WorkspaceAuthorizer } from './WorkspaceAuthorizer';
+import type { WorkspacesConfig } from './WorkspacesConfig';
+import type { AuditEntry } from './WorkspaceService';
+
+/**
+ * Part of the workspace service, in its own file because the service is long
+ * enough: it starts, stops, extends and deletes desktops, for people and for
+ * the system, with the service's store, providers, audit and events (so
+ * `ownership.test.ts` lists it beside the service), and only the service
+ * builds it.
+ */
+export class WorkspaceActions {
+  constructor(
+    private readonly options: {
+      store: WorkspaceStore;
+      providers: ProviderRegistry;
+      config: WorkspacesConfig;
+      authorizer: WorkspaceAuthorizer;
+      /** The service's desktops being created or deleting in this process. */
+      busy: Set<string>;
+      audit(entry: AuditEntry): Promise<void>;
+      onChange(
+        change: WorkspaceChangeType,
+        workspace: Workspace,
+      ): Promise<void>;
+      /** The desktop as its caller sees it after a change. */
+      get(credentials: BackstageCredentials, name: string): Promise<Workspace>;
+      /** Removes what else belonged to a deleted desktop (snapshots, shares). */
+      deleteWith(record: WorkspaceRecord, actor: string): Promise<void>;
+    },
+  ) {}
+
+  async runAction(
+    credentials: BackstageCredentials,
+    name: string,
+    action: WorkspaceAction,
+  ): Promise<Workspace> {
+    const record = await this.options.authorizer.authorizeRecord(
+      name,
+      workspaceLifecyclePermission,
+      credentials,
+    );
+    if (record.state !== 'active') throw busyError(name, record.state);
+    const entry = { workspace: name, actor: actorOf(credentials), action };
+    try {
+      await this.options.providers
+        .forCluster(record.cluster)
+        [action]({ name: record.name, cluster: record.cluster });
+    } catch (error) {
+      assertError(error);
+      await this.options.audit({
+        ...entry,
+        outcome: 'failed',
+        message: error.message,
+      });
+      throw error;
+    }
+    if (action !== 'stop') await this.options.store.touch(name, new Date());
+    await this.options.audit({ ...entry, outcome: 'succeeded' });
+    const workspace = await this.options.get(credentials, name);
+    await this.options.onChange('changed', workspace);
+    return workspace;
+  }
+
+  /** Moves the expiry later: see {@link extendedExpiry}. */
+  async extend(
+    credentials: BackstageCredentials,
+    name: string,
+    body: unknown,
+  ): Promise<Workspace> {
+    const { store, config } = this.options;
+    const record = await this.options.authorizer.authorizeRecord(
+      name,
+      workspaceLifecyclePermission,
+      credentials,
+    );
+    if (record.state !== 'active') throw busyError(name, record.state);
+    const until = extendedExpiry(record, body, config.limits.lifetimeHours.max);
+    if (!(await store.setExpiry(name, record.expiresAt, until))) {
+      throw new ConflictError(
+        `The desktop '${name}' changed meanwhile; extend it again`,
+      );
+    }
+    await this.options.audit({
+      workspace: name,
+      actor: actorOf(credentials),
+      action: 'extend',
+      outcome: 'succeeded',
+      message: `expires ${utcMinute(until)}`,
+    });
+    const workspace = await this.options.get(credentials, name);
+    await this.options.onChange('changed', workspace);
+    return workspace;
+  }
+
+  /** See {@link WorkspaceService.actBySystem}. */
+  async actBySystem(
+    record: WorkspaceRecord,
+    action: 'start' | 'stop',
+    actor: string,
+    reason: string,
+    now = new Date(),
+  ) {
+    const { providers, store } = this.options;
+    const entry = { workspace: record.name, actor, action };
+    try {
+      await providers
+        .forCluster(record.cluster)
+        [action]({ name: record.name, cluster: record.cluster });
+    } catch (error) {
+      assertError(error);
+      await this.options.audit({
+        ...entry,
+        outcome: 'failed',
+        message: `${reason}: ${error.message}`,
+      });
+      throw error;
+    }
+    let current = record;
+    if (action === 'start') {
+      await store.touch(record.name, now);
+      current = { ...record, lastActivityAt: now };
+    }
+    await this.options.audit({
+      ...entry,
+      outcome: 'succeeded',
+      message: reason,
+    });
+    const [workspace] = await withLiveStatus([current], providers);
+    await this.options.onChange('changed', workspace);
+  }
+
+  async delete(credentials: BackstageCredentials, name: string): Promise<void> {
+    const record = await this.options.authorizer.authorizeRecord(
+      name,
+      workspaceDeletePermission,
+      credentials,
+    );
+    await this.deleteRecord(record, actorOf(credentials));
+  }
+
+  /** See {@link WorkspaceService.deleteRecord}. */
+  async deleteRecord(record: WorkspaceRecord, actor: string) {
+    const { store, providers, busy } = this.options;
+    const entry = { workspace: record.name, actor, action: 'delete' };
+    if (!(await store.transition(record.name, 'active', 'deleting'))) {
+      const current = await store.get(record.name);
+      throw busyError(record.name, current?.state ?? 'deleting');
+    }
+    let removed: boolean;
+    busy.add(record.name);
+    try {
+      await providers.deleteMachine(record);
+      // False when a restarted backend process finished this delete already.
+      removed = await store.remove(record.name, 'deleting');
+    } catch (error) {
+      assertError(error);
+      // The record stays, back in service, so the delete can be retried.
+      await store.transition(record.name, 'deleting', 'active');
+      await this.options.audit({
+        ...entry,
+        outcome: 'failed',
+        message: error.message,
+      });
+      throw error;
+    } finally {
+      busy.delete(record.name);
+    }
+    if (!removed) return;
+    await this.options.audit({ ...entry, outcome: 'succeeded' });
+    await this.options.deleteWith(record, actor);
+    await this.options.onChange(
+      'deleted',
+      toWorkspace(record, { phase: 'Terminating', ready: false }),
+    );
+  }
+}
+
+/** The refusal of a change to a desktop another request is changing. */
+function busyError(name: string, state: WorkspaceRecord['state']) {
+  return new ConflictError(
+    state === 'creating'
+      ? `The desktop '${name}' is still being created`
+      : `The desktop '${name}' is already being deleted`,
+  );
+}
