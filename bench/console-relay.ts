@@ -22,7 +22,7 @@ import {
   socketTransport,
   Transport,
 } from '@internal/test-support';
-import { startXvnc } from './lib/processes';
+import { startWebsockify, startXvnc } from './lib/processes';
 import {
   consoleEndpoint,
   openConsole,
@@ -32,7 +32,7 @@ import {
   wsTransport,
 } from './lib/portal';
 import { openRawWebSocket } from './lib/rawWebSocket';
-import { cpuSince, startWebsockifyProcess, treeCpu } from './lib/relayCost';
+import { cpuSince, treeCpu } from './lib/relayCost';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 40);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2000);
@@ -112,9 +112,9 @@ async function main() {
     cleanup.push(synthetic.close);
     const xvnc = await startXvnc();
     cleanup.push(xvnc.stop);
-    const wsSynthetic = await startWebsockifyProcess({ port: synthetic.port });
+    const wsSynthetic = await startWebsockify({ port: synthetic.port });
     cleanup.push(wsSynthetic.stop);
-    const wsXvnc = await startWebsockifyProcess({ unix: xvnc.socket });
+    const wsXvnc = await startWebsockify({ unix: xvnc.socket });
     cleanup.push(wsXvnc.stop);
     const portal = await startPortal({
       synth: `tcp:127.0.0.1:${synthetic.port}`,

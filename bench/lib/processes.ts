@@ -57,7 +57,7 @@ export async function startXvnc(geometry = '1920x1080') {
   return { socket, stop: () => stopChild(child, dir) };
 }
 
-/** Debian's websockify in front of a TCP port or a unix socket. */
+/** Debian's websockify in front of a TCP port or a unix socket, with its pid so its CPU can be read. */
 export async function startWebsockify(target: {
   port?: number;
   unix?: string;
@@ -78,7 +78,11 @@ export async function startWebsockify(target: {
       }),
     'websockify',
   );
-  return { url: `ws://127.0.0.1:${port}/`, stop: () => stopChild(child) };
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    pid: child.pid!,
+    stop: () => stopChild(child),
+  };
 }
 
 function stopChild(child: ChildProcess, dir?: string) {

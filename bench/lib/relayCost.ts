@@ -4,11 +4,8 @@
  * into user and system time, and a V8 CPU profile summed into where the time
  * went. Shared by the relay and concurrency benchmarks and the relay profile.
  */
-import { spawn } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import path from 'path';
-import { freePort, waitFor } from './processes';
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -171,32 +168,4 @@ export async function mainThreadProfile(dir: string, timeoutMs = 20_000) {
     await new Promise(r => setTimeout(r, 200));
   }
   return undefined;
-}
-
-/** Debian's websockify in front of a TCP port or a unix socket, with its pid so its CPU can be read. */
-export async function startWebsockifyProcess(target: {
-  port?: number;
-  unix?: string;
-}) {
-  const port = await freePort();
-  const args = target.unix
-    ? [`--unix-target=${target.unix}`, `127.0.0.1:${port}`]
-    : [`127.0.0.1:${port}`, `127.0.0.1:${target.port}`];
-  const child = spawn('websockify', args, { stdio: 'ignore' });
-  await waitFor(
-    () =>
-      new Promise<boolean>(resolve => {
-        const c = net.connect(port, '127.0.0.1', () => {
-          c.destroy();
-          resolve(true);
-        });
-        c.on('error', () => resolve(false));
-      }),
-    'websockify',
-  );
-  return {
-    url: `ws://127.0.0.1:${port}/`,
-    pid: child.pid!,
-    stop: () => child.kill('SIGTERM'),
-  };
 }

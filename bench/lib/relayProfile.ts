@@ -17,11 +17,11 @@ import {
   startPortal,
   startSyntheticServerProcess,
 } from './portal';
+import { startWebsockify } from './processes';
 import { openRawWebSocket } from './rawWebSocket';
 import {
   cpuSince,
   mainThreadProfile,
-  startWebsockifyProcess,
   summariseProfile,
   treeCpu,
 } from './relayCost';
@@ -68,7 +68,7 @@ export async function relayRound(
 async function main() {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-prof-'));
   const synthetic = await startSyntheticServerProcess(1920, 1080);
-  const websockify = await startWebsockifyProcess({ port: synthetic.port });
+  const websockify = await startWebsockify({ port: synthetic.port });
   const saved = process.env.NODE_OPTIONS;
   if (PROFILE)
     process.env.NODE_OPTIONS = `${
