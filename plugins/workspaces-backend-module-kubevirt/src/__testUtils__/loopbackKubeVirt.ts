@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
 import https from 'https';
 import net, { type AddressInfo } from 'net';
 import {
@@ -7,12 +7,13 @@ import {
   HttpResponse,
   type RequestHandler,
 } from 'msw';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { VERSION, versionPayload } from './apiServer';
 import type { FakeKubeVirt } from './fakeKubeVirt';
 import { API, TOKEN } from './fixtures';
 import { PAGE_NOT_FOUND, UNAUTHORIZED, VNC } from './refusals';
 import { TEST_CERT, TEST_KEY } from './tls';
+import { plainKubevirtUpgrades, refuseUpgrade } from './upgrades';
 
 const VNC_PATH =
   /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/vnc(\?.*)?$/;
@@ -90,26 +91,11 @@ export async function startLoopbackKubeVirt(options: {
     });
   });
 
-  // Only with the plain.kubevirt.io subprotocol (client-go websocket.go `NewUpgrader`).
-  const wss = new WebSocketServer({
-    noServer: true,
-    handleProtocols: protocols =>
-      protocols.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false,
-  });
-  const refuse = (socket: net.Socket, status: number, body: object) => {
-    const text = JSON.stringify(body);
-    socket.end(
-      `HTTP/1.1 ${status} ${
-        http.STATUS_CODES[status]
-      }\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
-        text,
-      )}\r\nConnection: close\r\n\r\n${text}`,
-    );
-  };
+  const wss = plainKubevirtUpgrades();
   server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head) => {
     socket.on('error', () => {});
     if (req.headers.authorization !== bearer) {
-      refuse(socket, 401, UNAUTHORIZED);
+      refuseUpgrade(socket, 401, UNAUTHORIZED);
       return;
     }
     const match = VNC_PATH.exec(req.url!);
@@ -123,11 +109,11 @@ export async function startLoopbackKubeVirt(options: {
     vncSeen.push(req.url!);
     const name = decodeURIComponent(match[2]);
     if (!fake.vms.has(name)) {
-      refuse(socket, 404, VNC.noInstance(name));
+      refuseUpgrade(socket, 404, VNC.noInstance(name));
       return;
     }
     if (!fake.isRunning(name)) {
-      refuse(socket, 400, VNC.notRunning);
+      refuseUpgrade(socket, 400, VNC.notRunning);
       return;
     }
     const preserve =
@@ -135,7 +121,7 @@ export async function startLoopbackKubeVirt(options: {
     const seated = viewers.get(name) ?? new Set<WebSocket>();
     viewers.set(name, seated);
     if (preserve && seated.size > 0) {
-      refuse(socket, 500, VNC.seatTaken);
+      refuseUpgrade(socket, 500, VNC.seatTaken);
       return;
     }
     for (const other of seated) other.terminate();

@@ -1,8 +1,8 @@
 import http from 'http';
 import net from 'net';
 import type { AddressInfo } from 'net';
-import { WebSocketServer } from 'ws';
 import { PORT_FORWARD } from './refusals';
+import { plainKubevirtUpgrades, refuseUpgrade } from './upgrades';
 
 type Refusal = { status: number; body: unknown };
 
@@ -42,21 +42,9 @@ export async function startSubresourceServer(options: {
         res.end();
       }),
   );
-  const wss = new WebSocketServer({
-    noServer: true,
-    handleProtocols: protocols =>
-      protocols.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : false,
-  });
-  const refuse = (socket: net.Socket, { status, body }: Refusal) => {
-    const text = JSON.stringify(body);
-    socket.end(
-      `HTTP/1.1 ${status} ${
-        http.STATUS_CODES[status]
-      }\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
-        text,
-      )}\r\nConnection: close\r\n\r\n${text}`,
-    );
-  };
+  const wss = plainKubevirtUpgrades();
+  const refuse = (socket: net.Socket, { status, body }: Refusal) =>
+    refuseUpgrade(socket, status, body);
   server.on('upgrade', (req, socket: net.Socket, head) => {
     seen.push(req.url!);
     const forward = req.url!.match(/\/portforward\/(\d+)\/tcp$/);
