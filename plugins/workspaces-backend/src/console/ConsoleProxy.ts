@@ -1,58 +1,32 @@
-// Over 300 lines on purpose: the relay's hot path, its backpressure and the
-// session's end are one closure, so their shared counters stay plain locals
-// instead of fields read on every frame.
-import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
 import type { RequestHandler } from 'express';
-import { WebSocket, WebSocketServer } from 'ws';
-import {
-  CONSOLE_CLOSE_CODES,
-  CONSOLE_PROTOCOL,
-  decodeConsoleTokenProtocol,
-  isConsoleInputFrame,
-  parseConsoleDisplay,
-  parseConsolePing,
-  type ConsoleDisplay,
-  type ConsoleDisplayMessage,
-  type ConsolePong,
-} from '@desktop-mania/plugin-workspaces-common';
-import type { WorkspaceRecord } from '../database/WorkspaceStore';
+import { WebSocket } from 'ws';
+import { CONSOLE_CLOSE_CODES } from '@desktop-mania/plugin-workspaces-common';
+import type { ConsoleStream } from '@desktop-mania/plugin-workspaces-node';
 import type { WorkspaceService } from '../service/WorkspaceService';
 import type { WorkspaceMetrics } from '../service/WorkspaceMetrics';
 import type { WorkspacesConfig } from '../service/WorkspacesConfig';
-import { RfbClientFilter } from './rfbClientFilter';
 import { relayToBrowser, type RelayToBrowser } from './relay';
+import { finishWithDesktop, relayToDesktop } from './desktopStream';
 import {
   admitToConsole,
   closeCodeFor,
   ConsoleRefusal,
 } from './consoleAdmission';
+import { consoleUpgrades, type ConsoleUpgrade } from './consoleUpgrade';
+import { answerControlFrame, displayMessageOf } from './controlChannel';
+import { sessionMetrics } from './sessionMetrics';
+import { startSessionTimers } from './sessionTimers';
 import type { SessionLeases } from './SessionLeases';
 import type {
   SessionRecorder,
   SessionRecording,
 } from '../recording/SessionRecorder';
-import {
-  refuseUpgrade,
-  UpgradeDispatcher,
-  type UpgradeHandler,
-} from './UpgradeDispatcher';
 
 /** Above this many bytes queued towards the browser, reading from the desktop stops. */
 export const HIGH_WATER_MARK = 1024 * 1024;
-const KEEPALIVE_MS = 20_000;
-// A desktop in use is never idle for housekeeping, however long the session.
-const ACTIVITY_MS = 60_000;
-// RFB client messages are tiny except clipboard text; this bounds a hostile frame.
-const MAX_FRAME = 4 * 1024 * 1024;
-
-class UpgradeRefusal extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 interface Session {
   ws: WebSocket;
@@ -61,18 +35,19 @@ interface Session {
   close(code: number, reason: string): void;
 }
 
+type Admission = Awaited<ReturnType<typeof admitToConsole>>;
+
 /**
  * Relays a desktop's RFB stream to the browser over an authenticated
- * websocket. Browsers cannot set headers on websockets, so the Backstage token
- * travels as a subprotocol and never in the URL.
+ * websocket, and owns each console session from its seat to its close.
  */
 export class ConsoleProxy {
-  private readonly wss: WebSocketServer;
-  /** The servers this proxy claimed paths on, with how to let them go. */
-  private readonly servers = new Map<Server, () => void>();
   private readonly sessions = new Set<Session>();
-  private readonly consolePath: RegExp;
-  private readonly workspacesPrefix: string;
+  private readonly upgrades: ReturnType<typeof consoleUpgrades>;
+  /** Claims the console's paths on the server a request arrived on. */
+  readonly middleware: RequestHandler;
+  /** Whether the proxy has claimed its paths on a server yet. */
+  readonly isAttached: () => boolean;
 
   constructor(
     private readonly options: {
@@ -88,46 +63,13 @@ export class ConsoleProxy {
       recorder?: SessionRecorder;
     },
   ) {
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: MAX_FRAME,
-      handleProtocols: protocols =>
-        protocols.has(CONSOLE_PROTOCOL) ? CONSOLE_PROTOCOL : false,
+    this.upgrades = consoleUpgrades({
+      ...options,
+      onAccepted: (ws, socket, upgrade) => this.accept(ws, socket, upgrade),
     });
-    const base = options.basePath.replace(/\/$/, '');
-    this.workspacesPrefix = `${base}/workspaces/`;
-    this.consolePath = new RegExp(
-      `^${base.replace(
-        /[.*+?^${}()|[\]\\]/g,
-        '\\$&',
-      )}/workspaces/([^/]+)/console$`,
-    );
+    this.middleware = this.upgrades.middleware;
+    this.isAttached = this.upgrades.isAttached;
   }
-
-  /**
-   * There is no upgrade hook on the HTTP router, so the proxy claims its
-   * paths on the server that requests to this plugin arrive on. The plugin
-   * sends itself one request at startup, so this happens before anyone
-   * opens a console.
-   */
-  readonly middleware: RequestHandler = (req, _res, next) => {
-    const server = (req.socket as unknown as { server?: Server }).server;
-    if (server && !this.servers.has(server)) {
-      this.servers.set(
-        server,
-        UpgradeDispatcher.of(server).claim(
-          this.workspacesPrefix,
-          this.handleUpgrade,
-        ),
-      );
-    }
-    next();
-  };
-
-  /** Whether the proxy has claimed its paths on a server yet. */
-  readonly isAttached = () => this.servers.size > 0;
 
   /** Console sessions open on a desktop through this backend instance. */
   viewersOf(workspace: string): number {
@@ -139,7 +81,7 @@ export class ConsoleProxy {
   }
 
   async shutdown() {
-    for (const release of this.servers.values()) release();
+    this.upgrades.release();
     for (const session of [...this.sessions]) {
       session.close(1001, 'The portal is shutting down');
     }
@@ -148,117 +90,35 @@ export class ConsoleProxy {
     await this.options.recorder?.drain();
   }
 
-  private readonly handleUpgrade: UpgradeHandler = (
-    req,
-    socket,
-    head,
-    pathname,
-  ) => {
-    const match = this.consolePath.exec(pathname);
-    if (!match) {
-      refuseUpgrade(socket, 404, 'Nothing accepts websockets at this path');
-      return;
-    }
-    let name: string;
-    try {
-      name = decodeURIComponent(match[1]);
-    } catch {
-      refuseUpgrade(socket, 400, 'The desktop name in the path is malformed');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    try {
-      this.accept(req, socket, head, name, url);
-    } catch (error) {
-      assertError(error);
-      const status = error instanceof UpgradeRefusal ? error.status : 500;
-      if (status >= 500) {
-        this.options.logger.error('Console upgrade failed', error);
-      }
-      refuseUpgrade(socket, status, error.message);
-    }
-  };
-
-  /**
-   * Refuses with an HTTP status only what a browser page of the portal never
-   * sends (a foreign origin, no console subprotocol). Everything else is
-   * accepted first and then closed with one of the portal's close codes, so
-   * the Desktop tab can read why.
-   */
-  private accept(
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    name: string,
-    url: URL,
-  ) {
-    const origin = req.headers.origin;
-    if (!origin || !this.options.config.allowedOrigins.includes(origin)) {
-      throw new UpgradeRefusal(
-        403,
-        `Origin '${origin ?? '(none)'}' may not open consoles`,
-      );
-    }
-    const offered = (req.headers['sec-websocket-protocol'] ?? '')
-      .split(',')
-      .map(p => p.trim());
-    if (!offered.includes(CONSOLE_PROTOCOL)) {
-      throw new UpgradeRefusal(
-        400,
-        `The console speaks the '${CONSOLE_PROTOCOL}' subprotocol only`,
-      );
-    }
-    const token = offered
-      .map(decodeConsoleTokenProtocol)
-      .find(t => t !== undefined);
-    const takeover = url.searchParams.get('takeover') === 'true';
-    const display =
-      parseConsoleDisplay(url.searchParams.get('display')) ?? 'desktop';
-    this.wss.handleUpgrade(req, socket, head, ws => {
-      // Nothing from the browser is read until the desktop answers.
-      ws.pause();
-      admitToConsole({ ...this.options, ws }, name, token)
-        .then(({ record, actor, seat, release, viewOnly, mayTakeOver }) =>
-          this.relay(
-            ws,
-            socket,
-            record,
-            actor,
-            takeover && mayTakeOver,
-            seat,
-            release,
-            display,
-            viewOnly,
-          ),
-        )
-        .catch(error => {
-          assertError(error);
-          // The closing handshake needs the browser's close frame read.
-          ws.resume();
-          if (error instanceof ConsoleRefusal) {
-            ws.close(error.code, error.message.slice(0, 120));
-            return;
-          }
-          this.options.logger.error('Console relay failed', error);
-          ws.close(1011, 'The console could not be opened');
-        });
-    });
+  /** Admits the caller to an accepted websocket, or closes it saying why. */
+  private accept(ws: WebSocket, socket: Duplex, upgrade: ConsoleUpgrade) {
+    // Nothing from the browser is read until the desktop answers.
+    ws.pause();
+    admitToConsole({ ...this.options, ws }, upgrade.name, upgrade.token)
+      .then(admission => this.relay(ws, socket, admission, upgrade))
+      .catch(error => {
+        assertError(error);
+        // The closing handshake needs the browser's close frame read.
+        ws.resume();
+        if (error instanceof ConsoleRefusal) {
+          ws.close(error.code, error.message.slice(0, 120));
+          return;
+        }
+        this.options.logger.error('Console relay failed', error);
+        ws.close(1011, 'The console could not be opened');
+      });
   }
 
   private async relay(
     ws: WebSocket,
     /** The browser's socket under `ws`. */
     browserSocket: Duplex,
-    record: WorkspaceRecord,
-    actor: string,
-    takeover: boolean,
-    seat: number,
-    release: () => void,
-    display: ConsoleDisplay = 'desktop',
-    viewOnly = false,
+    { record, actor, seat, release, viewOnly, mayTakeOver }: Admission,
+    upgrade: ConsoleUpgrade,
   ) {
-    const { service, metrics, config, logger, leases } = this.options;
-    const started = Date.now();
+    const { service, config, logger, leases } = this.options;
+    const takeover = upgrade.takeover && mayTakeOver;
+    const meter = sessionMetrics(this.options.metrics);
     let opened: Awaited<ReturnType<WorkspaceService['openConsole']>>;
     try {
       // Viewers relayed by other replicas close there within a heartbeat.
@@ -266,7 +126,7 @@ export class ConsoleProxy {
       opened = await service.openConsole(
         record,
         actor,
-        { preserveSession: !takeover, display },
+        { preserveSession: !takeover, display: upgrade.display },
         seat,
       );
     } catch (error) {
@@ -277,31 +137,15 @@ export class ConsoleProxy {
     opened.stream.catch(() => {});
     let bytesToDesktop = 0;
     let bytesFromDesktop = 0;
-    let upstream: Duplex | undefined;
+    let upstream: ConsoleStream | undefined;
     // Set once the relay starts; finish flushes it.
     let toBrowser: RelayToBrowser | undefined = undefined;
     let finished = false;
     // Set once the relay starts; finish and pongs read it before then too.
     let recording: SessionRecording | undefined = undefined;
     let lastInput = Date.now();
-    const timers: NodeJS.Timeout[] = [];
-    let idleTimer: NodeJS.Timeout | undefined;
-    // Counted in plain numbers on the hot path, handed to Prometheus in batches.
-    let countedTo = 0;
-    let countedFrom = 0;
-    const flushByteCounts = () => {
-      metrics.bytesRelayed.inc(
-        { direction: 'to_desktop' },
-        bytesToDesktop - countedTo,
-      );
-      metrics.bytesRelayed.inc(
-        { direction: 'from_desktop' },
-        bytesFromDesktop - countedFrom,
-      );
-      countedTo = bytesToDesktop;
-      countedFrom = bytesFromDesktop;
-    };
-
+    // Replaced once the relay starts.
+    let stopTimers = () => {};
     // close is bound once finish exists below.
     const session: Session = {
       ws,
@@ -313,15 +157,9 @@ export class ConsoleProxy {
       if (finished) return;
       finished = true;
       release();
-      timers.forEach(t => clearInterval(t));
-      clearTimeout(idleTimer);
+      stopTimers();
       this.sessions.delete(session);
-      metrics.sessionsActive.dec();
-      metrics.sessionsTotal.inc({
-        outcome: code === 1000 || code === 1001 ? 'normal' : String(code),
-      });
-      metrics.sessionDuration.observe((Date.now() - started) / 1000);
-      flushByteCounts();
+      meter.end(code, bytesToDesktop, bytesFromDesktop);
       upstream?.destroy();
       if (
         ws.readyState === WebSocket.OPEN ||
@@ -339,7 +177,7 @@ export class ConsoleProxy {
           bytesFromDesktop,
           closeCode: code,
           closeReason: reason,
-          seconds: Math.round((Date.now() - started) / 1000),
+          seconds: meter.seconds(),
           recording: recording?.finish(),
         })
         .catch(error =>
@@ -349,7 +187,7 @@ export class ConsoleProxy {
     session.close = finish;
     this.sessions.add(session);
     leases.track(seat, record.name, finish);
-    metrics.sessionsActive.inc();
+    meter.begin();
 
     ws.on('close', (code, reason) =>
       finish(
@@ -363,13 +201,9 @@ export class ConsoleProxy {
       upstream = await opened.stream;
     } catch (error) {
       const e = error as Error;
-      const code = closeCodeFor(e);
-      finish(code, e.message);
+      finish(closeCodeFor(e), e.message);
       return;
     }
-    // Which display it is, and why not the desktop's own if that one did
-    // not answer; resolved already, read before the check below.
-    const shown = (await opened.stream).consoleDisplay;
     if (finished) {
       upstream.destroy();
       return;
@@ -377,14 +211,8 @@ export class ConsoleProxy {
     // The browser learns it before any RFB. A provider with one display
     // says nothing, and the stream stays RFB only, as clients before the
     // display switch expect.
-    if (shown) {
-      const displayMessage: ConsoleDisplayMessage = {
-        type: 'display',
-        display: shown.display,
-        ...(shown.fallback && { fallback: shown.fallback.slice(0, 150) }),
-        ...(shown.displays && { displays: shown.displays }),
-      };
-      ws.send(JSON.stringify(displayMessage));
+    if (upstream.consoleDisplay) {
+      ws.send(JSON.stringify(displayMessageOf(upstream.consoleDisplay)));
     }
 
     // From the desktop's first byte on, as the browser receives it.
@@ -407,106 +235,56 @@ export class ConsoleProxy {
       },
       isFinished: () => finished,
     });
-    upstream.on('end', () => finish(1000, 'The desktop closed the connection'));
-    upstream.on('close', () =>
-      finish(1000, 'The desktop closed the connection'),
-    );
-    // Providers end the stream with an error that says why (stopped, taken
-    // over, migrating), so the browser learns it as a close code.
-    upstream.on('error', error => {
-      const code = closeCodeFor(error);
-      finish(
-        code,
-        code === CONSOLE_CLOSE_CODES.upstreamFailed
-          ? `Desktop connection failed: ${error.message}`
-          : error.message,
-      );
-    });
+    finishWithDesktop(upstream, finish);
 
-    // Parsed here, not in the browser, so a watcher cannot send input.
-    const filter = viewOnly ? new RfbClientFilter() : undefined;
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) {
-        // Text frames are the console page's control channel; answering
-        // them does not count as input.
-        const ping = parseConsolePing(data.toString('utf8'));
-        if (!ping) {
+    relayToDesktop({
+      ws,
+      upstream,
+      viewOnly,
+      onText: text => {
+        // Answering the console page does not count as input.
+        const pong = answerControlFrame(text, {
+          workspace: record.name,
+          actor,
+          viewOnly,
+          lastInput,
+          idleTimeoutMs: config.idleTimeoutMs,
+          recording: recording?.active ?? false,
+          leases,
+          localViewers: () => this.viewersOf(record.name),
+        });
+        if (pong) ws.send(JSON.stringify(pong));
+        else
           finish(
             1003,
             'The console accepts binary RFB frames and its own pings only',
           );
-          return;
-        }
-        const idleMs = Date.now() - lastInput;
-        const pong: ConsolePong = {
-          type: 'pong',
-          id: ping.id,
-          idleMs,
-          idleTimeoutMs: config.idleTimeoutMs,
-          // Every replica's, as the seat heartbeat counted them; this
-          // backend's own until its first beat.
-          viewers: leases.viewersOf(record.name) ?? this.viewersOf(record.name),
-          viewOnly,
-          present: leases.presentOf(record.name) ?? [
-            { user: actor, mode: viewOnly ? 'view' : 'control' },
-          ],
-          recording: recording?.active ?? false,
-        };
-        ws.send(JSON.stringify(pong));
-        return;
-      }
-      // A watcher's input still shows someone is there, so it counts.
-      if (isConsoleInputFrame(data)) lastInput = Date.now();
-      let toDesktop = data;
-      if (filter) {
-        try {
-          toDesktop = filter.push(data);
-        } catch (error) {
-          finish(1008, `View-only console: ${(error as Error).message}`);
-          return;
-        }
-        if (toDesktop.length === 0) return;
-      }
-      bytesToDesktop += toDesktop.length;
-      if (!upstream!.write(toDesktop)) {
-        ws.pause();
-        upstream!.once('drain', () => ws.resume());
-      }
+      },
+      onInput: () => {
+        lastInput = Date.now();
+      },
+      onChunk: chunk => {
+        bytesToDesktop += chunk.length;
+      },
+      fail: finish,
     });
     ws.resume();
 
-    timers.push(
-      setInterval(() => {
-        flushByteCounts();
-        // Proxies and the API server drop quiet websockets.
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
-      }, KEEPALIVE_MS).unref(),
-    );
-    // Armed for the exact moment the session would turn idle, so the close
-    // comes when the console page's countdown reaches zero.
-    const checkIdle = () => {
-      if (finished) return;
-      const left = lastInput + config.idleTimeoutMs - Date.now();
-      if (left <= 0) {
-        finish(CONSOLE_CLOSE_CODES.idle, 'Closed after a period without input');
-      } else {
-        idleTimer = setTimeout(checkIdle, left).unref();
-      }
-    };
-    checkIdle();
-    let recordedInput = lastInput;
-    timers.push(
-      setInterval(() => {
-        if (lastInput === recordedInput) return;
-        recordedInput = lastInput;
+    stopTimers = startSessionTimers({
+      ws,
+      lastInput: () => lastInput,
+      idleTimeoutMs: config.idleTimeoutMs,
+      onKeepalive: () => meter.flush(bytesToDesktop, bytesFromDesktop),
+      onIdle: () =>
+        finish(CONSOLE_CLOSE_CODES.idle, 'Closed after a period without input'),
+      onActivity: () =>
         service
           .recordConsoleActivity(record)
           .catch(error =>
             logger.warn(
               `Could not record activity on ${record.name}: ${error}`,
             ),
-          );
-      }, ACTIVITY_MS).unref(),
-    );
+          ),
+    });
   }
 }

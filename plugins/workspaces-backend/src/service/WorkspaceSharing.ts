@@ -4,18 +4,14 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   CONSOLE_CLOSE_CODES,
   normalizeGrantee,
   parseShareRequest,
-  workspaceConnectPermission,
   workspaceLifecyclePermission,
   workspaceReadPermission,
-  workspaceViewPermission,
   type ShareMode,
   type Workspace,
-  type WorkspaceAccess,
   type WorkspaceShare,
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
@@ -25,6 +21,7 @@ import type {
 import type { ShareStore } from '../database/ShareStore';
 import type { WorkspaceRecord } from '../database/WorkspaceStore';
 import { utcMinute } from './extendExpiry';
+import { claimsOf, consoleAccess, withAccessLevels } from './shareAccess';
 import { actorOf, type WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspaceNotifier } from './WorkspaceNotifier';
 import type { AuditEntry } from './WorkspaceService';
@@ -36,21 +33,12 @@ export type SharedWorkspace = Workspace & {
 
 export const REVOKED_REASON = 'Your access to this desktop was revoked';
 
-// Most first: a desktop shows the first one the caller holds.
-const ACCESS_LEVELS: Array<{
-  access: WorkspaceAccess;
-  permission: ResourcePermission<'workspace'>;
-}> = [
-  { access: 'manage', permission: workspaceLifecyclePermission },
-  { access: 'control', permission: workspaceConnectPermission },
-  { access: 'view', permission: workspaceViewPermission },
-];
-
 /**
- * Owners sharing their desktops, and what a share lets a grantee do. The
- * permission framework decides; this class gives its rules the grants to
- * decide on, and makes a revocation close the grantee's consoles through
- * the console lease rows, so every replica closes them within a heartbeat.
+ * Owners sharing their desktops, and what a share lets a grantee do (the
+ * rules themselves are in shareAccess.ts). The permission framework
+ * decides; this class gives its rules the grants to decide on, and makes a
+ * revocation close the grantee's consoles through the console lease rows,
+ * so every replica closes them within a heartbeat.
  */
 export class WorkspaceSharing {
   constructor(
@@ -163,7 +151,7 @@ export class WorkspaceSharing {
   async sharedWithMe(
     credentials: BackstageCredentials,
   ): Promise<{ items: SharedWorkspace[] }> {
-    const claims = await this.claimsOf(credentials);
+    const claims = await claimsOf(this.options, credentials);
     const best = new Map<string, WorkspaceShare>();
     for (const share of await this.options.shares.sharedWith(claims)) {
       const held = best.get(share.workspace);
@@ -201,74 +189,21 @@ export class WorkspaceSharing {
     };
   }
 
-  /**
-   * What the caller may do with each desktop: one permission question per
-   * kind of access, then the policy's conditions applied to every record.
-   */
-  async withAccess(
+  /** What the caller may do with each desktop, as `access`. */
+  withAccess(
     credentials: BackstageCredentials,
     records: WorkspaceRecord[],
     workspaces: Workspace[],
   ): Promise<Workspace[]> {
-    if (records.length === 0) return workspaces;
-    const missing = records.filter(r => !r.grants);
-    const grants = await this.options.shares.grantsOf(missing);
-    const may = await this.options.authorizer.judge(
-      ACCESS_LEVELS.map(l => l.permission),
-      credentials,
-    );
-    return workspaces.map((workspace, i) => {
-      const record = records[i].grants
-        ? records[i]
-        : { ...records[i], grants: grants.get(records[i].name) };
-      const level = ACCESS_LEVELS.find(l => may(l.permission, record));
-      return level ? { ...workspace, access: level.access } : workspace;
-    });
+    return withAccessLevels(this.options, credentials, records, workspaces);
   }
 
-  /**
-   * Lets a console in with control when the caller may connect, else
-   * view-only when they may view; says which share let them in, so
-   * revoking it closes this session.
-   */
-  async admitConsole(
+  /** How a console may open: control or view-only, and through which share. */
+  admitConsole(
     credentials: BackstageCredentials,
     name: string,
   ): Promise<{ record: WorkspaceRecord; access: LeaseAccess }> {
-    const { authorizer } = this.options;
-    let record: WorkspaceRecord;
-    let mode: ShareMode = 'control';
-    try {
-      record = await authorizer.authorizeRecord(
-        name,
-        workspaceConnectPermission,
-        credentials,
-      );
-    } catch (error) {
-      if (!(error instanceof NotAllowedError)) throw error;
-      mode = 'view';
-      record = await authorizer
-        .authorizeRecord(name, workspaceViewPermission, credentials)
-        .catch(() => {
-          throw error;
-        });
-    }
-    const claims = await this.claimsOf(credentials);
-    if (claims.includes(record.owner.toLocaleLowerCase('en-US'))) {
-      return { record, access: { mode } };
-    }
-    // The share that lasts longest of those allowing this mode.
-    const grant = (record.grants ?? [])
-      .filter(g => claims.includes(g.grantee.toLocaleLowerCase('en-US')))
-      .filter(g => mode === 'view' || g.mode === 'control')
-      .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime())[0];
-    return {
-      record,
-      access: {
-        mode,
-        share: grant && { grantee: grant.grantee, expiresAt: grant.expiresAt },
-      },
-    };
+    return consoleAccess(this.options, credentials, name);
   }
 
   /** A desktop's shares go with it. */
@@ -292,16 +227,6 @@ export class WorkspaceSharing {
         `Only those who manage the desktop '${name}' may share it`,
       );
     }
-  }
-
-  private async claimsOf(credentials: BackstageCredentials) {
-    if (!this.options.auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError('Desktops are shared with people and groups');
-    }
-    const info = await this.options.userInfo.getUserInfo(credentials);
-    return [info.userEntityRef, ...info.ownershipEntityRefs].map(r =>
-      r.toLocaleLowerCase('en-US'),
-    );
   }
 }
 
