@@ -1,8 +1,13 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { migrationLockDatabaseServiceFactory } from '@desktop-mania/plugin-workspaces-node';
 import { authModuleOidcDirectory } from './auth/oidcDirectoryModule';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const backend = createBackend();
+
+// Replicas starting together on one empty PostgreSQL take turns migrating
+// each plugin's tables, instead of one losing knex's race and restarting.
+backend.add(migrationLockDatabaseServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -8,3 +8,5 @@ export * from './extensions';
 export * from './events';
 export * from './files';
 export * from './snapshots';
+export * from './migrationLock';
+export * from './migrationLockDatabaseServiceFactory';

@@ -23,6 +23,7 @@ import {
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { migrationLockDatabaseServiceFactory } from '@desktop-mania/plugin-workspaces-node';
 import {
   DefaultEventsService,
   eventsServiceRef,
@@ -117,6 +118,8 @@ const backend = createBackend();
 // secrets to redact, a minute of CPU on a busy machine and nothing a test
 // needs.
 backend.add(mockServices.rootLogger.factory({ level: 'warn' }));
+// As the portal's backend (src/index.ts) migrates.
+backend.add(migrationLockDatabaseServiceFactory);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));

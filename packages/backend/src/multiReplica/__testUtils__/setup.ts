@@ -47,7 +47,7 @@ function migrationLosers(error: unknown): string | undefined {
 export class MultiReplicaPortal {
   readonly dir = tempDir();
   readonly figures: string[] = [];
-  /** Start-up restarts after a lost migration race, one line each. */
+  /** Start-up restarts after a lost migration race, one line each: none. */
   readonly restarts: string[] = [];
   /** The cluster's VMs, Secrets and the writes the replicas made. */
   readonly fake = new FakeKubeVirt();
@@ -105,11 +105,11 @@ export class MultiReplicaPortal {
   }
 
   /**
-   * Both replicas at once, as a first install starts them. Backstage's own
-   * plugins migrate with knex, which does not wait for another replica (a
-   * table the other just created, its migration lock): a replica that lost
-   * starts once more, as Kubernetes would restart its pod, and the figures
-   * say which plugin lost.
+   * Both replicas at once, as a first install starts them. Every plugin
+   * migrates under migrationLockDatabaseServiceFactory's lock, so none may
+   * lose a race; the test asserts `restarts` is empty. A replica that lost
+   * all the same starts once more, as Kubernetes would restart its pod, so
+   * the other figures still come, and the figures say which plugin lost.
    */
   private async startReplicas(
     named: Array<{ name: string; port: number; config: object }>,
