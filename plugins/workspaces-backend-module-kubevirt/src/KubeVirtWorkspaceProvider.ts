@@ -1,9 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  NotFoundError,
-  NotImplementedError,
-} from '@backstage/errors';
+import { NotImplementedError } from '@backstage/errors';
 import type {
   ConsoleOptions,
   ConsoleStream,
@@ -13,38 +9,23 @@ import type {
   WorkspaceRef,
   WorkspaceSnapshots,
 } from '@desktop-mania/plugin-workspaces-node';
-import { rootDiskName } from './buildVirtualMachine';
 import { claimWarmDesktop } from './claimWarmDesktop';
 import type { KubeVirtCluster } from './clusters';
+import { ClusterTargets } from './clusterTargets';
 import { explainConsoleEnd } from './consoleEnd';
 import { createWorkspace } from './createWorkspace';
-import { diskReport, type DiskReport } from './dataVolumeStatus';
 import { isNotFound } from './KubeApiError';
-import { KubeVirtApi } from './KubeVirtApi';
-import { KubeVirtVersion } from './kubevirtVersion';
-import {
-  ANNOTATION_OWNER,
-  LABEL_WARM_POOL,
-  LABEL_WORKSPACE,
-  MANAGED_BY_SELECTOR,
-} from './labels';
-import type {
-  VirtualMachineInstanceObject,
-  VirtualMachineObject,
-} from './objects';
 import { openDisplay } from './openDisplay';
-import { DISK_STATUSES } from './printableStatus';
-import { statusOf } from './status';
 import { KubeVirtSnapshots } from './snapshots';
 import { toBackstageError } from './toBackstageError';
+import { VmLifecycle } from './vmLifecycle';
 import { queryVmiUsage, type PrometheusTarget } from './vmiUsage';
 import type { WarmPoolMetrics } from './warmPoolMetrics';
-
-interface Target {
-  cluster: KubeVirtCluster;
-  api: KubeVirtApi;
-  version: KubeVirtVersion;
-}
+import {
+  listWorkspaces,
+  readWorkspace,
+  toProviderWorkspace,
+} from './workspaceReads';
 
 // A VMI still Running when the console drops gets a second look this much later.
 const CONSOLE_SETTLE_MS = 1500;
@@ -56,11 +37,13 @@ const CONSOLE_SETTLE_MS = 1500;
  */
 export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
   readonly id = 'kubevirt';
-  private readonly targets = new Map<string, Target>();
+  private readonly targets: ClusterTargets;
+  private readonly lifecycle: VmLifecycle;
   /** VirtualMachineSnapshots and VirtualMachineRestores of desktops' VMs. */
   readonly snapshots: WorkspaceSnapshots = new KubeVirtSnapshots(
-    name => this.target(name).cluster,
-    async ref => (await this.resolve(this.target(ref.cluster), ref)).name,
+    name => this.targets.get(name).cluster,
+    async ref =>
+      (await this.targets.resolve(this.targets.get(ref.cluster), ref)).name,
   );
 
   constructor(
@@ -75,110 +58,20 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
       onClaim?: (cluster: string) => void;
     } = {},
   ) {
-    for (const cluster of clusters) {
-      const api = new KubeVirtApi(cluster);
-      this.targets.set(cluster.name, {
-        cluster,
-        api,
-        version: new KubeVirtVersion(api, cluster.name, logger),
-      });
-    }
+    this.targets = new ClusterTargets(clusters, logger);
+    this.lifecycle = new VmLifecycle(this.targets, ref => this.get(ref));
   }
 
   getClusters() {
-    return [...this.targets.values()].map(({ cluster }) => ({
+    return this.targets.all().map(({ cluster }) => ({
       name: cluster.name,
       os: cluster.os,
     }));
   }
 
-  private target(name: string) {
-    const target = this.targets.get(name);
-    if (!target)
-      throw new NotFoundError(
-        `No KubeVirt cluster named '${name}' is configured`,
-      );
-    return target;
-  }
-
-  /**
-   * Desktop names and VM names: a desktop ordered the usual way is a VM of
-   * its own name, but one claimed from a warm pool keeps its member's name
-   * (`warm-…`), since Kubernetes names are immutable, and carries the
-   * desktop's name in its `desktopmania.io/workspace` label, as every
-   * desktop's VM does. So on a cluster with a pool, a desktop is found by
-   * that label; elsewhere by name, as before, at no extra call. The backend
-   * and everything above the provider only ever see desktop names.
-   */
-  private async resolve(target: Target, ref: WorkspaceRef) {
-    if (!target.cluster.warmPool?.length) return ref;
-    try {
-      const [vm] = await target.api.listVirtualMachines(
-        `${LABEL_WORKSPACE}=${ref.name}`,
-      );
-      return vm ? { ...ref, name: vm.metadata.name } : ref;
-    } catch (error) {
-      throw toBackstageError(error, {
-        cluster: target.cluster,
-        verb: 'list',
-        resource: 'virtualmachines',
-        name: ref.name,
-      });
-    }
-  }
-
-  private toWorkspace(
-    cluster: KubeVirtCluster,
-    vm: VirtualMachineObject,
-    vmi?: VirtualMachineInstanceObject,
-    disk?: DiskReport,
-    consolePreservesSession?: boolean,
-  ): ProviderWorkspace {
-    return {
-      name: vm.metadata.labels?.[LABEL_WORKSPACE] ?? vm.metadata.name,
-      cluster: cluster.name,
-      namespace: cluster.namespace,
-      owner: vm.metadata.annotations?.[ANNOTATION_OWNER],
-      status: {
-        ...statusOf(vm, vmi, disk),
-        ...(consolePreservesSession === undefined
-          ? {}
-          : { consolePreservesSession }),
-      },
-    };
-  }
-
-  /**
-   * While KubeVirt prepares the disk, CDI knows more than the VM says. A
-   * DataVolume that cannot be read costs the desktop its detail, not the
-   * whole answer.
-   */
-  private async disk(
-    { cluster, api }: Target,
-    vm: VirtualMachineObject,
-  ): Promise<DiskReport | undefined> {
-    if (!DISK_STATUSES.includes(vm.status?.printableStatus ?? '')) {
-      return undefined;
-    }
-    const name = rootDiskName(vm.metadata.name);
-    try {
-      return diskReport(await api.getDataVolume(name));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      return {
-        problem: toBackstageError(error, {
-          cluster,
-          verb: 'get',
-          resource: 'datavolumes',
-          name,
-        }).message,
-      };
-    }
-  }
-
   /** Secret, VM, then the Secret handed to the VM; see `createWorkspace`. */
   async create(spec: WorkspaceCreateSpec): Promise<ProviderWorkspace> {
-    const target = this.target(spec.cluster);
+    const target = this.targets.get(spec.cluster);
     const claimed = await claimWarmDesktop(
       { ...target, logger: this.logger, metrics: this.warmPool.metrics },
       spec,
@@ -187,144 +80,43 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     const created =
       claimed ??
       (await createWorkspace({ ...target, logger: this.logger }, spec));
-    return this.toWorkspace(target.cluster, created);
+    return toProviderWorkspace(target.cluster, created);
   }
 
   async get(desktop: WorkspaceRef): Promise<ProviderWorkspace | undefined> {
-    const target = this.target(desktop.cluster);
-    const ref = await this.resolve(target, desktop);
-    const { cluster, api, version } = target;
-    const orUndefined = <T>(promise: Promise<T>, resource: string) =>
-      promise.catch(error => {
-        if (isNotFound(error)) return undefined;
-        throw toBackstageError(error, {
-          cluster,
-          verb: 'get',
-          resource,
-          name: ref.name,
-        });
-      });
-    const [vm, vmi, preserves] = await Promise.all([
-      orUndefined(api.getVirtualMachine(ref.name), 'virtualmachines'),
-      orUndefined(
-        api.getVirtualMachineInstance(ref.name),
-        'virtualmachineinstances',
-      ),
-      version.preservesConsoleSession(),
-    ]);
-    if (!vm) return undefined;
-    const disk = await this.disk(target, vm);
-    return this.toWorkspace(cluster, vm, vmi, disk, preserves);
+    const target = this.targets.get(desktop.cluster);
+    return readWorkspace(target, await this.targets.resolve(target, desktop));
   }
 
   async list(clusterName: string): Promise<ProviderWorkspace[]> {
-    const target = this.target(clusterName);
-    const { cluster, api, version } = target;
-    try {
-      const [all, vmis, preserves] = await Promise.all([
-        api.listVirtualMachines(MANAGED_BY_SELECTOR),
-        api.listVirtualMachineInstances(MANAGED_BY_SELECTOR),
-        version.preservesConsoleSession(),
-      ]);
-      // Warm-pool members are nobody's desktops until claimed.
-      const vms = all.filter(vm => !vm.metadata.labels?.[LABEL_WARM_POOL]);
-      const byName = new Map(vmis.map(vmi => [vmi.metadata.name, vmi]));
-      const disks = await Promise.all(vms.map(vm => this.disk(target, vm)));
-      return vms.map((vm, i) =>
-        this.toWorkspace(
-          cluster,
-          vm,
-          byName.get(vm.metadata.name),
-          disks[i],
-          preserves,
-        ),
-      );
-    } catch (error) {
-      throw toBackstageError(error, {
-        cluster,
-        verb: 'list',
-        resource: 'virtualmachines',
-      });
-    }
+    return listWorkspaces(this.targets.get(clusterName));
   }
 
-  private async subresource(
-    desktop: WorkspaceRef,
-    action: 'start' | 'stop' | 'restart',
-    body?: object,
-  ) {
-    const target = this.target(desktop.cluster);
-    const { cluster, api } = target;
-    const ref = await this.resolve(target, desktop);
-    try {
-      await api.putVirtualMachineSubresource(ref.name, action, body);
-    } catch (error) {
-      throw toBackstageError(error, {
-        cluster,
-        verb: 'update',
-        resource: `virtualmachines/${action}`,
-        name: ref.name,
-      });
-    }
-  }
-
-  /**
-   * KubeVirt refuses a start while the VM has an instance that has not
-   * ended: "VM is already running", also for a paused or unschedulable one,
-   * and "RerunOnFailure does not support starting VM from failed state" for
-   * a failed one (kubevirt/kubevirt pkg/virt-api/rest/lifecycle.go
-   * `StartVMRequestHandler`). Starting a failed desktop means starting it
-   * over, so that becomes a restart, which replaces the instance.
-   */
-  async start(ref: WorkspaceRef) {
-    try {
-      await this.subresource(ref, 'start');
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      const current = await this.get(ref);
-      if (current?.status.phase !== 'Failed') {
-        throw new ConflictError(
-          `The desktop '${ref.name}' cannot be started while it is ${
-            current?.status.phase ?? 'missing'
-          }: ${error.message}`,
-        );
-      }
-      await this.subresource(ref, 'restart');
-    }
+  /** See {@link VmLifecycle.start}: a failed desktop is restarted. */
+  start(ref: WorkspaceRef): Promise<void> {
+    return this.lifecycle.start(ref);
   }
 
   /**
    * The guest gets `stopGracePeriod` to shut down (KubeVirt's
    * `StopOptions.gracePeriod`); the disk stays.
    */
-  stop(ref: WorkspaceRef) {
-    const seconds = this.target(ref.cluster).cluster.stopGracePeriodSeconds;
-    return this.subresource(
-      ref,
-      'stop',
-      seconds === undefined ? {} : { gracePeriod: seconds },
-    );
+  stop(ref: WorkspaceRef): Promise<void> {
+    return this.lifecycle.stop(ref);
   }
 
-  restart(ref: WorkspaceRef) {
-    return this.subresource(ref, 'restart');
+  restart(ref: WorkspaceRef): Promise<void> {
+    return this.lifecycle.restart(ref);
   }
 
   /** Foreground: the VM goes only once its instance, disk and Secret have. */
-  async delete(desktop: WorkspaceRef) {
-    const target = this.target(desktop.cluster);
-    const { cluster, api } = target;
-    const ref = await this.resolve(target, desktop);
-    try {
-      await api.deleteVirtualMachine(ref.name, 'Foreground');
-    } catch (error) {
-      throw toBackstageError(error, {
-        cluster,
-        verb: 'delete',
-        resource: 'virtualmachines',
-        name: ref.name,
-      });
-    }
+  delete(desktop: WorkspaceRef): Promise<void> {
+    return this.lifecycle.delete(desktop);
+  }
+
+  /** The VM's `desktopmania.io/expires-at` annotation, moved by a merge patch. */
+  setExpiry(desktop: WorkspaceRef, expiresAt: string): Promise<void> {
+    return this.lifecycle.setExpiry(desktop, expiresAt);
   }
 
   /**
@@ -332,9 +124,9 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
    * when the desktop has no instance, i.e. it is stopped.
    */
   async usage(desktop: WorkspaceRef) {
-    const target = this.target(desktop.cluster);
+    const target = this.targets.get(desktop.cluster);
     const { cluster, api } = target;
-    const ref = await this.resolve(target, desktop);
+    const ref = await this.targets.resolve(target, desktop);
     const prometheus = this.prometheusOf(cluster.name);
     if (!prometheus) {
       throw new NotImplementedError(
@@ -368,9 +160,9 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     desktop: WorkspaceRef,
     options: ConsoleOptions = {},
   ): Promise<ConsoleStream> {
-    const target = this.target(desktop.cluster);
+    const target = this.targets.get(desktop.cluster);
     const { cluster, api } = target;
-    const ref = await this.resolve(target, desktop);
+    const ref = await this.targets.resolve(target, desktop);
     const openedAt = Date.now();
     const explainEnd = (transportError?: Error) =>
       explainConsoleEnd(

@@ -7,6 +7,11 @@ export const MANAGED_BY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 export const LABEL_WORKSPACE = 'desktopmania.io/workspace';
 /** Entity refs hold ':' and '/', which label values may not; the owner is an annotation. */
 export const ANNOTATION_OWNER = 'desktopmania.io/owner';
+/**
+ * When the desktop expires, ISO 8601: for people reading the cluster; the
+ * backend's record is what expiry is enforced by. Extensions move it.
+ */
+export const ANNOTATION_EXPIRES_AT = 'desktopmania.io/expires-at';
 /** Who ordered the desktop; with the owner, it tells this portal's VM from a namesake. */
 export const ANNOTATION_CREATED_BY = 'desktopmania.io/created-by';
 /**

@@ -274,10 +274,15 @@ describe('openVncConsole', () => {
       ref,
       { signal: controller.signal },
     );
-    await new Promise(r => setTimeout(r, 100));
+    // Abort only once the request is at the server: a fixed pause lost that
+    // race on a loaded machine and aborted before the socket opened.
+    for (let waited = 0; endpoint.seen.length === 0 && waited < 4000; ) {
+      await new Promise(r => setTimeout(r, 20));
+      waited += 20;
+    }
+    expect(endpoint.seen).toHaveLength(1);
     controller.abort(new Error('the browser went away'));
     await expect(opening).rejects.toThrow('the browser went away');
-    expect(endpoint.seen).toHaveLength(1);
   });
 
   it('gives up on an API server that does not answer the upgrade in time', async () => {

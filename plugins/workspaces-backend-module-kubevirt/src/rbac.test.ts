@@ -143,6 +143,7 @@ describe('KUBEVIRT_PROVIDER_RBAC_RULES', () => {
       await provider.stop(desk);
       await provider.start(desk);
       await provider.restart(desk);
+      await provider.setExpiry(desk, '2026-12-02T08:00:00.000Z');
       // The desktop's own display, then the VM console.
       const stream = await provider.openConsole(desk);
       stream.destroy();

@@ -20,7 +20,8 @@ export const KUBEVIRT_PROVIDER_RBAC_RULES: RbacRule[] = [
   {
     apiGroups: ['kubevirt.io'],
     resources: ['virtualmachines'],
-    verbs: ['get', 'list', 'create', 'delete'],
+    // patch: the expiry annotation, moved when a desktop is extended.
+    verbs: ['get', 'list', 'create', 'patch', 'delete'],
   },
   {
     apiGroups: ['kubevirt.io'],

@@ -154,4 +154,11 @@ export interface WorkspaceProvider {
    * desktop's own system decides it (a VM gets scancodes, not characters).
    */
   setKeyboardLayout?(ref: WorkspaceRef, layout: KeyboardLayout): Promise<void>;
+  /**
+   * Optional: records a desktop's new expiry (ISO 8601) where the provider
+   * keeps its own copy beside the machine, e.g. KubeVirt's VM annotation.
+   * The backend's record stays what expiry is enforced by; absent where the
+   * provider keeps no copy.
+   */
+  setExpiry?(ref: WorkspaceRef, expiresAt: string): Promise<void>;
 }

@@ -254,6 +254,31 @@ export function deletingVmPayload(name: string, propagation: string) {
   };
 }
 
+/**
+ * A VM after a JSON merge patch of its annotations, as the API server answers
+ * it: 200 with the whole object as stored, the annotations merged in and a
+ * new resourceVersion (kubernetes/kubernetes
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
+ * `patchResource`, merge patches through `jsonPatcher`). Metadata alone does
+ * not move `generation`, which counts spec changes (kubernetes/kubernetes
+ * staging/src/k8s.io/apiextensions-apiserver/pkg/registry/customresource/strategy.go
+ * `PrepareForUpdate`).
+ */
+export function mergePatchedVmPayload(
+  name: string,
+  annotations: Record<string, string>,
+) {
+  const vm = vmPayload(name, 'Running');
+  return {
+    ...vm,
+    metadata: {
+      ...vm.metadata,
+      resourceVersion: '48377',
+      annotations: { ...vm.metadata!.annotations, ...annotations },
+    },
+  };
+}
+
 /** A Kubernetes `Status` failure body, as the API server sends with 4xx and 5xx. */
 export function statusPayload(
   code: number,

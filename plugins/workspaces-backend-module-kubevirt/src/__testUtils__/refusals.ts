@@ -9,7 +9,12 @@ import { dataVolumePayload, statusPayload } from './payloads';
 const qualified = (resource: string, group: string) =>
   group ? `${resource}.${group}` : resource;
 
-/** `NewNotFound`: the object is not there. */
+/**
+ * `NewNotFound`: the object is not there. A merge patch of a missing object
+ * gets the same, since the patcher cannot create one (kubernetes/kubernetes
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
+ * `jsonPatcher.createNewObject`).
+ */
 export const notFound = (resource: string, group: string, name: string) =>
   statusPayload(
     404,

@@ -98,7 +98,8 @@ suite(title, () => {
         [namespace, '', 'secrets', 'get'],
         [namespace, '', 'secrets', 'list'],
         [namespace, '', 'pods', 'create'],
-        [namespace, 'kubevirt.io', 'virtualmachines', 'patch'],
+        // It patches VMs (the expiry annotation), never replaces them whole.
+        [namespace, 'kubevirt.io', 'virtualmachines', 'update'],
         [namespace, 'cdi.kubevirt.io', 'datavolumes', 'delete'],
         [namespace, 'rbac.authorization.k8s.io', 'roles', 'create'],
         ['default', 'kubevirt.io', 'virtualmachines', 'create'],

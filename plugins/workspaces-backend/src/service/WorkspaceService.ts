@@ -7,12 +7,10 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
-import {
-  workspaceReadPermission,
-  type Workspace,
-  type WorkspaceFlavors,
-  type WorkspaceOrdering,
-  type WorkspaceUsage,
+import type {
+  Workspace,
+  WorkspaceFlavors,
+  WorkspaceOrdering,
 } from '@desktop-mania/plugin-workspaces-common';
 import type {
   ConsoleStream,
@@ -37,13 +35,15 @@ import { Recordings } from '../recording/Recordings';
 import type { WorkspaceNotifier } from './WorkspaceNotifier';
 import { WorkspaceSharing } from './WorkspaceSharing';
 import { WorkspaceSnapshotService } from './snapshots';
-import { measureUsage } from './usage';
 import { WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import { WorkspaceViews } from './WorkspaceViews';
 import type { WorkspacesConfig } from './WorkspacesConfig';
 import { WorkspaceActions } from './workspaceActions';
+import { WorkspaceAudit, type AuditEntry } from './workspaceAudit';
 import { WorkspaceConsoles } from './workspaceConsoles';
 import { WorkspaceOrders } from './workspaceOrders';
+
+export type { AuditEntry } from './workspaceAudit';
 
 export interface WorkspaceServiceOptions {
   store: WorkspaceStore;
@@ -62,17 +62,6 @@ export interface WorkspaceServiceOptions {
   notifier?: Pick<WorkspaceNotifier, 'shareGranted'>;
 }
 
-/** One line of a desktop's history, as the service writes it. */
-export interface AuditEntry {
-  workspace: string;
-  actor: string;
-  action: string;
-  outcome: 'succeeded' | 'failed';
-  message?: string;
-  /** The recording of the console session this entry ends. */
-  recordingId?: string;
-}
-
 /**
  * The life of every desktop, and the only code that reads or writes their
  * records or calls their providers: itself, or the parts that only it builds
@@ -84,6 +73,7 @@ export interface AuditEntry {
  */
 export class WorkspaceService {
   private readonly authorizer: WorkspaceAuthorizer;
+  private readonly history: WorkspaceAudit;
   private readonly reconciler: Reconciler;
   /** Desktops this process is creating or deleting right now. */
   private readonly busy = new Set<string>();
@@ -106,6 +96,11 @@ export class WorkspaceService {
       ...options,
       // With its grants, which the isSharedWith rule reads.
       load: name => this.sharing.load(name),
+    });
+    this.history = new WorkspaceAudit({
+      ...options,
+      history: options.store,
+      authorizer: this.authorizer,
     });
     this.reconciler = new Reconciler({
       ...options,
@@ -170,9 +165,11 @@ export class WorkspaceService {
     this.consoles = new WorkspaceConsoles({ ...options, audit });
   }
 
-  /** See {@link Reconciler.run}. */
-  reconcile(now?: Date): Promise<Reconciled> {
-    return this.reconciler.run(now);
+  /** See {@link Reconciler.run}, then {@link WorkspaceActions.retellExpiries}. */
+  async reconcile(now?: Date): Promise<Reconciled> {
+    const done = await this.reconciler.run(now);
+    await this.actions.retellExpiries();
+    return done;
   }
 
   /** The provider that runs desktops on `cluster`, for routes of one capability. */
@@ -187,11 +184,6 @@ export class WorkspaceService {
 
   getFlavors(): WorkspaceFlavors {
     return this.views.flavors();
-  }
-
-  /** See {@link WorkspaceAuthorizer.isAllowed}. */
-  isAllowed(...args: Parameters<WorkspaceAuthorizer['isAllowed']>) {
-    return this.authorizer.isAllowed(...args);
   }
 
   /** See {@link WorkspaceAuthorizer.authorizeRecord}. */
@@ -240,17 +232,9 @@ export class WorkspaceService {
     return this.actions.extend(...args);
   }
 
-  /** What the desktop uses now, for those who may read it. */
-  async usage(
-    credentials: BackstageCredentials,
-    name: string,
-  ): Promise<WorkspaceUsage> {
-    const record = await this.authorizer.authorizeRecord(
-      name,
-      workspaceReadPermission,
-      credentials,
-    );
-    return measureUsage(record, this.options.providers);
+  /** See {@link WorkspaceActions.usage}. */
+  usage(...args: Parameters<WorkspaceActions['usage']>) {
+    return this.actions.usage(...args);
   }
 
   /**
@@ -261,11 +245,7 @@ export class WorkspaceService {
     await this.actBySystem(record, 'stop', actor, reason);
   }
 
-  /**
-   * Starts or stops a desktop on the system's behalf (housekeeping, working
-   * hours), audited like a person's action. A start counts as use from that
-   * moment, or an idle stop would follow at once.
-   */
+  /** See {@link WorkspaceActions.actBySystem}. */
   actBySystem(
     ...args: Parameters<WorkspaceActions['actBySystem']>
   ): Promise<void> {
@@ -276,22 +256,14 @@ export class WorkspaceService {
     return this.actions.delete(credentials, name);
   }
 
-  /**
-   * Removes the machine, then the record; shared by the route and expiry.
-   * Only the request that moves the record out of `active` goes on, so two
-   * deletes at once delete and audit once.
-   */
+  /** See {@link WorkspaceActions.deleteRecord}. */
   deleteRecord(record: WorkspaceRecord, actor: string): Promise<void> {
     return this.actions.deleteRecord(record, actor);
   }
 
-  async auditLog(credentials: BackstageCredentials, name: string) {
-    await this.authorizer.authorizeRecord(
-      name,
-      workspaceReadPermission,
-      credentials,
-    );
-    return this.options.store.auditLog(name);
+  /** See {@link WorkspaceAudit.read}. */
+  auditLog(credentials: BackstageCredentials, name: string) {
+    return this.history.read(credentials, name);
   }
 
   /**
@@ -318,28 +290,8 @@ export class WorkspaceService {
     return this.consoles.close(...args);
   }
 
-  /**
-   * Every lifecycle and console event goes to the auditor service, where
-   * operators collect security events, and to the desktop's own history,
-   * which its owner reads through `/workspaces/:name/audit`.
-   */
-  async audit(entry: AuditEntry) {
-    await this.options.store.audit(entry);
-    const event = await this.options.auditor.createEvent({
-      eventId: `workspace-${entry.action}`,
-      severityLevel: entry.action === 'console' ? 'low' : 'medium',
-      meta: {
-        workspace: entry.workspace,
-        actor: entry.actor,
-        ...(entry.recordingId && { recordingId: entry.recordingId }),
-      },
-    });
-    if (entry.outcome === 'succeeded') {
-      await event.success(
-        entry.message ? { meta: { message: entry.message } } : undefined,
-      );
-    } else {
-      await event.fail({ error: new Error(entry.message ?? 'failed') });
-    }
+  /** See {@link WorkspaceAudit}. */
+  audit(entry: AuditEntry): Promise<void> {
+    return this.history.write(entry);
   }
 }

@@ -1,37 +1,47 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { assertError, ConflictError } from '@backstage/errors';
 import {
   workspaceDeletePermission,
   workspaceLifecyclePermission,
+  workspaceReadPermission,
   type Workspace,
   type WorkspaceAction,
+  type WorkspaceUsage,
 } from '@desktop-mania/plugin-workspaces-common';
 import type { WorkspaceChangeType } from '@desktop-mania/plugin-workspaces-node';
 import type {
   WorkspaceRecord,
   WorkspaceStore,
 } from '../database/WorkspaceStore';
+import { ExpiryCopies } from './expiryCopies';
 import { extendedExpiry, utcMinute } from './extendExpiry';
 import { toWorkspace, withLiveStatus } from './liveStatus';
 import type { ProviderRegistry } from './ProviderRegistry';
+import { measureUsage } from './usage';
 import { actorOf, type WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 import type { WorkspacesConfig } from './WorkspacesConfig';
-import type { AuditEntry } from './WorkspaceService';
+import type { AuditEntry } from './workspaceAudit';
 
 /**
  * Part of the workspace service, in its own file because the service is long
  * enough: it starts, stops, extends and deletes desktops, for people and for
- * the system, with the service's store, providers, audit and events (so
- * `ownership.test.ts` lists it beside the service), and only the service
- * builds it.
+ * the system, and measures what one uses, with the service's store,
+ * providers, audit and events (so `ownership.test.ts` lists it beside the
+ * service), and only the service builds it.
  */
 export class WorkspaceActions {
+  private readonly expiries: ExpiryCopies;
+
   constructor(
     private readonly options: {
       store: WorkspaceStore;
       providers: ProviderRegistry;
       config: WorkspacesConfig;
       authorizer: WorkspaceAuthorizer;
+      logger: LoggerService;
       /** The service's desktops being created or deleting in this process. */
       busy: Set<string>;
       audit(entry: AuditEntry): Promise<void>;
@@ -44,7 +54,15 @@ export class WorkspaceActions {
       /** Removes what else belonged to a deleted desktop (snapshots, shares). */
       deleteWith(record: WorkspaceRecord, actor: string): Promise<void>;
     },
-  ) {}
+  ) {
+    const { store, providers, logger } = options;
+    this.expiries = new ExpiryCopies({
+      get: name => store.get(name),
+      list: () => store.list(),
+      providerFor: cluster => providers.forCluster(cluster),
+      logger,
+    });
+  }
 
   async runAction(
     credentials: BackstageCredentials,
@@ -97,6 +115,8 @@ export class WorkspaceActions {
         `The desktop '${name}' changed meanwhile; extend it again`,
       );
     }
+    // The record decides; a copy the cluster refuses is retried later.
+    await this.expiries.tell({ ...record, expiresAt: until });
     await this.options.audit({
       workspace: name,
       actor: actorOf(credentials),
@@ -109,7 +129,29 @@ export class WorkspaceActions {
     return workspace;
   }
 
-  /** See {@link WorkspaceService.actBySystem}. */
+  /** See {@link ExpiryCopies.retell}; the reconcile pass calls it. */
+  retellExpiries(): Promise<void> {
+    return this.expiries.retell();
+  }
+
+  /** What the desktop uses now, for those who may read it. */
+  async usage(
+    credentials: BackstageCredentials,
+    name: string,
+  ): Promise<WorkspaceUsage> {
+    const record = await this.options.authorizer.authorizeRecord(
+      name,
+      workspaceReadPermission,
+      credentials,
+    );
+    return measureUsage(record, this.options.providers);
+  }
+
+  /**
+   * Starts or stops a desktop on the system's behalf (housekeeping, working
+   * hours), audited like a person's action. A start counts as use from that
+   * moment, or an idle stop would follow at once.
+   */
   async actBySystem(
     record: WorkspaceRecord,
     action: 'start' | 'stop',
@@ -155,7 +197,11 @@ export class WorkspaceActions {
     await this.deleteRecord(record, actorOf(credentials));
   }
 
-  /** See {@link WorkspaceService.deleteRecord}. */
+  /**
+   * Removes the machine, then the record; shared by the route and expiry.
+   * Only the request that moves the record out of `active` goes on, so two
+   * deletes at once delete and audit once.
+   */
   async deleteRecord(record: WorkspaceRecord, actor: string) {
     const { store, providers, busy } = this.options;
     const entry = { workspace: record.name, actor, action: 'delete' };

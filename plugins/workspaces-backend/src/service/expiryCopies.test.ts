@@ -1,0 +1,179 @@
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import type { WorkspaceRef } from '@desktop-mania/plugin-workspaces-node';
+import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
+import { WorkspaceStore } from '../database/WorkspaceStore';
+import { createTestService } from '../__testUtils__/testService';
+import { readWorkspacesConfig } from './WorkspacesConfig';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const ALICE = 'user:default/alice';
+const HOUR = 3600_000;
+
+/** A provider that keeps a copy of each desktop's expiry, as KubeVirt does. */
+class ExpiringProvider extends FakeProvider {
+  readonly told: string[] = [];
+  /** Refusals for the next calls, one each. */
+  readonly refusals: Error[] = [];
+
+  async setExpiry(ref: WorkspaceRef, expiresAt: string) {
+    const refusal = this.refusals.shift();
+    this.told.push(`${ref.name} ${refusal ? 'refused' : expiresAt}`);
+    if (refusal) throw refusal;
+  }
+}
+
+describe.each(databases.eachSupportedId())(
+  "copies of desktops' expiries on %s",
+  databaseId => {
+    let store: WorkspaceStore;
+    let provider: ExpiringProvider;
+
+    beforeEach(async () => {
+      const knex = await databases.init(databaseId);
+      store = await WorkspaceStore.create({
+        database: mockServices.database({ knex }),
+      });
+      provider = new ExpiringProvider();
+    });
+
+    /** A service as a freshly started process has it, and its logger. */
+    function startService() {
+      const { service } = createTestService({
+        store,
+        provider,
+        config: readWorkspacesConfig(
+          new ConfigReader({
+            workspaces: {
+              images: [{ name: 'ubuntu', os: 'linux' }],
+              sizes: [{ name: 'small' }],
+            },
+          }),
+        ),
+      });
+      // createTestService keeps its mock logger inside the service's options.
+      const logger = (service as any).options.logger as ReturnType<
+        typeof mockServices.logger.mock
+      >;
+      return { service, logger };
+    }
+
+    async function seed(name: string, expiresAt?: Date) {
+      const at = new Date(Date.now() - HOUR);
+      await store.reserve(
+        {
+          name,
+          cluster: 'test',
+          provider: 'fake',
+          os: 'linux',
+          image: 'ubuntu',
+          size: 'small',
+          diskGi: 20,
+          owner: ALICE,
+          createdBy: ALICE,
+          state: 'active',
+          createdAt: at,
+          lastActivityAt: at,
+          expiresAt,
+        },
+        100,
+      );
+      provider.machines.set(name, {
+        name,
+        cluster: 'test',
+        owner: ALICE,
+        status: { phase: 'Running', ready: true },
+      });
+    }
+
+    const extend = (
+      service: ReturnType<typeof startService>['service'],
+      name: string,
+    ) =>
+      service.extend(mockCredentials.user(ALICE), name, {
+        hours: 4,
+      });
+
+    it('hands the provider the new expiry when a desktop is extended', async () => {
+      const expiresAt = new Date(Date.now() + 2 * HOUR);
+      await seed('desk', expiresAt);
+      const { service } = startService();
+
+      const extended = await extend(service, 'desk');
+
+      const until = new Date(expiresAt.getTime() + 4 * HOUR).toISOString();
+      expect(extended.expiresAt).toBe(until);
+      expect(provider.told).toEqual([`desk ${until}`]);
+    });
+
+    it('keeps an extension the cluster refused to copy, and copies it on the next pass', async () => {
+      const expiresAt = new Date(Date.now() + 2 * HOUR);
+      await seed('desk', expiresAt);
+      const { service, logger } = startService();
+      // The startup pass, with nothing stale yet.
+      await service.reconcile();
+      provider.told.length = 0;
+      provider.refusals.push(
+        new ServiceUnavailableError("Cluster 'test' did not answer"),
+      );
+
+      const extended = await extend(service, 'desk');
+
+      const until = new Date(expiresAt.getTime() + 4 * HOUR).toISOString();
+      expect(extended.expiresAt).toBe(until);
+      expect((await store.get('desk'))?.expiresAt?.toISOString()).toBe(until);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `Desktop desk now expires ${until}, but cluster test could not record it; retrying on the next reconcile pass`,
+        ),
+      );
+      expect((await store.auditLog('desk'))[0]).toMatchObject({
+        action: 'extend',
+        outcome: 'succeeded',
+      });
+
+      await service.reconcile();
+      await service.reconcile();
+      expect(provider.told).toEqual(['desk refused', `desk ${until}`]);
+    });
+
+    it('copies every active expiry once when a process starts, and stops at a cluster that refuses', async () => {
+      const soon = new Date(Date.now() + 2 * HOUR);
+      await seed('a-desk', soon);
+      await seed('b-desk', soon);
+      await seed('forever');
+      provider.refusals.push(new ServiceUnavailableError('unreachable'));
+      const { service } = startService();
+
+      await service.reconcile();
+      // b-desk waited for the next pass instead of a second timeout.
+      expect(provider.told).toEqual(['a-desk refused']);
+
+      await service.reconcile();
+      await service.reconcile();
+      expect(provider.told).toEqual([
+        'a-desk refused',
+        `a-desk ${soon.toISOString()}`,
+        `b-desk ${soon.toISOString()}`,
+      ]);
+    });
+
+    it('lets go of a desktop whose machine is gone', async () => {
+      await seed('desk', new Date(Date.now() + 2 * HOUR));
+      const { service } = startService();
+      await service.reconcile();
+      provider.told.length = 0;
+      provider.refusals.push(new NotFoundError('no such desktop'));
+
+      await extend(service, 'desk');
+      await service.reconcile();
+
+      expect(provider.told).toEqual(['desk refused']);
+    });
+  },
+);
