@@ -2,12 +2,25 @@
  * Input latency: a key pressed in Chromium, on the console's noVNC client,
  * until the pixel it changes on the desktop (an xterm that flips a block at
  * its top left on every key) is drawn on the page's canvas, and until the
- * next animation frame after that. Two pages, one through the portal's
- * console proxy and one through Debian's websockify, both on the same Xvnc;
- * keys alternate between them, so both see the same load on this shared
- * machine.
- * Run: bash bench/run.sh input-latency [keystrokes]
+ * next animation frame after that. One page per path, all on the same Xvnc;
+ * keys alternate between them, so all see the same load on this shared
+ * machine. The paths (BENCH_PATHS, default websockify,proxy,proxy-held,bare):
+ *   websockify, websockify-2  Debian's websockify, twice: an A/A check
+ *   proxy                     the portal's console proxy as it is
+ *   proxy-held, proxy-unbatched  the same with its relay holding every
+ *                             chunk to the end of the event-loop pass (as
+ *                             before small updates went out at once), or
+ *                             sending each chunk at once (lib/relayHops.ts)
+ *   bare, bare-held, bare-unbatched  the same relay.ts in a process with
+ *                             only `ws` (lib/bareRelay.ts)
+ * Xvnc writes an update to its clients newest first, so the order the pages
+ * connect in is rotated round by round (one round per path) and each key
+ * records where its page was served.
+ * Run: bash bench/run.sh input-latency [keystrokes per path]
  */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import type { Page } from 'playwright-core';
 import { percentile } from '@internal/test-support';
 import {
@@ -17,11 +30,32 @@ import {
   writeResults,
   xterm,
 } from './lib/browserDesktop';
+import {
+  hopSource,
+  hopTable,
+  startBareRelay,
+  xvncSocketOf,
+  type KeySample,
+} from './lib/hopReport';
+import { RELAY_MODES, type HopEvent } from './lib/relayHops';
 
 const KEYS = Number(process.argv[2] ?? process.env.BENCH_KEYS ?? 200);
-const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
+const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 900) * 1000;
 // Inside the block: 12 cells by 3 rows from the top left corner.
 const PROBE = { x: 30, y: 15 };
+const LABELS: Record<string, string> = {
+  websockify: 'websockify',
+  'websockify-2': 'websockify, second page',
+  proxy: 'portal proxy',
+  'proxy-held': 'portal proxy, held',
+  'proxy-unbatched': 'portal proxy, unbatched',
+  bare: 'bare relay',
+  'bare-held': 'bare relay, held',
+  'bare-unbatched': 'bare relay, unbatched',
+};
+const PATHS = (process.env.BENCH_PATHS ?? 'websockify,proxy,proxy-held,bare')
+  .split(',')
+  .map(p => LABELS[p.trim()] ?? p.trim());
 
 setTimeout(() => {
   process.stderr.write(
@@ -66,7 +100,11 @@ async function installProbe(page: Page) {
           w.bench.onFlip = null;
           requestAnimationFrame(() => {
             clearTimeout(timer);
-            resolve({ drawn, painted: performance.now() - down! });
+            resolve({
+              drawn,
+              painted: performance.now() - down!,
+              downWall: performance.timeOrigin + down!,
+            });
           });
         };
       });
@@ -74,73 +112,175 @@ async function installProbe(page: Page) {
   }, PROBE);
 }
 
+async function connectTo(page: Page, url: string) {
+  await page.evaluate(u => (window as any).benchConnect(u, ['binary']), url);
+}
+
+const stats = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99) };
+};
+
 async function main() {
-  const loadBefore = loadAverage();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-latency-'));
+  const modeFile = path.join(dir, 'relay-mode');
+  // The backend inherits these: its relay is timestamped, batched or not
+  // per session as the mode file says (lib/relayProbePreload.cjs).
+  process.env.BENCH_RELAY_MODE_FILE = modeFile;
+  process.env.BENCH_HOPS_FILE = path.join(dir, 'portal-hops.json');
+  const nodeOptions = process.env.NODE_OPTIONS ?? '';
+  process.env.NODE_OPTIONS = `${nodeOptions} --require ${path.join(
+    __dirname,
+    'lib/relayProbePreload.cjs',
+  )}`;
+  const loads: string[] = [loadAverage()];
   const bench = await startBrowserBench();
-  const samples: Record<string, { drawn: number[]; painted: number[] }> = {};
+  process.env.NODE_OPTIONS = nodeOptions;
+  const samples: KeySample[] = [];
+  const events: HopEvent[] = [];
+  const loopDelays: Record<string, Array<{ p99: number; max: number }>> = {
+    'portal backend': [],
+    'bare relay': [],
+  };
   let lost = 0;
   try {
-    const term = xterm(bench.display, SCRIPT);
-    const pages: Array<[string, Page]> = [];
-    for (const label of Object.keys(bench.paths)) {
-      const page = await openBenchPage(bench.browser);
-      await bench.paths[label](page);
-      await installProbe(page);
-      pages.push([label, page]);
-      samples[label] = { drawn: [], painted: [] };
+    const bare = await startBareRelay(
+      xvncSocketOf(bench.display),
+      path.join(dir, 'bare-hops.json'),
+    );
+    const sources = {
+      'portal backend': hopSource(bench.portalPid, process.env.BENCH_HOPS_FILE),
+      'bare relay': bare.hops,
+    };
+    const portal = (mode: string) => async (page: Page) => {
+      fs.writeFileSync(modeFile, mode);
+      await bench.paths['portal proxy'](page);
+    };
+    const connectors: Record<string, (page: Page) => Promise<void>> = {
+      websockify: bench.paths.websockify,
+      'websockify, second page': bench.paths.websockify,
+    };
+    for (const mode of RELAY_MODES) {
+      const suffix = mode === 'batched' ? '' : `, ${mode}`;
+      connectors[`portal proxy${suffix}`] = portal(mode);
+      connectors[`bare relay${suffix}`] = page =>
+        connectTo(page, `${bare.url}/${mode}`);
     }
-    await pages[0][1].waitForTimeout(1000);
-    for (let i = 0; i < KEYS; i++) {
-      const [label, page] = pages[i % pages.length];
-      await page.evaluate(() => (window as any).rfb.focus());
-      await page.evaluate(() => (window as any).benchArm());
-      await page.keyboard.press('a');
-      const r = (await page.evaluate(() => (window as any).benchPending)) as {
-        drawn: number;
-        painted: number;
-      } | null;
-      if (!r) lost++;
-      else {
-        samples[label].drawn.push(r.drawn);
-        samples[label].painted.push(r.painted);
+    const term = xterm(bench.display, SCRIPT);
+    const perRound = Math.ceil(KEYS / PATHS.length);
+    for (let round = 0; round < PATHS.length; round++) {
+      const order = [...PATHS.slice(round), ...PATHS.slice(0, round)];
+      const pages: Record<string, { page: Page; served: number }> = {};
+      for (const [i, label] of order.entries()) {
+        const page = await openBenchPage(bench.browser);
+        await connectors[label](page);
+        await installProbe(page);
+        // Xvnc puts a new client first in its list.
+        pages[label] = { page, served: order.length - 1 - i };
       }
-      // Both pages draw each change; let the other one finish first.
-      await page.waitForTimeout(30 + Math.random() * 30);
+      await pages[order[0]].page.waitForTimeout(1000);
+      for (const source of Object.values(sources)) await source.collect();
+      for (let i = 0; i < perRound * PATHS.length; i++) {
+        const label = PATHS[i % PATHS.length];
+        const { page, served } = pages[label];
+        await page.evaluate(() => {
+          (window as any).rfb.focus();
+          (window as any).benchArm();
+        });
+        await page.keyboard.press('a');
+        const r = (await page.evaluate(
+          () => (window as any).benchPending,
+        )) as Omit<KeySample, 'path' | 'served'> | null;
+        if (!r) lost++;
+        else samples.push({ path: label, served, ...r });
+        // Every page draws each change; let them finish first.
+        await page.waitForTimeout(20 + 10 * PATHS.length + Math.random() * 30);
+      }
+      for (const [name, source] of Object.entries(sources)) {
+        const dump = await source.collect();
+        events.push(...dump.events);
+        loopDelays[name].push(dump.loopDelay);
+      }
+      for (const { page } of Object.values(pages)) await page.close();
+      loads.push(loadAverage());
     }
     await term.stop();
+    bare.stop();
   } finally {
     await bench.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const rows = Object.entries(samples).map(([label, s]) => {
-    const drawn = [...s.drawn].sort((a, b) => a - b);
-    const painted = [...s.painted].sort((a, b) => a - b);
+  report(samples, events, loopDelays, loads, lost);
+  process.exit(0);
+}
+
+function report(
+  samples: KeySample[],
+  events: HopEvent[],
+  loopDelays: Record<string, Array<{ p99: number; max: number }>>,
+  loads: string[],
+  lost: number,
+) {
+  const of = (p: string) => samples.filter(s => s.path === p);
+  const ws = stats(of('websockify').map(s => s.drawn));
+  const rows = PATHS.map(p => {
+    const drawn = stats(of(p).map(s => s.drawn));
+    const painted = stats(of(p).map(s => s.painted));
     return {
-      path: label,
-      keys: drawn.length,
-      drawnP50: percentile(drawn, 50),
-      drawnP99: percentile(drawn, 99),
-      paintedP50: percentile(painted, 50),
-      paintedP99: percentile(painted, 99),
+      path: p,
+      keys: of(p).length,
+      'drawn p50 ms': drawn.p50.toFixed(2),
+      'drawn p99 ms': drawn.p99.toFixed(2),
+      'added p50 ms': (drawn.p50 - ws.p50).toFixed(2),
+      'added p99 ms': (drawn.p99 - ws.p99).toFixed(2),
+      'painted p50 ms': painted.p50.toFixed(2),
+      'painted p99 ms': painted.p99.toFixed(2),
     };
   });
-  const ws = rows.find(r => r.path === 'websockify')!;
   console.log(
-    `\nkey in Chromium -> changed pixel on noVNC's canvas (drawn) and the next animation frame (painted); ${KEYS} keys alternating between the paths, ${lost} lost; load average before ${loadBefore}, after ${loadAverage()}`,
+    `\nkey in Chromium -> changed pixel on noVNC's canvas (drawn) and the next animation frame (painted); ${KEYS} keys per path, alternating, in ${
+      PATHS.length
+    } rounds that rotate the order the pages connect in; ${lost} lost. "added": against websockify in the same run. Load average (uptime) at the start and after each round: ${loads.join(
+      ' | ',
+    )}`,
   );
-  console.table(
-    rows.map(r => ({
-      path: r.path,
-      keys: r.keys,
-      'drawn p50 ms': r.drawnP50.toFixed(2),
-      'drawn p99 ms': r.drawnP99.toFixed(2),
-      'added p99 ms (drawn)': (r.drawnP99 - ws.drawnP99).toFixed(2),
-      'painted p50 ms': r.paintedP50.toFixed(2),
-      'painted p99 ms': r.paintedP99.toFixed(2),
-      'added p99 ms (painted)': (r.paintedP99 - ws.paintedP99).toFixed(2),
-    })),
+  console.table(rows);
+  console.log(
+    '\nDrawn, by the place Xvnc served the page in (0 = first; every path spends one round in each place):',
   );
-  writeResults('input-latency', { keys: KEYS, lost, rows, samples });
-  process.exit(0);
+  const places = [...new Set(samples.map(s => s.served))].sort();
+  const byPlace = places.map(place => {
+    const row: Record<string, string | number> = { served: place };
+    for (const p of PATHS) {
+      const d = of(p).filter(s => s.served === place);
+      row[p] = d.length ? stats(d.map(s => s.drawn)).p50.toFixed(2) : '–';
+    }
+    return row;
+  });
+  console.table(byPlace);
+  console.log("\nThe relays' hops per key, ms (see lib/hopReport.ts):");
+  const hops = hopTable(samples, events);
+  console.table(hops);
+  const loop = Object.entries(loopDelays).map(([name, rounds]) => ({
+    process: name,
+    'event-loop delay p99 ms (median round)': stats(
+      rounds.map(r => r.p99),
+    ).p50.toFixed(2),
+    'max ms (all rounds)': Math.max(...rounds.map(r => r.max)).toFixed(2),
+  }));
+  console.table(loop);
+  writeResults('input-latency', {
+    keys: KEYS,
+    paths: PATHS,
+    lost,
+    loads,
+    rows,
+    byPlace,
+    hops,
+    loop,
+    samples,
+    events,
+  });
 }
 
 main().catch(error => {

@@ -2,7 +2,7 @@ import { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import { PassThrough } from 'stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { relayToBrowser } from './relay';
+import { relayToBrowser, SEND_AT_ONCE } from './relay';
 
 /** A real websocket pair on loopback; the relay runs on the server's end. */
 async function pair() {
@@ -50,7 +50,8 @@ describe('relayToBrowser', () => {
       onChunk: c => tapped.push(c),
       isFinished: () => false,
     });
-    const chunks = [0, 1, 2, 3, 4].map(i => Buffer.alloc(1000 + i, i));
+    // Each as large as a burst's reads, so none goes out on its own.
+    const chunks = [0, 1, 2, 3, 4].map(i => Buffer.alloc(SEND_AT_ONCE + i, i));
     chunks.forEach(c => upstream.write(c));
     await until(() => messages.length > 0);
     await new Promise(r => setTimeout(r, 50));
@@ -68,14 +69,20 @@ describe('relayToBrowser', () => {
       ws,
       socket,
       highWaterMark: 1024 * 1024,
-      maxMessage: 3000,
+      maxMessage: 3 * SEND_AT_ONCE,
       onChunk: () => {},
       isFinished: () => false,
     });
-    const chunks = Array.from({ length: 9 }, (_, i) => Buffer.alloc(1000, i));
+    const chunks = Array.from({ length: 9 }, (_, i) =>
+      Buffer.alloc(SEND_AT_ONCE, i),
+    );
     chunks.forEach(c => upstream.write(c));
-    await until(() => Buffer.concat(messages).length === 9000);
-    expect(messages.map(m => m.length)).toEqual([3000, 3000, 3000]);
+    await until(() => Buffer.concat(messages).length === 9 * SEND_AT_ONCE);
+    expect(messages.map(m => m.length)).toEqual([
+      3 * SEND_AT_ONCE,
+      3 * SEND_AT_ONCE,
+      3 * SEND_AT_ONCE,
+    ]);
     expect(Buffer.concat(messages).equals(Buffer.concat(chunks))).toBe(true);
     await close();
   });
@@ -91,14 +98,49 @@ describe('relayToBrowser', () => {
       onChunk: () => {},
       isFinished: () => false,
     });
-    upstream.write(Buffer.from('last words'));
+    // Large enough to wait for the end of the pass.
+    const last = Buffer.alloc(SEND_AT_ONCE, 'last words');
+    upstream.write(last);
     // 'data' comes on the next tick; the session ends right after it.
     await new Promise(r => process.nextTick(r));
     relay.flush();
     ws.close(1000, 'bye');
     await until(() => messages.length > 0);
-    expect(messages.map(m => m.toString())).toEqual(['last words']);
+    expect(messages).toHaveLength(1);
+    expect(messages[0].equals(last)).toBe(true);
     await close();
+  });
+
+  it('sends a small update that arrives alone at once, and still holds a large one to the end of the pass', async () => {
+    const sent: number[] = [];
+    const ws = {
+      bufferedAmount: 0,
+      send: (d: Buffer, o: { fin: boolean }) => {
+        if (o.fin) sent.push(d.length);
+      },
+    };
+    const upstream = new PassThrough();
+    relayToBrowser({
+      upstream,
+      ws,
+      socket: { cork() {}, uncork() {} },
+      highWaterMark: 1024 * 1024,
+      onChunk: () => {},
+      isFinished: () => false,
+    });
+    // Listeners run in order: this one sees what the relay did with the chunk.
+    const sentOnRead = () =>
+      new Promise<number[]>(resolve =>
+        upstream.once('data', () => resolve([...sent])),
+      );
+    let read = sentOnRead();
+    upstream.write(Buffer.alloc(300));
+    expect(await read).toEqual([300]);
+    read = sentOnRead();
+    upstream.write(Buffer.alloc(SEND_AT_ONCE));
+    expect(await read).toEqual([300]);
+    await new Promise(r => setImmediate(r));
+    expect(sent).toEqual([300, SEND_AT_ONCE]);
   });
 
   it('stops reading while the browser has more than the high-water mark queued, and resumes once it is sent', async () => {

@@ -6,6 +6,16 @@ import type { Duplex } from 'stream';
  */
 export const MAX_MESSAGE = 1024 * 1024;
 
+/**
+ * A chunk smaller than this that finds nothing pending goes out at once: it
+ * is a key's echo or a pointer's move, what a person waits for, and waiting
+ * for the pass to end cost such updates up to several ms on a busy loop
+ * (bench/README.md, input latency). A burst read from a socket starts with a
+ * full 64 KiB read, so it is batched as before; a stream that hands a burst
+ * over in smaller pieces sends its first piece alone and batches the rest.
+ */
+export const SEND_AT_ONCE = 16 * 1024;
+
 const FRAGMENT = { binary: true, fin: false } as const;
 const LAST = { binary: true, fin: true } as const;
 
@@ -32,7 +42,8 @@ export interface RelayToBrowser {
  * meanwhile), so nothing is copied to join them. Sending a message per chunk
  * instead costs a write per 64 KiB and, with Nagle off, a short TCP segment
  * per write; the profile in bench/README.md showed those writes as most of
- * the relay's time.
+ * the relay's time. A small update on its own is not held back
+ * (`SEND_AT_ONCE`).
  */
 export function relayToBrowser(options: {
   upstream: Duplex;
@@ -42,12 +53,14 @@ export function relayToBrowser(options: {
   /** Above this many bytes queued towards the browser, reading stops. */
   highWaterMark: number;
   maxMessage?: number;
+  sendAtOnce?: number;
   /** Sees every chunk in order, as it arrives: byte counts, recording. */
   onChunk(chunk: Buffer): void;
   isFinished(): boolean;
 }): RelayToBrowser {
   const { upstream, ws, socket, highWaterMark, onChunk, isFinished } = options;
   const maxMessage = options.maxMessage ?? MAX_MESSAGE;
+  const sendAtOnce = options.sendAtOnce ?? SEND_AT_ONCE;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let scheduled: NodeJS.Immediate | undefined;
@@ -78,7 +91,12 @@ export function relayToBrowser(options: {
     onChunk(chunk);
     pending.push(chunk);
     pendingBytes += chunk.length;
-    if (pendingBytes >= maxMessage) flush();
+    if (
+      pendingBytes >= maxMessage ||
+      (pending.length === 1 && chunk.length < sendAtOnce)
+    ) {
+      flush();
+    }
     // After the poll phase: whatever else the socket has read by then joins.
     else if (!scheduled) scheduled = setImmediate(flush);
   });
