@@ -7,7 +7,7 @@ describe('startSessionTimers', () => {
 
   function start(idleTimeoutMs = 90_000) {
     let lastInput = Date.now();
-    const ws = { readyState: WebSocket.OPEN, ping: jest.fn() };
+    const ws = { readyState: WebSocket.OPEN as number, ping: jest.fn() };
     const calls = { idle: 0, activity: 0, keepalive: 0 };
     const stop = startSessionTimers({
       ws: ws as unknown as WebSocket,
