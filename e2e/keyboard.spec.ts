@@ -22,7 +22,15 @@ for (const viewport of VIEWPORTS) {
       test.setTimeout(240_000);
       const name = `e2e-kb-${Date.now().toString(36)}`;
       await signIn(page);
-      const api = workspacesApi(page, await guestToken(page));
+      const token = await guestToken(page);
+      const api = workspacesApi(page, token);
+      // The layout is the person's setting (user-settings backend), kept
+      // across browsers: start from the default, whatever a test chose before.
+      const stored = await page.request.delete(
+        '/api/user-settings/buckets/default.desktopmania.console/keys/keyboardLayout',
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      expect([204, 404]).toContain(stored.status());
       expect((await api.order(name)).status()).toBe(201);
       try {
         await expect
@@ -104,7 +112,7 @@ for (const viewport of VIEWPORTS) {
         await page.waitForTimeout(1000);
         await page.screenshot({ path: `${SHOTS}/keyboard-${size}.png` });
 
-        // The choice is remembered in this browser and set again on connect.
+        // The choice is remembered for the person and set again on connect.
         await page.reload();
         await expect(page.getByTestId('desktop-console-status')).toHaveText(
           /Connected/,

@@ -106,8 +106,8 @@ export interface PortalDesktop {
 export interface DesktopTabSettings {
   /** The console's stored quality preset id, e.g. `broadband`. */
   quality?: string;
-  /** Other localStorage entries the console reads. */
-  storage?: Record<string, string>;
+  /** Other console preferences (user-settings keys), e.g. `canvas`. */
+  preferences?: Record<string, string>;
   /** 2D context options forced on the console's canvases (see `instrument`). */
   canvasOptions?: Record<string, unknown>;
 }
@@ -242,18 +242,28 @@ export async function startPortalDesktop(options: {
         );
         const page = await context.newPage();
         await signIn(page, origin);
-        await page.evaluate(
-          ([q, s]) => {
-            for (const [k, v] of Object.entries(s))
-              window.localStorage.setItem(k, v);
-            if (q)
-              window.localStorage.setItem(
-                'desktopmania.console.quality:user:default/guest',
-                q,
-              );
-          },
-          [settings.quality ?? '', settings.storage ?? {}] as const,
-        );
+        // The console keeps its preferences with the signed-in person
+        // (user-settings backend), not in this browser.
+        const token = await guestToken(origin);
+        const preferences = {
+          ...settings.preferences,
+          ...(settings.quality ? { quality: settings.quality } : {}),
+        };
+        for (const [key, value] of Object.entries(preferences)) {
+          const res = await fetch(
+            `${origin}/api/user-settings/buckets/default.desktopmania.console/keys/${key}`,
+            {
+              method: 'PUT',
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+              },
+              body: JSON.stringify({ value }),
+            },
+          );
+          if (!res.ok)
+            throw new Error(`storing the console's ${key}: ${res.status}`);
+        }
         await page.goto(`${origin}/catalog/default/workspace/${name}/desktop`);
         await page
           .getByTestId('desktop-console-status')

@@ -1,4 +1,6 @@
+import { mockApis } from '@backstage/test-utils';
 import { FakeWebSocket, renderConsole } from './__testUtils__/consoleFakes';
+import { CONSOLE_PREFERENCES_BUCKET } from './useConsolePreference';
 
 // noVNC makes its canvases' 2D contexts in its constructor; this stand-in
 // does the same, so the test sees the options the console gets them made with.
@@ -25,7 +27,6 @@ describe('the console’s canvases', () => {
     (global as any).WebSocket = FakeWebSocket;
   });
   beforeEach(() => {
-    window.localStorage.clear();
     getContext = jest.fn(() => ({}));
     proto.getContext = getContext as any;
   });
@@ -40,8 +41,10 @@ describe('the console’s canvases', () => {
   });
 
   it('are opaque where the person stored that mode', async () => {
-    window.localStorage.setItem('desktopmania.console.canvas', 'opaque');
-    await renderConsole();
+    const storage = mockApis.storage({
+      data: { [CONSOLE_PREFERENCES_BUCKET]: { canvas: 'opaque' } },
+    });
+    await renderConsole({}, {}, storage);
     expect(getContext).toHaveBeenCalledWith('2d', { alpha: false });
     expect(proto.getContext).toBe(getContext);
   });

@@ -1,4 +1,5 @@
 import { act, fireEvent, screen } from '@testing-library/react';
+import { mockApis } from '@backstage/test-utils';
 import { FakeWebSocket, renderConsole } from './__testUtils__/consoleFakes';
 
 // The console's layout, toolbar and what it measures; the connection's own
@@ -34,7 +35,8 @@ describe('DesktopConsole view', () => {
   });
 
   it('fits the desktop to the window by default, and remembers 100% for the next console', async () => {
-    const { rfb, rendered } = await renderConsole();
+    const storage = mockApis.storage();
+    const { rfb, rendered } = await renderConsole({}, {}, storage);
     const fit = screen.getByRole('button', { name: 'Fit' });
     const actual = screen.getByRole('button', { name: '100%' });
     expect(fit).toHaveAttribute('aria-pressed', 'true');
@@ -60,7 +62,7 @@ describe('DesktopConsole view', () => {
     expect(viewOnly).toHaveAttribute('aria-pressed', 'true');
 
     rendered.unmount();
-    const again = await renderConsole();
+    const again = await renderConsole({}, {}, storage);
     expect(again.rfb).toMatchObject({
       resizeSession: false,
       scaleViewport: false,
@@ -116,7 +118,10 @@ describe('DesktopConsole view', () => {
     canvas.width = 1280;
     canvas.height = 800;
     canvas.getBoundingClientRect = () => ({ width: 1011 } as DOMRect);
-    rfb.target.appendChild(canvas);
+    // The label is measured as the canvas appears, in a microtask.
+    await act(async () => {
+      rfb.target.appendChild(canvas);
+    });
     tick(960);
 
     expect(screen.getByTestId('desktop-console-scale')).toHaveTextContent(
@@ -142,6 +147,42 @@ describe('DesktopConsole view', () => {
     tick(700);
     expect(indicator).toHaveTextContent('300 ms · 0 fps · 0 B/s');
     expect(indicator).toHaveAttribute('data-quality', 'poor');
+  });
+
+  it('updates the size label as the desktop resizes, not on the next sample', async () => {
+    const { rfb } = await connectWithFakeClock();
+    const label = () => screen.queryByTestId('desktop-console-scale');
+    // noVNC's canvas: a 1280×800 desktop shown 1011 px wide.
+    let shown = 1011;
+    const canvas = document.createElement('canvas');
+    canvas.width = 1280;
+    canvas.height = 800;
+    canvas.getBoundingClientRect = () => ({ width: shown } as DOMRect);
+    await act(async () => {
+      rfb.target.appendChild(canvas);
+    });
+    // The clock stands still: only the change itself can have told it.
+    expect(label()).toHaveTextContent('1280×800 · 79%');
+
+    // Fit: the desktop takes the area's size; noVNC sets the canvas's size
+    // and then its scale.
+    shown = 1016;
+    await act(async () => {
+      canvas.width = 1016;
+      canvas.height = 339;
+      canvas.style.width = '1016px';
+    });
+    expect(label()).toHaveTextContent('1016×339 · 100%');
+    expect(
+      screen.getByTestId('desktop-console-canvas-container'),
+    ).toHaveAttribute('data-scale-percent', '100');
+
+    // A desktop that cannot resize is scaled down as the window shrinks.
+    shown = 508;
+    await act(async () => {
+      canvas.style.width = '508px';
+    });
+    expect(label()).toHaveTextContent('1016×339 · 50%');
   });
 
   it('shows how many people view the desktop, as the proxy counts them', async () => {

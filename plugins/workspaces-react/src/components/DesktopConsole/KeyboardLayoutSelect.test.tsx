@@ -1,10 +1,19 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { workspacesApiRef } from '../../api';
 import {
-  KEYBOARD_LAYOUT_STORAGE_KEY,
-  KeyboardLayoutSelect,
-} from './KeyboardLayoutSelect';
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { storageApiRef, type StorageApi } from '@backstage/core-plugin-api';
+import { workspacesApiRef } from '../../api';
+import { KeyboardLayoutSelect } from './KeyboardLayoutSelect';
+import { CONSOLE_PREFERENCES_BUCKET } from './useConsolePreference';
 
 function fakeApi(provider = 'local') {
   return {
@@ -15,10 +24,16 @@ function fakeApi(provider = 'local') {
 
 async function renderSelect(
   api: ReturnType<typeof fakeApi>,
-  props: { connected?: boolean; disabled?: boolean } = {},
+  props: { connected?: boolean; disabled?: boolean; storage?: StorageApi } = {},
 ) {
+  const storage = props.storage ?? mockApis.storage();
   const view = (connected: boolean) => (
-    <TestApiProvider apis={[[workspacesApiRef, api as any]]}>
+    <TestApiProvider
+      apis={[
+        [workspacesApiRef, api as any],
+        [storageApiRef, storage],
+      ]}
+    >
       <KeyboardLayoutSelect
         name="alice-dev"
         connected={connected}
@@ -32,13 +47,21 @@ async function renderSelect(
   };
 }
 
-describe('KeyboardLayoutSelect', () => {
-  beforeEach(() => window.localStorage.clear());
+// This machine is shared and slow; a render can take seconds.
+jest.setTimeout(30_000);
 
-  it('sets the layout this browser remembers each time the console connects', async () => {
-    window.localStorage.setItem(KEYBOARD_LAYOUT_STORAGE_KEY, 'fr');
+describe('KeyboardLayoutSelect', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('sets the layout the person stored each time the console connects', async () => {
+    const storage = mockApis.storage({
+      data: { [CONSOLE_PREFERENCES_BUCKET]: { keyboardLayout: 'fr' } },
+    });
     const api = fakeApi();
-    const { rerender } = await renderSelect(api, { connected: false });
+    const { rerender } = await renderSelect(api, {
+      connected: false,
+      storage,
+    });
     expect(await screen.findByText('French')).toBeInTheDocument();
     expect(api.setKeyboardLayout).not.toHaveBeenCalled();
 
@@ -53,7 +76,8 @@ describe('KeyboardLayoutSelect', () => {
 
   it('sets and remembers the layout the person picks', async () => {
     const api = fakeApi();
-    await renderSelect(api);
+    const storage = mockApis.storage();
+    await renderSelect(api, { storage });
     await waitFor(() =>
       expect(api.setKeyboardLayout).toHaveBeenCalledWith('alice-dev', 'us'),
     );
@@ -68,7 +92,44 @@ describe('KeyboardLayoutSelect', () => {
     await waitFor(() =>
       expect(api.setKeyboardLayout).toHaveBeenLastCalledWith('alice-dev', 'de'),
     );
-    expect(window.localStorage.getItem(KEYBOARD_LAYOUT_STORAGE_KEY)).toBe('de');
+    expect(
+      storage.forBucket(CONSOLE_PREFERENCES_BUCKET).snapshot('keyboardLayout')
+        .value,
+    ).toBe('de');
+  });
+
+  it('sets no layout before the person’s stored one is known', async () => {
+    // Shaped like the user-settings storage, which answers only later.
+    let answer = (_layout: string) => {};
+    const bucket = {
+      snapshot: (key: string) => ({ key, presence: 'unknown' }),
+      observe$: () => ({
+        subscribe: ({ next }: { next(snapshot: unknown): void }) => {
+          answer = value =>
+            next({ key: 'keyboardLayout', presence: 'present', value });
+          return { unsubscribe() {} };
+        },
+      }),
+      set: async () => {},
+    };
+    const storage = { forBucket: () => bucket } as unknown as StorageApi;
+    const api = fakeApi();
+    // The clock stands still, so a loaded machine cannot run out the time
+    // the select gives a silent storage.
+    jest.useFakeTimers();
+    await renderSelect(api, { storage });
+    expect(await screen.findByText('English (US)')).toBeInTheDocument();
+    await act(async () => {});
+    expect(api.setKeyboardLayout).not.toHaveBeenCalled();
+
+    act(() => answer('fr'));
+    await waitFor(() =>
+      expect(api.setKeyboardLayout).toHaveBeenCalledWith('alice-dev', 'fr'),
+    );
+    act(() => {
+      jest.advanceTimersByTime(10_000);
+    });
+    expect(api.setKeyboardLayout).toHaveBeenCalledTimes(1);
   });
 
   it('says in its help line when the desktop refused the layout', async () => {

@@ -10,29 +10,27 @@ import {
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import {
   DEFAULT_KEYBOARD_LAYOUT,
-  findKeyboardLayout,
   KEYBOARD_LAYOUTS,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '../../api';
+import {
+  type ConsolePreference,
+  useConsolePreference,
+} from './useConsolePreference';
 
-/** Where the browser keeps the person's choice, for every desktop they open. */
-export const KEYBOARD_LAYOUT_STORAGE_KEY = 'desktop-mania.keyboardLayout';
+/** The person's layout, for every desktop they open. */
+export const KEYBOARD_LAYOUT_PREFERENCE: ConsolePreference<string> = {
+  key: 'keyboardLayout',
+  values: KEYBOARD_LAYOUTS.map(l => l.id),
+  fallback: DEFAULT_KEYBOARD_LAYOUT,
+};
 
 const useStyles = makeStyles(theme => ({
   control: { marginTop: theme.spacing(2), minWidth: 200 },
 }));
 
-function storedLayout(): string {
-  try {
-    const stored = window.localStorage.getItem(KEYBOARD_LAYOUT_STORAGE_KEY);
-    return findKeyboardLayout(stored)?.id ?? DEFAULT_KEYBOARD_LAYOUT;
-  } catch {
-    return DEFAULT_KEYBOARD_LAYOUT;
-  }
-}
-
 /**
- * The desktop's keyboard layout, as the person chose it in this browser. It
+ * The desktop's keyboard layout, as the person chose it. It
  * is set on the desktop each time the console connects (a restarted desktop
  * starts with its default again) and when the person picks another. VM
  * desktops take scancodes and their own system's layout, so they get none.
@@ -46,7 +44,11 @@ export function KeyboardLayoutSelect(props: {
   const classes = useStyles();
   // Optional: a console rendered without the workspaces API has no layouts.
   const api = useApiHolder().get(workspacesApiRef);
-  const [layout, setLayout] = useState(storedLayout);
+  // Set only once the stored layout is known: a default sent first could
+  // reach the desktop after it.
+  const [layout, choose, known] = useConsolePreference(
+    KEYBOARD_LAYOUT_PREFERENCE,
+  );
   const [supported, setSupported] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -63,7 +65,8 @@ export function KeyboardLayoutSelect(props: {
   }, [api, name]);
 
   useEffect(() => {
-    if (!api || !supported || !connected || disabled) return undefined;
+    if (!api || !supported || !connected || disabled || !known)
+      return undefined;
     let live = true;
     Promise.resolve()
       .then(() => api.setKeyboardLayout(name, layout))
@@ -74,18 +77,9 @@ export function KeyboardLayoutSelect(props: {
     return () => {
       live = false;
     };
-  }, [api, name, supported, connected, disabled, layout]);
+  }, [api, name, supported, connected, disabled, known, layout]);
 
   if (!supported) return null;
-
-  const choose = (id: string) => {
-    try {
-      window.localStorage.setItem(KEYBOARD_LAYOUT_STORAGE_KEY, id);
-    } catch {
-      // A browser that stores nothing still sets it for this visit.
-    }
-    setLayout(id);
-  };
 
   return (
     <FormControl

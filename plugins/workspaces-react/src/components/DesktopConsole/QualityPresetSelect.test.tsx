@@ -1,17 +1,23 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { mockApis } from '@backstage/test-utils';
+import type { StorageApi } from '@backstage/core-plugin-api';
 import { rfbInstances } from './__testUtils__/fakeNovnc';
 import {
   FakeWebSocket,
   renderConsole as renderAnyConsole,
 } from './__testUtils__/consoleFakes';
+import { CONSOLE_PREFERENCES_BUCKET } from './useConsolePreference';
 
 jest.mock('@novnc/novnc', () => require('./__testUtils__/fakeNovnc'));
 
 // This machine is shared and slow; rendering the whole console takes a while.
 jest.setTimeout(30_000);
 
-const renderConsole = (user = 'user:default/alice') =>
-  renderAnyConsole({}, { user });
+const renderConsole = (storage: StorageApi = mockApis.storage()) =>
+  renderAnyConsole({}, {}, storage);
+
+const storedQuality = (quality: string) =>
+  mockApis.storage({ data: { [CONSOLE_PREFERENCES_BUCKET]: { quality } } });
 
 const select = () =>
   screen.getByTestId('desktop-console-quality') as HTMLSelectElement;
@@ -20,7 +26,6 @@ describe('the console quality preset', () => {
   beforeAll(() => {
     (global as any).WebSocket = FakeWebSocket;
   });
-  beforeEach(() => window.localStorage.clear());
 
   it('starts on Broadband, with noVNC’s own levels', async () => {
     const { rfb } = await renderConsole();
@@ -30,9 +35,8 @@ describe('the console quality preset', () => {
   });
 
   it('applies a chosen preset to the live session and remembers it for the person', async () => {
-    const { rfb, rendered } = await renderConsole();
-    // The person is known once the identity arrives.
-    await act(() => new Promise(r => setTimeout(r, 50)));
+    const storage = mockApis.storage();
+    const { rfb, rendered } = await renderConsole(storage);
     await act(async () => {
       fireEvent.change(select(), { target: { value: 'lowBandwidth' } });
     });
@@ -40,36 +44,24 @@ describe('the console quality preset', () => {
     expect(rfb.compressionLevel).toBe(9);
     expect(rfbInstances).toHaveLength(1);
     expect(
-      window.localStorage.getItem(
-        'desktopmania.console.quality:user:default/alice',
-      ),
+      storage.forBucket(CONSOLE_PREFERENCES_BUCKET).snapshot('quality').value,
     ).toBe('lowBandwidth');
     rendered.unmount();
 
-    const next = await renderConsole();
-    await waitFor(() => expect(select().value).toBe('lowBandwidth'));
+    const next = await renderConsole(storage);
+    expect(select().value).toBe('lowBandwidth');
     expect(next.rfb.qualityLevel).toBe(2);
   });
 
-  it('keeps one person’s choice from another signed in to the same browser', async () => {
-    window.localStorage.setItem(
-      'desktopmania.console.quality:user:default/alice',
-      'lan',
-    );
-    const { rfb } = await renderConsole('user:default/bob');
-    // Give the identity time to arrive, then check Bob still has the default.
-    await act(() => new Promise(r => setTimeout(r, 50)));
-    expect(select().value).toBe('broadband');
-    expect(rfb.qualityLevel).toBe(6);
+  it('starts on the preset the person stored', async () => {
+    const { rfb } = await renderConsole(storedQuality('lan'));
+    expect(select().value).toBe('lan');
+    expect(rfb.qualityLevel).toBe(9);
+    expect(rfb.compressionLevel).toBe(1);
   });
 
   it('ignores a stored value it does not know', async () => {
-    window.localStorage.setItem(
-      'desktopmania.console.quality:user:default/alice',
-      'ultra',
-    );
-    const { rfb } = await renderConsole();
-    await act(() => new Promise(r => setTimeout(r, 50)));
+    const { rfb } = await renderConsole(storedQuality('ultra'));
     expect(select().value).toBe('broadband');
     expect(rfb.qualityLevel).toBe(6);
   });

@@ -1,67 +1,32 @@
-import { useCallback, useEffect, useState } from 'react';
 import { TextField } from '@material-ui/core';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
   CONSOLE_QUALITY_PRESETS,
   consoleQualityPreset,
   DEFAULT_CONSOLE_QUALITY_PRESET,
   type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
+import {
+  type ConsolePreference,
+  useConsolePreference,
+} from './useConsolePreference';
 
-const KEY = 'desktopmania.console.quality';
-
-function stored(user: string): ConsoleQualityPresetId {
-  try {
-    return consoleQualityPreset(window.localStorage.getItem(`${KEY}:${user}`))
-      .id;
-  } catch {
-    // Storage can be blocked by the browser's privacy settings.
-    return DEFAULT_CONSOLE_QUALITY_PRESET;
-  }
-}
+export const QUALITY_PREFERENCE: ConsolePreference<ConsoleQualityPresetId> = {
+  key: 'quality',
+  values: CONSOLE_QUALITY_PRESETS.map(p => p.id),
+  fallback: DEFAULT_CONSOLE_QUALITY_PRESET,
+};
 
 /**
- * The console's quality preset, remembered in this browser for each person
- * signed in to it: people sharing a browser may sit on different links.
+ * The console's quality preset, remembered for the person: the app's
+ * user-settings storage keeps it per signed-in person, so people sharing a
+ * browser, who may sit on different links, keep their own.
  */
 export function useQualityPreset(): [
   ConsoleQualityPresetId,
   (id: ConsoleQualityPresetId) => void,
 ] {
-  const identityApi = useApi(identityApiRef);
-  const [user, setUser] = useState<string>();
-  const [preset, setPreset] = useState<ConsoleQualityPresetId>(
-    DEFAULT_CONSOLE_QUALITY_PRESET,
-  );
-  useEffect(() => {
-    let live = true;
-    Promise.resolve()
-      .then(() => identityApi.getBackstageIdentity())
-      .then(identity => {
-        if (!live) return;
-        setUser(identity.userEntityRef);
-        setPreset(stored(identity.userEntityRef));
-      })
-      .catch(() => {
-        // Without an identity the choice lasts for this page only.
-      });
-    return () => {
-      live = false;
-    };
-  }, [identityApi]);
-  const choose = useCallback(
-    (id: ConsoleQualityPresetId) => {
-      setPreset(id);
-      if (!user) return;
-      try {
-        window.localStorage.setItem(`${KEY}:${user}`, id);
-      } catch {
-        // Remembered for this page only.
-      }
-    },
-    [user],
-  );
-  return [preset, choose];
+  const [value, choose] = useConsolePreference(QUALITY_PREFERENCE);
+  return [value, choose];
 }
 
 /** The toolbar's quality menu; the change reaches a live console at once. */

@@ -1,8 +1,10 @@
+import { mockApis } from '@backstage/test-utils';
 import {
   DEFAULT_CONSOLE_CANVAS_MODE,
   storedCanvasMode,
   withCanvasMode,
 } from './consoleCanvas';
+import { CONSOLE_PREFERENCES_BUCKET } from './useConsolePreference';
 
 describe('the console canvas mode', () => {
   const proto = HTMLCanvasElement.prototype;
@@ -10,7 +12,6 @@ describe('the console canvas mode', () => {
   let getContext: jest.Mock;
 
   beforeEach(() => {
-    window.localStorage.clear();
     getContext = jest.fn(() => ({}));
     proto.getContext = getContext as any;
   });
@@ -21,13 +22,15 @@ describe('the console canvas mode', () => {
   const contextOf = (kind: string, options?: unknown) =>
     (document.createElement('canvas').getContext as Function)(kind, options);
 
-  it('keeps the standard canvases unless this browser stored the opaque mode', () => {
+  it('keeps the standard canvases unless the person stored the opaque mode', async () => {
+    const storage = mockApis.storage();
+    const bucket = storage.forBucket(CONSOLE_PREFERENCES_BUCKET);
     expect(DEFAULT_CONSOLE_CANVAS_MODE).toBe('standard');
-    expect(storedCanvasMode()).toBe('standard');
-    window.localStorage.setItem('desktopmania.console.canvas', 'opaque');
-    expect(storedCanvasMode()).toBe('opaque');
-    window.localStorage.setItem('desktopmania.console.canvas', 'tampered');
-    expect(storedCanvasMode()).toBe('standard');
+    await expect(storedCanvasMode(storage)).resolves.toBe('standard');
+    await bucket.set('canvas', 'opaque');
+    await expect(storedCanvasMode(storage)).resolves.toBe('opaque');
+    await bucket.set('canvas', 'tampered');
+    await expect(storedCanvasMode(storage)).resolves.toBe('standard');
   });
 
   it('gives 2D contexts made while noVNC constructs no alpha channel', () => {

@@ -1,3 +1,9 @@
+import type { StorageApi } from '@backstage/frontend-plugin-api';
+import {
+  type ConsolePreference,
+  readConsolePreference,
+} from './useConsolePreference';
+
 /**
  * How the console's canvases are made. `opaque` gives noVNC's visible
  * canvas and its back buffer 2D contexts without an alpha channel: a
@@ -9,7 +15,7 @@
 export type ConsoleCanvasMode = 'opaque' | 'standard';
 
 /**
- * The mode a console uses unless this browser stored another. `standard`:
+ * The mode a console uses unless the person stored another. `standard`:
  * on the loaded two-core test machine `opaque` was faster in two runs of
  * three and slower in the third (issue 24; bench/README.md, frame-profile),
  * so it stays a choice until a quiet machine shows it pays.
@@ -17,19 +23,18 @@ export type ConsoleCanvasMode = 'opaque' | 'standard';
  */
 export const DEFAULT_CONSOLE_CANVAS_MODE: ConsoleCanvasMode = 'standard';
 
-const KEY = 'desktopmania.console.canvas';
+/** The person's mode: key `canvas` in the console preferences' bucket. */
+export const CANVAS_MODE_PREFERENCE: ConsolePreference<ConsoleCanvasMode> = {
+  key: 'canvas',
+  values: ['standard', 'opaque'],
+  fallback: DEFAULT_CONSOLE_CANVAS_MODE,
+};
 
-/** The mode stored in this browser (`desktopmania.console.canvas`), or the default. */
-export function storedCanvasMode(): ConsoleCanvasMode {
-  try {
-    const stored = window.localStorage.getItem(KEY);
-    return stored === 'standard' || stored === 'opaque'
-      ? stored
-      : DEFAULT_CONSOLE_CANVAS_MODE;
-  } catch {
-    // Storage can be blocked by the browser's privacy settings.
-    return DEFAULT_CONSOLE_CANVAS_MODE;
-  }
+/** The mode the person stored, or the default; read once per connection. */
+export function storedCanvasMode(
+  storage: StorageApi,
+): Promise<ConsoleCanvasMode> {
+  return readConsolePreference(storage, CANVAS_MODE_PREFERENCE);
 }
 
 /** The 2D context options of a mode; undefined leaves the browser's defaults. */

@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   discoveryApiRef,
   identityApiRef,
+  storageApiRef,
   useApi,
 } from '@backstage/frontend-plugin-api';
 import {
-  CONSOLE_CLOSE_CODES,
   CONSOLE_PROTOCOL,
   consoleQualityPreset,
   encodeConsoleTokenProtocol,
@@ -15,11 +15,13 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
 import { ConsoleChannel } from './consoleChannel';
+import { afterClose, EARLY_DROP_MS } from './consoleReconnects';
 import {
   storedCanvasMode,
   withCanvasMode,
   type ConsoleCanvasMode,
 } from './consoleCanvas';
+import { applyCopyRectMode, type ConsoleCopyRectMode } from './consoleCopyRect';
 import type { ViewMode } from './useViewMode';
 
 /** Where the connection stands, as the status line tells it. @public */
@@ -30,28 +32,6 @@ export type ConsoleState =
   | { kind: 'disconnected'; reason: string }
   | { kind: 'reconnecting'; inSeconds: number; reason: string }
   | { kind: 'inUse'; reason: string };
-
-// Refusals a retry cannot fix.
-const FINAL_CODES: number[] = [
-  CONSOLE_CLOSE_CODES.unauthenticated,
-  CONSOLE_CLOSE_CODES.forbidden,
-  CONSOLE_CLOSE_CODES.notFound,
-  CONSOLE_CLOSE_CODES.notRunning,
-  CONSOLE_CLOSE_CODES.tooManySessions,
-  CONSOLE_CLOSE_CODES.idle,
-  1003,
-];
-
-// A live migration ends the session on the old host while the desktop is
-// already reachable on the new one, so waiting only prolongs the blank
-// screen. The cap stops a desktop that keeps moving, or a proxy that keeps
-// saying so, from spinning without the user seeing why.
-const MAX_MOVE_RECONNECTS = 5;
-/** Tries for a viewer the desktop dropped as it joined. */
-const EARLY_DROP_RETRIES = 3;
-/** A session the desktop ends sooner than this after joining was dropped while joining. */
-const EARLY_DROP_MS = 3000;
-const MOVING = 'The desktop is moving to another host';
 
 /**
  * Fit asks the desktop to take the screen area's size and scales whatever
@@ -87,15 +67,20 @@ export function useConsoleConnection(options: {
   onClipboard(text: string): void;
   /** The display to ask for; changing it reconnects. */
   display?: ConsoleDisplay;
-  /** How the canvases are made; this browser's stored mode by default. Applies from the next connection. */
+  /** How the canvases are made; the person's stored mode by default. Applies from the next connection. */
   canvas?: ConsoleCanvasMode;
+  /** How CopyRects are drawn; the measured default unless given. Applies from the next connection. */
+  copyRect?: ConsoleCopyRectMode;
 }) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
   const identityApi = useApi(identityApiRef);
+  const storageApi = useApi(storageApiRef);
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB>();
   const channel = useRef<ConsoleChannel>();
+  const copyRect = useRef(options.copyRect);
+  copyRect.current = options.copyRect;
   const attempts = useRef(0);
   const earlyDrops = useRef(0);
   const moves = useRef(0);
@@ -134,11 +119,13 @@ export function useConsoleConnection(options: {
       rfb.current?.disconnect();
       userClosed.current = false;
       setState(status);
-      const [{ default: RFBClass }, baseUrl, { token }] = await Promise.all([
-        import('@novnc/novnc'),
-        discoveryApi.getBaseUrl('workspaces'),
-        identityApi.getCredentials(),
-      ]);
+      const [{ default: RFBClass }, baseUrl, { token }, canvasMode] =
+        await Promise.all([
+          import('@novnc/novnc'),
+          discoveryApi.getBaseUrl('workspaces'),
+          identityApi.getCredentials(),
+          settings.current.canvas ?? storedCanvasMode(storageApi),
+        ]);
       // Disconnect stays pressable while a reconnect is on its way.
       if (!screen.current || userClosed.current) return;
       const query = new URLSearchParams();
@@ -166,13 +153,14 @@ export function useConsoleConnection(options: {
       // noVNC takes any channel shaped like a WebSocket.
       const target = screen.current;
       const client = withCanvasMode(
-        settings.current.canvas ?? storedCanvasMode(),
+        canvasMode,
         () =>
           new RFBClass(target, wrapped as unknown as WebSocket, {
             shared: true,
           }),
       );
       wrapped.countFrames(client);
+      applyCopyRectMode(client, copyRect.current);
       applyView(client, settings.current.mode, settings.current.viewOnly);
       applyQuality(client, settings.current.quality);
       client.background = '#1e1e1e';
@@ -204,35 +192,26 @@ export function useConsoleConnection(options: {
           Date.now() - connectedAt >= EARLY_DROP_MS
         )
           earlyDrops.current = 0;
-        const code = closed?.code ?? 1006;
-        const reason =
-          closed?.reason ||
-          (code === 1006
-            ? 'the connection dropped'
-            : `closed with code ${code}`);
-        if (userClosed.current) {
-          setState({ kind: 'disconnected', reason: 'you disconnected' });
-        } else if (code === CONSOLE_CLOSE_CODES.inUse) {
-          setState({ kind: 'inUse', reason });
-        } else if (
-          code === CONSOLE_CLOSE_CODES.migrating &&
-          moves.current < MAX_MOVE_RECONNECTS
-        ) {
+        const next = afterClose({
+          code: closed?.code ?? 1006,
+          reason: closed?.reason,
+          userClosed: userClosed.current,
+          connectedFor:
+            connectedAt === undefined ? undefined : Date.now() - connectedAt,
+          moves: moves.current,
+          earlyDrops: earlyDrops.current,
+          attempts: attempts.current,
+          maxReconnectDelayMs,
+        });
+        const { reason } = next;
+        if (next.kind === 'move') {
           moves.current += 1;
           connect(false, {
             kind: 'reconnecting',
             inSeconds: 0,
-            reason: MOVING,
+            reason,
           }).catch(e => setState({ kind: 'disconnected', reason: String(e) }));
-        } else if (
-          code === 1000 &&
-          (connectedAt === undefined ||
-            Date.now() - connectedAt < EARLY_DROP_MS) &&
-          earlyDrops.current < EARLY_DROP_RETRIES
-        ) {
-          // TigerVNC drops a viewer that has not yet said which encodings it
-          // takes when another viewer resizes the desktop at that moment;
-          // a second try a moment later gets in.
+        } else if (next.kind === 'rejoin') {
           earlyDrops.current += 1;
           setState({ kind: 'reconnecting', inSeconds: 1, reason });
           retryTimer.current = setInterval(() => {
@@ -245,19 +224,9 @@ export function useConsoleConnection(options: {
               setState({ kind: 'disconnected', reason: String(e) }),
             );
           }, 1000);
-        } else if (
-          FINAL_CODES.includes(code) ||
-          code === 1000 ||
-          code === CONSOLE_CLOSE_CODES.migrating
-        ) {
-          setState({ kind: 'disconnected', reason });
-        } else {
-          const delay = Math.min(
-            maxReconnectDelayMs,
-            1000 * 2 ** attempts.current,
-          );
+        } else if (next.kind === 'backoff') {
           attempts.current += 1;
-          let left = Math.ceil(delay / 1000);
+          let left = Math.ceil(next.delayMs / 1000);
           setState({ kind: 'reconnecting', inSeconds: left, reason });
           retryTimer.current = setInterval(() => {
             left -= 1;
@@ -267,10 +236,12 @@ export function useConsoleConnection(options: {
               setState({ kind: 'reconnecting', inSeconds: left, reason });
             }
           }, 1000);
+        } else {
+          setState({ kind: next.kind, reason });
         }
       });
     },
-    [discoveryApi, identityApi, name, maxReconnectDelayMs, display],
+    [discoveryApi, identityApi, storageApi, name, maxReconnectDelayMs, display],
   );
 
   // Whoever presses Connect has seen the earlier moves end in an error, and

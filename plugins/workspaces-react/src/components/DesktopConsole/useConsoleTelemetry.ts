@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useState } from 'react';
+import { type RefObject, useEffect, useMemo, useState } from 'react';
 import type { ConsolePresence } from '@desktop-mania/plugin-workspaces-common';
 import type { ConsoleChannel } from './consoleChannel';
 
@@ -22,9 +22,11 @@ export interface ConsoleTelemetry {
   idleTimeoutMs?: number;
   /** Whether the proxy records this session. */
   recording?: boolean;
-  /** The desktop's size and how large the page shows it. */
-  desktop?: { width: number; height: number; scalePercent: number };
+  /** The desktop's size and how large the page shows it, as of its last resize. */
+  desktop?: DesktopSize;
 }
+
+type DesktopSize = { width: number; height: number; scalePercent: number };
 
 interface Baseline {
   channel: ConsoleChannel;
@@ -33,7 +35,7 @@ interface Baseline {
   frames: number;
 }
 
-function desktopSize(screen: HTMLElement | null) {
+function desktopSize(screen: HTMLElement | null): DesktopSize | undefined {
   const canvas = screen?.querySelector('canvas');
   if (!canvas || !canvas.width || !canvas.height) return undefined;
   const shown = canvas.getBoundingClientRect().width;
@@ -42,6 +44,62 @@ function desktopSize(screen: HTMLElement | null) {
     height: canvas.height,
     scalePercent: Math.round((shown / canvas.width) * 100),
   };
+}
+
+const sameSize = (a?: DesktopSize, b?: DesktopSize) =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    a.width === b.width &&
+    a.height === b.height &&
+    a.scalePercent === b.scalePercent);
+
+/**
+ * The desktop's shown size, measured when it changes rather than on the
+ * next sample, so the label never trails a resize. noVNC sets its canvas's
+ * width and height for a new desktop size and the canvas's style when it
+ * scales, and replaces the canvas on a reconnect; the screen area's own
+ * resizes are watched too, for a browser that scales the canvas by CSS.
+ */
+function useDesktopSize(
+  screen: RefObject<HTMLElement>,
+  connected: boolean,
+): DesktopSize | undefined {
+  const [size, setSize] = useState<DesktopSize>();
+  useEffect(() => {
+    const element = screen.current;
+    if (!connected || !element) {
+      setSize(undefined);
+      return undefined;
+    }
+    const measure = () => {
+      const next = desktopSize(element);
+      setSize(previous => (sameSize(previous, next) ? previous : next));
+    };
+    const resizes =
+      typeof ResizeObserver === 'undefined'
+        ? undefined
+        : new ResizeObserver(measure);
+    const changed = () => {
+      const canvas = element.querySelector('canvas');
+      if (canvas) resizes?.observe(canvas);
+      measure();
+    };
+    const mutations = new MutationObserver(changed);
+    mutations.observe(element, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['width', 'height', 'style'],
+    });
+    resizes?.observe(element);
+    changed();
+    return () => {
+      mutations.disconnect();
+      resizes?.disconnect();
+    };
+  }, [screen, connected]);
+  return size;
 }
 
 /** The idle time left by the proxy's last word and any input sent since. */
@@ -56,8 +114,9 @@ export function idleLeftMs(channel: ConsoleChannel, now: number) {
 }
 
 /**
- * Samples the live connection about once a second: pings the proxy, turns
- * the channel's counters into rates and reads the desktop's shown size.
+ * Samples the live connection about once a second: pings the proxy and
+ * turns the channel's counters into rates. The desktop's shown size is
+ * watched apart, and changes with the desktop.
  */
 export function useConsoleTelemetry(
   channel: RefObject<ConsoleChannel | undefined>,
@@ -108,14 +167,14 @@ export function useConsoleTelemetry(
         idleLeftMs: idleLeftMs(current, now),
         idleTimeoutMs: current.lastPong?.idleTimeoutMs,
         recording: current.lastPong?.recording,
-        desktop: desktopSize(screen.current),
       };
       rebase(current, now);
       current.ping();
       setTelemetry(next);
     }, intervalMs);
     return () => clearInterval(timer);
-  }, [channel, screen, connected, intervalMs]);
+  }, [channel, connected, intervalMs]);
 
-  return telemetry;
+  const desktop = useDesktopSize(screen, connected);
+  return useMemo(() => ({ ...telemetry, desktop }), [telemetry, desktop]);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -11,6 +11,7 @@ import {
   FormControl,
   FormControlLabel,
   FormLabel,
+  InputAdornment,
   ListSubheader,
   MenuItem,
   Radio,
@@ -23,6 +24,7 @@ import type {
   WorkspaceShare,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
+import SearchIcon from '@material-ui/icons/Search';
 import { entityName } from '../fields/owners';
 import {
   reasonOf,
@@ -35,6 +37,31 @@ interface Candidate {
   ref: string;
   kind: 'user' | 'group';
   label: string;
+}
+
+/**
+ * A heading in the list. The Select makes each child an option, with a
+ * click that picks its value; this takes none of that, and `disabled` tells
+ * the menu to put the keyboard on the first person, not on the heading.
+ */
+function Heading(props: { children: ReactNode; disabled?: boolean }) {
+  return <ListSubheader>{props.children}</ListSubheader>;
+}
+
+/**
+ * The candidates whose display name or entity ref holds every word typed,
+ * in any case: `bob`, `team a` and `group:default/` all narrow the list.
+ */
+function matchCandidates<T extends { label: string; ref: string }>(
+  candidates: T[],
+  query: string,
+): T[] {
+  const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return candidates;
+  return candidates.filter(c => {
+    const text = `${c.label} ${c.ref}`.toLocaleLowerCase();
+    return words.every(word => text.includes(word));
+  });
 }
 
 /** The catalog's people and groups, the desktop's owner left out. */
@@ -93,6 +120,8 @@ export function ShareDialog(props: {
     props.owner,
   );
   const [grantee, setGrantee] = useState('');
+  const [query, setQuery] = useState('');
+  const [listOpen, setListOpen] = useState(false);
   const [mode, setMode] = useState<ShareMode>('view');
   const [duration, setDuration] = useState<ShareDuration>('8h');
   const [date, setDate] = useState('');
@@ -125,13 +154,54 @@ export function ShareDialog(props: {
       {c.label}
     </MenuItem>
   );
-  const users = candidates?.filter(c => c.kind === 'user') ?? [];
-  const groups = candidates?.filter(c => c.kind === 'group') ?? [];
+  const matched = matchCandidates(candidates ?? [], query);
+  // The chosen one stays listed whatever is typed, so the field can show it.
+  const chosen = candidates?.find(c => c.ref === grantee);
+  const shown =
+    chosen && !matched.includes(chosen) ? [...matched, chosen] : matched;
+  const users = shown.filter(c => c.kind === 'user');
+  const groups = shown.filter(c => c.kind === 'group');
+  const noMatch =
+    !!candidates && !!query.trim() && !users.length && !groups.length;
+  // From the search field, the arrow keys and Enter go on to the list.
+  const toList = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'Enter') return;
+    e.preventDefault();
+    if (users.length || groups.length) setListOpen(true);
+  };
 
   return (
     <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm">
       <DialogTitle>Share {props.workspace}</DialogTitle>
       <DialogContent>
+        <TextField
+          fullWidth
+          margin="normal"
+          id="share-search"
+          type="search"
+          label="Find a person or group"
+          placeholder="Name or entity ref, e.g. bob or group:default/team-a"
+          value={query}
+          onChange={e => setQuery(e.target.value)}
+          onKeyDown={toList}
+          helperText={
+            noMatch
+              ? `No person or group matches “${query.trim()}”`
+              : 'Type to narrow the list below; ↓ opens it'
+          }
+          InputProps={{
+            startAdornment: (
+              <InputAdornment position="start">
+                <SearchIcon fontSize="small" />
+              </InputAdornment>
+            ),
+          }}
+          inputProps={{ 'data-testid': 'share-search' }}
+          // A modal dialog takes the focus in (the WAI-ARIA dialog pattern),
+          // and searching is where one starts here.
+          // eslint-disable-next-line jsx-a11y/no-autofocus
+          autoFocus
+        />
         <TextField
           select
           fullWidth
@@ -147,13 +217,16 @@ export function ShareDialog(props: {
           }
           error={!!catalogError}
           SelectProps={{
+            open: listOpen,
+            onOpen: () => setListOpen(true),
+            onClose: () => setListOpen(false),
             MenuProps: { 'data-testid': 'share-grantee-menu' } as any,
           }}
           inputProps={{ 'data-testid': 'share-grantee' }}
         >
-          {users.length > 0 && <ListSubheader>People</ListSubheader>}
+          {users.length > 0 && <Heading disabled>People</Heading>}
           {users.map(option)}
-          {groups.length > 0 && <ListSubheader>Groups</ListSubheader>}
+          {groups.length > 0 && <Heading disabled>Groups</Heading>}
           {groups.map(option)}
         </TextField>
         <FormControl component="fieldset" margin="normal">

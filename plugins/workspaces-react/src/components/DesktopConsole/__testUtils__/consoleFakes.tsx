@@ -1,6 +1,15 @@
 import { act, waitFor } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  discoveryApiRef,
+  identityApiRef,
+  storageApiRef,
+  type StorageApi,
+} from '@backstage/core-plugin-api';
 import { DesktopConsole } from '../DesktopConsole';
 import { rfbInstances } from './fakeNovnc';
 
@@ -40,7 +49,10 @@ export class FakeWebSocket extends EventTarget {
 /** Who is signed in: the token the console sends and, if given, the user. */
 export type ConsoleIdentity = { token?: string; user?: string };
 
-function consoleApis({ token = 't', user }: ConsoleIdentity) {
+function consoleApis(
+  { token = 't', user }: ConsoleIdentity,
+  storage: StorageApi,
+) {
   const identity = {
     getCredentials: async () => ({ token }),
     ...(user && {
@@ -57,21 +69,24 @@ function consoleApis({ token = 't', user }: ConsoleIdentity) {
       { getBaseUrl: async () => 'http://localhost:7007/api/workspaces' },
     ],
     [identityApiRef, identity],
+    [storageApiRef, storage],
   ] as const;
 }
 
 /**
  * Renders the console of alice-dev afresh and waits for its noVNC client;
- * the fakes count from this render on.
+ * the fakes count from this render on. The person's stored preferences are
+ * `storage`'s: empty unless a test passes its own, e.g. to render twice.
  */
 export async function renderConsole(
   props: Partial<Parameters<typeof DesktopConsole>[0]> = {},
   identity: ConsoleIdentity = {},
+  storage: StorageApi = mockApis.storage(),
 ) {
   rfbInstances.length = 0;
   FakeWebSocket.instances.length = 0;
   const rendered = await renderInTestApp(
-    <TestApiProvider apis={consoleApis(identity) as any}>
+    <TestApiProvider apis={consoleApis(identity, storage) as any}>
       <DesktopConsole name="alice-dev" {...props} />
     </TestApiProvider>,
   );
