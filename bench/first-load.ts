@@ -15,6 +15,9 @@
  * that build and today's through lib/firstLoadServer.ts, in turns, against
  * the same backend, and reports today's against it: the way to measure a
  * change to the frontend on a machine whose load moves.
+ * BENCH_FIRST_LOAD_CANDIDATE=<another dist> serves that build as the
+ * candidate instead of today's: a build made with other config (plugins
+ * left out, say) measured before its change lands in the tree.
  */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -33,6 +36,7 @@ const GOAL_MS = 2000;
 const VISITS = ['cold', 'warm', 'hot'] as const;
 const WITH_DEV = process.env.BENCH_FIRST_LOAD_DEV !== '0';
 const BASELINE = process.env.BENCH_FIRST_LOAD_BASELINE;
+const CANDIDATE = process.env.BENCH_FIRST_LOAD_CANDIDATE;
 
 const work = createWorkspace('first-load', DEADLINE_MS);
 // Run as root, the local provider gives each desktop its own user, who must
@@ -193,7 +197,9 @@ async function main() {
   const started = await startServers(origins.production, origins.development);
   if (BASELINE) {
     const backend = origins.production;
-    const dist = path.join(ROOT, 'packages/app/dist');
+    const dist = CANDIDATE
+      ? path.resolve(CANDIDATE)
+      : path.join(ROOT, 'packages/app/dist');
     for (const [name, dir, port] of [
       ['baseline', path.resolve(BASELINE), basePort],
       ['candidate', dist, candidatePort],

@@ -10,8 +10,10 @@
  * video toggled 25 times a second). Each runs once per variant and round
  * (rounds take the variants in turn; medians are reported): "before" is
  * the console before issue 24 (Broadband, quality 6, compression 2, Fit,
- * canvases with the 2D defaults) on TigerVNC's defaults, "after" the
- * console and desktop as they are built now; the others are candidates.
+ * canvases with the 2D defaults, noVNC's own CopyRect) on TigerVNC's
+ * defaults, "after" the console and desktop as they are built now; the
+ * others are candidates. A name may end in #tag (after#2) to run the same
+ * settings twice, which shows how far two identical variants differ.
  * Ratios are variant / before, all measured in the same run.
  * Run: bash bench/run.sh frame-profile [seconds per workload] [rounds]
  */
@@ -37,6 +39,8 @@ interface Variant {
   options: Record<string, number>;
   /** TigerVNC parameters set on the live server for this variant. */
   server: string[];
+  /** noVNC's own CopyRect (a self-draw of the back buffer) instead of the console's. */
+  nativeCopy?: boolean;
 }
 
 // TigerVNC 1.12's defaults, put back before every variant.
@@ -57,20 +61,24 @@ const CANVAS: Record<string, Record<string, unknown>> = {
 
 /**
  * "before" is the console before issue 24, "after" the build as it is; any
- * other name adds settings to "after", e.g. "q6 c0 fr30 cmp0 opaque".
+ * other name adds settings to "after", e.g. "q6 c0 fr30 cmp0 opaque
+ * copynative".
  */
-function variantOf(name: string): Variant {
+function variantOf(tagged: string): Variant {
+  const name = tagged.replace(/#.*$/, '');
   if (name === 'before')
     return {
       tab: { quality: 'broadband', canvasOptions: CANVAS.alpha },
       options: {},
       server: [],
+      nativeCopy: true,
     };
   const v: Variant = { tab: {}, options: {}, server: [] };
   if (name === 'after') return v;
   for (const token of name.split(/\s+/)) {
     const m = /^([a-z]+)(-?\d+)$/.exec(token);
     if (CANVAS[token]) v.tab.canvasOptions = CANVAS[token];
+    else if (token === 'copynative') v.nativeCopy = true;
     else if (m?.[1] === 'q') v.options.qualityLevel = Number(m[2]);
     else if (m?.[1] === 'c') v.options.compressionLevel = Number(m[2]);
     else if (m && SERVER_PARAMS[m[1]])
@@ -209,15 +217,36 @@ async function runOne(
         o => Object.assign((window as any).rfb, o),
         variant.options,
       );
+    // The console gives its client's Display a copy of its own; without
+    // it the Display's prototype, noVNC's self-draw, answers again.
+    if (variant.nativeCopy)
+      await page.evaluate(() => delete (window as any).rfb._display.copyImage);
     await countEncodings(page);
     await page.waitForTimeout(1000);
     const result = await measure(page, source);
-    // Whether the browser rescales the desktop's canvas when it paints.
-    const scale = await page.evaluate(() => {
+    // Whether the browser rescales the desktop's canvas when it paints,
+    // and what the variant really ran with, read from the live client.
+    const { scale, settings } = await page.evaluate(() => {
       const rfb = (window as any).rfb;
-      return `${rfb._display._scale} (${rfb._canvas.style.width} × ${rfb._canvas.style.height})`;
+      const d = rfb._display;
+      const attrs = (ctx: CanvasRenderingContext2D) =>
+        JSON.stringify(ctx.getContextAttributes?.() ?? {});
+      return {
+        scale: `${d._scale} (${rfb._canvas.style.width} × ${rfb._canvas.style.height})`,
+        settings: [
+          `q${rfb.qualityLevel} c${rfb.compressionLevel}`,
+          rfb.scaleViewport ? 'scaled' : 'unscaled',
+          rfb.resizeSession ? 'resize' : 'no resize',
+          `copy ${
+            Object.prototype.hasOwnProperty.call(d, 'copyImage')
+              ? 'console'
+              : 'noVNC'
+          }`,
+          `canvas ${attrs(d._targetCtx)}, back buffer ${attrs(d._drawCtx)}`,
+        ].join(', '),
+      };
     });
-    return { ...result, scale };
+    return { ...result, scale, settings };
   } catch (error) {
     throw new Error(crashed ? `${crashed}: ${error}` : String(error));
   } finally {
@@ -253,7 +282,11 @@ async function main() {
       // Rounds take the variants in turn, so that a slower spell of the
       // machine falls on all of them.
       for (let round = 1; round <= ROUNDS; round++) {
-        for (const name of VARIANTS) {
+        // Each round starts one variant later, so that no variant always
+        // runs first (right after a fresh desktop or a quiet spell).
+        const shift = (round - 1) % VARIANTS.length;
+        const order = [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
+        for (const name of order) {
           process.stderr.write(
             `  ${workload}, round ${round}: ${name} (load ${lib.loadAverage()})\n`,
           );

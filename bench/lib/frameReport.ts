@@ -17,6 +17,8 @@ export interface FrameResult {
   load: number;
   /** How noVNC scales the canvas, and the size it gives it. */
   scale: string;
+  /** The live client's quality, view, CopyRect and canvas settings. */
+  settings?: string;
 }
 
 export function median(values: number[]) {
@@ -51,6 +53,7 @@ export function summarise(rounds: FrameResult[]) {
     selfMsPerFrame: medianOf(r => r.selfMsPerFrame),
     loads: rounds.map(r => r.load.toFixed(1)).join(' '),
     scales: [...new Set(rounds.map(r => r.scale))].join('; '),
+    settings: [...new Set(rounds.map(r => r.settings ?? '?'))].join('; '),
   };
 }
 
@@ -90,7 +93,7 @@ export function reportRows(
         loads: r.loads,
       });
       notes.push(
-        `${workload}, ${name}: self ms/frame ${top}; canvas scale ${r.scales}`,
+        `${workload}, ${name}: self ms/frame ${top}; canvas scale ${r.scales}; ${r.settings}`,
       );
     }
   }

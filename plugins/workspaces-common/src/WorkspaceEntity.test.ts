@@ -45,4 +45,17 @@ describe('Workspace entity', () => {
     delete (entity.spec as any).cluster;
     expect(() => validateWorkspaceEntity(entity)).toThrow(/cluster/);
   });
+
+  it('compiles the schema on first use, once, not when imported', () => {
+    jest.isolateModules(() => {
+      const catalogModel = require('@backstage/catalog-model');
+      const compile = jest.spyOn(catalogModel, 'entityKindSchemaValidator');
+      const fresh = require('./WorkspaceEntity');
+      expect(compile).not.toHaveBeenCalled();
+      expect(fresh.validateWorkspaceEntity(valid())).toBe(true);
+      expect(fresh.validateWorkspaceEntity(valid())).toBe(true);
+      expect(compile).toHaveBeenCalledTimes(1);
+      compile.mockRestore();
+    });
+  });
 });

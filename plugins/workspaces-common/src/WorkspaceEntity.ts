@@ -36,7 +36,10 @@ export interface WorkspaceEntityV1alpha1 extends Entity {
   };
 }
 
-const validator = entityKindSchemaValidator(schema);
+// Compiled on first use, not at import: the browser imports this module at
+// start-up (through the frontend plugins) but never validates there, and
+// the ajv compile would otherwise sit on the first page's critical path.
+let validator: ReturnType<typeof entityKindSchemaValidator> | undefined;
 
 /**
  * Validates an entity of kind Workspace; returns false for other kinds and
@@ -44,6 +47,7 @@ const validator = entityKindSchemaValidator(schema);
  * @public
  */
 export function validateWorkspaceEntity(entity: Entity): boolean {
+  validator ??= entityKindSchemaValidator(schema);
   return validator(entity) === entity;
 }
 
