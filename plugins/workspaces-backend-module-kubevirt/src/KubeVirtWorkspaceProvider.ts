@@ -92,7 +92,7 @@ export class KubeVirtWorkspaceProvider implements WorkspaceProvider {
     return listWorkspaces(this.targets.get(clusterName));
   }
 
-  /** See {@link VmLifecycle.start}: a failed desktop is restarted. */
+  /** Starts the VM; a failed desktop is started over, with a restart. */
   start(ref: WorkspaceRef): Promise<void> {
     return this.lifecycle.start(ref);
   }
