@@ -5,29 +5,16 @@ import {
   workspaceProvidersExtensionPoint,
 } from '@desktop-mania/plugin-workspaces-node';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { workspacesModuleKubevirt } from './module';
+import { NS, useApiServer } from './__testUtils__/apiServer';
 import { ALICE, startKubeVirtBackend } from './__testUtils__/backend';
+import { API } from './__testUtils__/fixtures';
 import { statusPayload, vmiPayload, vmPayload } from './__testUtils__/payloads';
 
 // The workspaces backend with this module, against msw answering as an API
 // server with KubeVirt installed.
-const API = 'https://rke2.test:6443';
-const NS = `${API}/apis/kubevirt.io/v1/namespaces/workspaces`;
-const server = setupServer(
-  http.get(`${API}/apis/subresources.kubevirt.io/v1/version`, () =>
-    HttpResponse.json({ gitVersion: 'v1.7.0' }),
-  ),
-);
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest: ({ url }, print) =>
-      url.startsWith(API) ? print.error() : undefined,
-  }),
-);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useApiServer({ backendToo: true });
 
 const start = () =>
   startKubeVirtBackend({ url: API, timeout: { milliseconds: 300 } });

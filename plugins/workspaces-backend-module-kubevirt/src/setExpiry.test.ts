@@ -1,11 +1,11 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import request from 'supertest';
 import {
   NS,
   kubeError,
   providerFor,
   recorder,
+  useApiServer,
 } from './__testUtils__/apiServer';
 import { ALICE, startKubeVirtBackend } from './__testUtils__/backend';
 import { API, desk, spec } from './__testUtils__/fixtures';
@@ -21,20 +21,7 @@ import { forbidden, notFound } from './__testUtils__/refusals';
 const EXPIRES = 'desktopmania.io/expires-at';
 const POOL_MEMBER = 'warm-3f9c2a7b1e';
 
-// msw as the API server; requests to the test backend itself pass through.
-const server = setupServer(
-  http.get(`${API}/apis/subresources.kubevirt.io/v1/version`, () =>
-    HttpResponse.json({ gitVersion: 'v1.7.0' }),
-  ),
-);
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest: ({ url }, print) =>
-      url.startsWith(API) ? print.error() : undefined,
-  }),
-);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useApiServer({ backendToo: true });
 
 /** Answers a VM merge patch as the API server does: the VM as now stored. */
 const patched = (body: any) =>

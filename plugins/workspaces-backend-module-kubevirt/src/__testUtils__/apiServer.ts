@@ -30,13 +30,27 @@ export const versionPayload = (gitVersion: string) => ({
 
 /**
  * msw answering as an API server with KubeVirt v1.7.0 installed; each test
- * adds the answers it needs. Requests nobody answers fail the test.
+ * adds the answers it needs. Requests to the API server that nobody
+ * answers fail the test.
  */
-export function useApiServer() {
+export function useApiServer(options: { backendToo?: boolean } = {}) {
   const server = setupServer(
     http.get(VERSION, () => HttpResponse.json(versionPayload('v1.7.0'))),
   );
-  registerMswTestHooks(server);
+  if (!options.backendToo) {
+    registerMswTestHooks(server);
+    return server;
+  }
+  // A test that runs the workspaces backend calls it over loopback too:
+  // only requests to the API server must be answered here.
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: ({ url }, print) =>
+        url.startsWith(API) ? print.error() : undefined,
+    }),
+  );
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
   return server;
 }
 

@@ -9,15 +9,7 @@ import {
 import type { WorkspaceAuthorizer } from './WorkspaceAuthorizer';
 
 /** One line of a desktop's history, as the service writes it. */
-export interface AuditEntry {
-  workspace: string;
-  actor: string;
-  action: string;
-  outcome: 'succeeded' | 'failed';
-  message?: string;
-  /** The recording of the console session this entry ends. */
-  recordingId?: string;
-}
+export type AuditEntry = Omit<WorkspaceAuditEvent, 'id' | 'at'>;
 
 /**
  * Part of the workspace service: its audit log. Every lifecycle and console
