@@ -41,6 +41,8 @@ interface Variant {
   server: string[];
   /** noVNC's own CopyRect (a self-draw of the back buffer) instead of the console's. */
   nativeCopy?: boolean;
+  /** noVNC's own JPEG decoding (a base64 data: URL into an img) instead of the console's. */
+  nativeJpeg?: boolean;
 }
 
 // TigerVNC 1.12's defaults, put back before every variant.
@@ -62,7 +64,7 @@ const CANVAS: Record<string, Record<string, unknown>> = {
 /**
  * "before" is the console before issue 24, "after" the build as it is; any
  * other name adds settings to "after", e.g. "q6 c0 fr30 cmp0 opaque
- * copynative".
+ * copynative jpegnative".
  */
 function variantOf(tagged: string): Variant {
   const name = tagged.replace(/#.*$/, '');
@@ -72,6 +74,7 @@ function variantOf(tagged: string): Variant {
       options: {},
       server: [],
       nativeCopy: true,
+      nativeJpeg: true,
     };
   const v: Variant = { tab: {}, options: {}, server: [] };
   if (name === 'after') return v;
@@ -79,6 +82,7 @@ function variantOf(tagged: string): Variant {
     const m = /^([a-z]+)(-?\d+)$/.exec(token);
     if (CANVAS[token]) v.tab.canvasOptions = CANVAS[token];
     else if (token === 'copynative') v.nativeCopy = true;
+    else if (token === 'jpegnative') v.nativeJpeg = true;
     else if (m?.[1] === 'q') v.options.qualityLevel = Number(m[2]);
     else if (m?.[1] === 'c') v.options.compressionLevel = Number(m[2]);
     else if (m && SERVER_PARAMS[m[1]])
@@ -221,6 +225,8 @@ async function runOne(
     // it the Display's prototype, noVNC's self-draw, answers again.
     if (variant.nativeCopy)
       await page.evaluate(() => delete (window as any).rfb._display.copyImage);
+    if (variant.nativeJpeg)
+      await page.evaluate(() => delete (window as any).rfb._display.imageRect);
     await countEncodings(page);
     await page.waitForTimeout(1000);
     const result = await measure(page, source);
@@ -239,6 +245,11 @@ async function runOne(
           rfb.resizeSession ? 'resize' : 'no resize',
           `copy ${
             Object.prototype.hasOwnProperty.call(d, 'copyImage')
+              ? 'console'
+              : 'noVNC'
+          }`,
+          `jpeg ${
+            Object.prototype.hasOwnProperty.call(d, 'imageRect')
               ? 'console'
               : 'noVNC'
           }`,

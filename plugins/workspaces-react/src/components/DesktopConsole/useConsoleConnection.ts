@@ -22,6 +22,10 @@ import {
   type ConsoleCanvasMode,
 } from './consoleCanvas';
 import { applyCopyRectMode, type ConsoleCopyRectMode } from './consoleCopyRect';
+import {
+  applyImageDecodeMode,
+  type ConsoleImageDecodeMode,
+} from './consoleImageDecode';
 import type { ViewMode } from './useViewMode';
 
 /** Where the connection stands, as the status line tells it. @public */
@@ -71,6 +75,8 @@ export function useConsoleConnection(options: {
   canvas?: ConsoleCanvasMode;
   /** How CopyRects are drawn; the measured default unless given. Applies from the next connection. */
   copyRect?: ConsoleCopyRectMode;
+  /** How JPEG rectangles are decoded; the measured default unless given. Applies from the next connection. */
+  imageDecode?: ConsoleImageDecodeMode;
 }) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
@@ -79,8 +85,8 @@ export function useConsoleConnection(options: {
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB>();
   const channel = useRef<ConsoleChannel>();
-  const copyRect = useRef(options.copyRect);
-  copyRect.current = options.copyRect;
+  const drawing = useRef(options);
+  drawing.current = options;
   const attempts = useRef(0);
   const earlyDrops = useRef(0);
   const moves = useRef(0);
@@ -160,7 +166,8 @@ export function useConsoleConnection(options: {
           }),
       );
       wrapped.countFrames(client);
-      applyCopyRectMode(client, copyRect.current);
+      applyCopyRectMode(client, drawing.current.copyRect);
+      applyImageDecodeMode(client, drawing.current.imageDecode);
       applyView(client, settings.current.mode, settings.current.viewOnly);
       applyQuality(client, settings.current.quality);
       client.background = '#1e1e1e';
