@@ -256,10 +256,12 @@ run('many portal replicas behave as one portal', () => {
     expect(syncs.length).toBeGreaterThanOrEqual(2);
     expect(syncs.length).toBeLessThanOrEqual(Math.floor(window / 5000) + 2);
     for (let i = 1; i < syncs.length; i++) {
-      // Two replicas running each interval would start within moments of
-      // each other. A replica taking over from a killed one may run sooner
-      // than a whole interval after the last run (seen: 2.0 s), never at once.
-      expect(syncs[i].at - syncs[i - 1].at).toBeGreaterThan(1000);
+      // Two replicas running one slot would start in the same poll, within
+      // milliseconds. A run that came late is followed sooner than an
+      // interval, on the grid (greatest(next_run_start_at + interval, now()),
+      // as for housekeeping above): seen 2.0 s and 693 ms after it. The
+      // count above is what bounds runs per interval.
+      expect(syncs[i].at - syncs[i - 1].at).toBeGreaterThan(100);
     }
     step(`whole run ${Date.now() - portal.started} ms`);
   });
