@@ -3,6 +3,7 @@ import type { WorkspaceCreateSpec } from '@desktop-mania/plugin-workspaces-node'
 import { checkUsername, firstBootSecretName } from './buildFirstBootSecret';
 import {
   ANNOTATION_CREATED_BY,
+  ANNOTATION_EXPIRES_AT,
   ANNOTATION_OWNER,
   workspaceLabels,
 } from './labels';
@@ -71,9 +72,7 @@ export function buildVirtualMachine(
         [ANNOTATION_CREATED_BY]: spec.createdBy,
         'desktopmania.io/image': image.name,
         'desktopmania.io/size': size.name,
-        ...(spec.expiresAt
-          ? { 'desktopmania.io/expires-at': spec.expiresAt }
-          : {}),
+        ...(spec.expiresAt ? { [ANNOTATION_EXPIRES_AT]: spec.expiresAt } : {}),
         ...monitoring,
       },
     },

@@ -11,6 +11,7 @@ import { isNotFound, isStatus } from './KubeApiError';
 import type { KubeVirtApi } from './KubeVirtApi';
 import {
   ANNOTATION_CREATED_BY,
+  ANNOTATION_EXPIRES_AT,
   ANNOTATION_OWNER,
   LABEL_WARM_POOL,
   LABEL_WORKSPACE,
@@ -68,9 +69,7 @@ function claimPatch(
         [ANNOTATION_OWNER]: spec.owner,
         [ANNOTATION_CREATED_BY]: spec.createdBy,
         [ANNOTATION_CLAIMED_FROM]: pool.key,
-        ...(spec.expiresAt
-          ? { 'desktopmania.io/expires-at': spec.expiresAt }
-          : {}),
+        ...(spec.expiresAt ? { [ANNOTATION_EXPIRES_AT]: spec.expiresAt } : {}),
       },
     },
     spec: { template: { metadata: { labels } } },

@@ -2,6 +2,7 @@ import { http, HttpResponse } from 'msw';
 import request from 'supertest';
 import {
   NS,
+  SECRETS,
   kubeError,
   providerFor,
   recorder,
@@ -133,8 +134,6 @@ describe('KubeVirtWorkspaceProvider setExpiry', () => {
 describe('extending a desktop on KubeVirt', () => {
   // Each test starts a backend, the first one cold.
   jest.setTimeout(30_000);
-  const CLUSTER_NS = `${API}/apis/kubevirt.io/v1/namespaces/workspaces`;
-  const SECRETS = `${API}/api/v1/namespaces/workspaces/secrets`;
 
   /** The backend with one ordered desktop, and the VM its order made. */
   async function ordered() {
@@ -145,24 +144,24 @@ describe('extending a desktop on KubeVirt', () => {
           status: 201,
         }),
       ),
-      http.post(`${CLUSTER_NS}/virtualmachines`, async ({ request: r }) => {
+      http.post(`${NS}/virtualmachines`, async ({ request: r }) => {
         made = createdVmPayload(await r.json(), 'u1');
         return HttpResponse.json(made, { status: 201 });
       }),
       http.patch(`${SECRETS}/:name`, async ({ request: r }) =>
         HttpResponse.json(createdSecretPayload(await r.json(), 's1')),
       ),
-      http.get(`${CLUSTER_NS}/virtualmachines/alice-dev`, () =>
+      http.get(`${NS}/virtualmachines/alice-dev`, () =>
         HttpResponse.json(made),
       ),
       // The backend's own scans of the cluster.
-      http.get(`${CLUSTER_NS}/virtualmachines`, () =>
+      http.get(`${NS}/virtualmachines`, () =>
         HttpResponse.json({ items: made ? [made] : [] }),
       ),
-      http.get(`${CLUSTER_NS}/virtualmachineinstances`, () =>
+      http.get(`${NS}/virtualmachineinstances`, () =>
         HttpResponse.json({ items: [] }),
       ),
-      http.get(`${CLUSTER_NS}/virtualmachineinstances/alice-dev`, () =>
+      http.get(`${NS}/virtualmachineinstances/alice-dev`, () =>
         HttpResponse.json(
           vmiPayload('alice-dev', 'rke2-worker-1', '10.42.0.8'),
         ),
@@ -196,9 +195,7 @@ describe('extending a desktop on KubeVirt', () => {
   it("moves the VM's expiry annotation to the new expiry", async () => {
     const { backend, order } = await ordered();
     const { seen, handle } = recorder();
-    server.use(
-      http.patch(`${CLUSTER_NS}/virtualmachines/alice-dev`, handle(patched)),
-    );
+    server.use(http.patch(`${NS}/virtualmachines/alice-dev`, handle(patched)));
 
     const res = await extend(backend);
 
@@ -218,7 +215,7 @@ describe('extending a desktop on KubeVirt', () => {
   it('keeps the extension when the cluster refuses the annotation', async () => {
     const { backend, order } = await ordered();
     server.use(
-      http.patch(`${CLUSTER_NS}/virtualmachines/alice-dev`, () =>
+      http.patch(`${NS}/virtualmachines/alice-dev`, () =>
         kubeError(
           403,
           forbidden('patch', 'virtualmachines', 'kubevirt.io', 'alice-dev'),

@@ -12,7 +12,8 @@ import { WorkspaceService } from '../service/WorkspaceService';
 
 /**
  * A workspace service without a backend around it, as one process has it:
- * permissive mock services and a list of the changes it announced.
+ * permissive mock services, a list of the changes it announced, and the
+ * mock logger it writes to.
  */
 export function createTestService(options: {
   store: WorkspaceStore;
@@ -20,6 +21,7 @@ export function createTestService(options: {
   config: WorkspacesConfig;
 }) {
   const changed: string[] = [];
+  const logger = mockServices.logger.mock();
   const service = new WorkspaceService({
     store: options.store,
     providers: new ProviderRegistry([options.provider]),
@@ -34,10 +36,10 @@ export function createTestService(options: {
         fail: async () => {},
       }),
     }),
-    logger: mockServices.logger.mock(),
+    logger,
     onChange: async (type: WorkspaceChangeType, w: Workspace) => {
       changed.push(`${type}:${w.name}`);
     },
   });
-  return { service, changed };
+  return { service, changed, logger };
 }

@@ -1,17 +1,17 @@
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { WorkspaceRef } from '@desktop-mania/plugin-workspaces-node';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { WorkspaceStore } from '../database/WorkspaceStore';
+import {
+  storeDatabases,
+  workspaceRecord,
+} from '../database/__testUtils__/storeDatabases';
 import { createTestService } from '../__testUtils__/testService';
 import { readWorkspacesConfig } from './WorkspacesConfig';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = storeDatabases();
 const ALICE = 'user:default/alice';
 const HOUR = 3600_000;
 
@@ -28,23 +28,20 @@ class ExpiringProvider extends FakeProvider {
   }
 }
 
-describe.each(databases.eachSupportedId())(
+describe.each(databases.ids)(
   "copies of desktops' expiries on %s",
   databaseId => {
     let store: WorkspaceStore;
     let provider: ExpiringProvider;
 
     beforeEach(async () => {
-      const knex = await databases.init(databaseId);
-      store = await WorkspaceStore.create({
-        database: mockServices.database({ knex }),
-      });
+      store = (await databases.open(databaseId)).workspaces;
       provider = new ExpiringProvider();
     });
 
     /** A service as a freshly started process has it, and its logger. */
     function startService() {
-      const { service } = createTestService({
+      return createTestService({
         store,
         provider,
         config: readWorkspacesConfig(
@@ -56,29 +53,16 @@ describe.each(databases.eachSupportedId())(
           }),
         ),
       });
-      // createTestService keeps its mock logger inside the service's options.
-      const logger = (service as any).options.logger as ReturnType<
-        typeof mockServices.logger.mock
-      >;
-      return { service, logger };
     }
 
     async function seed(name: string, expiresAt?: Date) {
       const at = new Date(Date.now() - HOUR);
       await store.reserve(
         {
-          name,
+          ...workspaceRecord(name, ALICE, at),
           cluster: 'test',
           provider: 'fake',
-          os: 'linux',
           image: 'ubuntu',
-          size: 'small',
-          diskGi: 20,
-          owner: ALICE,
-          createdBy: ALICE,
-          state: 'active',
-          createdAt: at,
-          lastActivityAt: at,
           expiresAt,
         },
         100,

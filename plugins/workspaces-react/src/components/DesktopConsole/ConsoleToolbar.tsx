@@ -9,7 +9,7 @@ import {
 import { ConnectionIndicator } from './ConnectionIndicator';
 import type { ConsoleState } from './useConsoleConnection';
 import type { ConsoleTelemetry } from './useConsoleTelemetry';
-import type { ViewMode } from './useViewMode';
+import type { ViewMode } from './viewMode';
 
 export type ConsolePanel = 'keys' | 'clipboard';
 

@@ -11,14 +11,15 @@ import { DisplayFallbackNotice, DisplaySwitch } from './DisplaySwitch';
 import { IdleWarning } from './IdleWarning';
 import { KeyboardLayoutSelect } from './KeyboardLayoutSelect';
 import { KeysPanel } from './KeysPanel';
-import { QualityPresetSelect, useQualityPreset } from './QualityPresetSelect';
+import { QUALITY_PREFERENCE, QualityPresetSelect } from './QualityPresetSelect';
 import { RecordingBanner, useRecorded } from './RecordingBanner';
 import { PresentPeople, ViewOnlyChip } from './SessionPeople';
 import { useClipboardSync } from './useClipboardSync';
 import { useConsoleConnection } from './useConsoleConnection';
 import { useConsoleTelemetry } from './useConsoleTelemetry';
 import { useFillHeight } from './useFillHeight';
-import { useViewMode } from './useViewMode';
+import { useConsolePreference } from './useConsolePreference';
+import { VIEW_MODE_PREFERENCE } from './viewMode';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -78,14 +79,14 @@ export function DesktopConsole(props: {
   const classes = useStyles();
   const root = useRef<HTMLDivElement>(null);
   useFillHeight(root);
-  const [mode, setMode] = useViewMode();
+  const [mode, setMode] = useConsolePreference(VIEW_MODE_PREFERENCE);
   const [chosenViewOnly, setViewOnly] = useState(false);
   // The proxy drops a watcher's input anyway; noVNC in view-only mode also
   // keeps the page from acting as if keys and clipboard went through.
   const [proxyViewOnly, setProxyViewOnly] = useState(false);
   const lockedViewOnly = props.access === 'view' || proxyViewOnly;
   const viewOnly = lockedViewOnly || chosenViewOnly;
-  const [quality, setQuality] = useQualityPreset();
+  const [quality, setQuality] = useConsolePreference(QUALITY_PREFERENCE);
   const [display, setDisplay] = useState<ConsoleDisplay>('desktop');
   const [fullscreen, setFullscreen] = useState(false);
   const [panels, setPanels] = useState({ keys: false, clipboard: false });

@@ -5,29 +5,18 @@ import {
   DEFAULT_CONSOLE_QUALITY_PRESET,
   type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
-import {
-  type ConsolePreference,
-  useConsolePreference,
-} from './useConsolePreference';
-
-export const QUALITY_PREFERENCE: ConsolePreference<ConsoleQualityPresetId> = {
-  key: 'quality',
-  values: CONSOLE_QUALITY_PRESETS.map(p => p.id),
-  fallback: DEFAULT_CONSOLE_QUALITY_PRESET,
-};
+import type { ConsolePreference } from './useConsolePreference';
 
 /**
  * The console's quality preset, remembered for the person: the app's
  * user-settings storage keeps it per signed-in person, so people sharing a
  * browser, who may sit on different links, keep their own.
  */
-export function useQualityPreset(): [
-  ConsoleQualityPresetId,
-  (id: ConsoleQualityPresetId) => void,
-] {
-  const [value, choose] = useConsolePreference(QUALITY_PREFERENCE);
-  return [value, choose];
-}
+export const QUALITY_PREFERENCE: ConsolePreference<ConsoleQualityPresetId> = {
+  key: 'quality',
+  values: CONSOLE_QUALITY_PRESETS.map(p => p.id),
+  fallback: DEFAULT_CONSOLE_QUALITY_PRESET,
+};
 
 /** The toolbar's quality menu; the change reaches a live console at once. */
 export function QualityPresetSelect(props: {

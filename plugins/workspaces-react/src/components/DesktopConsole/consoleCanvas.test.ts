@@ -1,10 +1,13 @@
 import { mockApis } from '@backstage/test-utils';
 import {
+  CANVAS_MODE_PREFERENCE,
   DEFAULT_CONSOLE_CANVAS_MODE,
-  storedCanvasMode,
   withCanvasMode,
 } from './consoleCanvas';
-import { CONSOLE_PREFERENCES_BUCKET } from './useConsolePreference';
+import {
+  CONSOLE_PREFERENCES_BUCKET,
+  readConsolePreference,
+} from './useConsolePreference';
 
 describe('the console canvas mode', () => {
   const proto = HTMLCanvasElement.prototype;
@@ -26,11 +29,17 @@ describe('the console canvas mode', () => {
     const storage = mockApis.storage();
     const bucket = storage.forBucket(CONSOLE_PREFERENCES_BUCKET);
     expect(DEFAULT_CONSOLE_CANVAS_MODE).toBe('standard');
-    await expect(storedCanvasMode(storage)).resolves.toBe('standard');
+    await expect(
+      readConsolePreference(storage, CANVAS_MODE_PREFERENCE),
+    ).resolves.toBe('standard');
     await bucket.set('canvas', 'opaque');
-    await expect(storedCanvasMode(storage)).resolves.toBe('opaque');
+    await expect(
+      readConsolePreference(storage, CANVAS_MODE_PREFERENCE),
+    ).resolves.toBe('opaque');
     await bucket.set('canvas', 'tampered');
-    await expect(storedCanvasMode(storage)).resolves.toBe('standard');
+    await expect(
+      readConsolePreference(storage, CANVAS_MODE_PREFERENCE),
+    ).resolves.toBe('standard');
   });
 
   it('gives 2D contexts made while noVNC constructs no alpha channel', () => {

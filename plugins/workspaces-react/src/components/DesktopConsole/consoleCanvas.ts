@@ -1,8 +1,4 @@
-import type { StorageApi } from '@backstage/frontend-plugin-api';
-import {
-  type ConsolePreference,
-  readConsolePreference,
-} from './useConsolePreference';
+import type { ConsolePreference } from './useConsolePreference';
 
 /**
  * How the console's canvases are made. `opaque` gives noVNC's visible
@@ -29,13 +25,6 @@ export const CANVAS_MODE_PREFERENCE: ConsolePreference<ConsoleCanvasMode> = {
   values: ['standard', 'opaque'],
   fallback: DEFAULT_CONSOLE_CANVAS_MODE,
 };
-
-/** The mode the person stored, or the default; read once per connection. */
-export function storedCanvasMode(
-  storage: StorageApi,
-): Promise<ConsoleCanvasMode> {
-  return readConsolePreference(storage, CANVAS_MODE_PREFERENCE);
-}
 
 /** The 2D context options of a mode; undefined leaves the browser's defaults. */
 export function canvasContextOptions(

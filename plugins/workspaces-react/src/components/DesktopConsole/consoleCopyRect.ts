@@ -5,10 +5,11 @@ import type RFB from '@novnc/novnc';
  * moved, as when a window is dragged or text scrolls). noVNC's Display
  * draws its back buffer onto itself (`native`); Chromium pays for such a
  * self-draw with a copy of the whole canvas, whatever the rectangle's size
- * (about 65–150 ms per CopyRect at 1600x900 with software rendering, even
- * for 40x12 pixels). `scratch` copies the moved rectangle alone, through a
- * canvas of its size kept for the next one (8–25 ms in the same
- * measurement, and `getImageData`/`putImageData` was 14–55 ms).
+ * (224–281 ms per copy at 1600x900 with software rendering, for 40x12
+ * pixels as for the whole screen). `scratch` copies the moved rectangle
+ * alone, through a canvas of its size kept for the next one: within the
+ * measurement's noise of nothing, where `getImageData`/`putImageData` took
+ * 7–209 ms (bench/README.md, frame-profile, `lib/frameCopyCost.ts`).
  * @public
  */
 export type ConsoleCopyRectMode = 'scratch' | 'native';

@@ -17,16 +17,17 @@ import type RFB from '@novnc/novnc';
 import { ConsoleChannel } from './consoleChannel';
 import { afterClose, EARLY_DROP_MS } from './consoleReconnects';
 import {
-  storedCanvasMode,
+  CANVAS_MODE_PREFERENCE,
   withCanvasMode,
   type ConsoleCanvasMode,
 } from './consoleCanvas';
+import { readConsolePreference } from './useConsolePreference';
 import { applyCopyRectMode, type ConsoleCopyRectMode } from './consoleCopyRect';
 import {
   applyImageDecodeMode,
   type ConsoleImageDecodeMode,
 } from './consoleImageDecode';
-import type { ViewMode } from './useViewMode';
+import type { ViewMode } from './viewMode';
 
 /** Where the connection stands, as the status line tells it. @public */
 export type ConsoleState =
@@ -130,7 +131,8 @@ export function useConsoleConnection(options: {
           import('@novnc/novnc'),
           discoveryApi.getBaseUrl('workspaces'),
           identityApi.getCredentials(),
-          settings.current.canvas ?? storedCanvasMode(storageApi),
+          settings.current.canvas ??
+            readConsolePreference(storageApi, CANVAS_MODE_PREFERENCE),
         ]);
       // Disconnect stays pressable while a reconnect is on its way.
       if (!screen.current || userClosed.current) return;
