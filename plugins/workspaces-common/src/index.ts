@@ -9,6 +9,7 @@ export * from './types';
 export * from './validation';
 export * from './permissions';
 export * from './errors';
+export * from './WorkspacesApi';
 export * from './WorkspacesClient';
 export * from './phases';
 export * from './quantity';
