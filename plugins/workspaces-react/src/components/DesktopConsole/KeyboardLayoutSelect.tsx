@@ -1,18 +1,12 @@
 import { useEffect, useState } from 'react';
-import {
-  FormControl,
-  FormHelperText,
-  InputLabel,
-  MenuItem,
-  Select,
-  makeStyles,
-} from '@material-ui/core';
+import { makeStyles } from '@material-ui/core';
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import {
   DEFAULT_KEYBOARD_LAYOUT,
   KEYBOARD_LAYOUTS,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '../../api';
+import { ConsolePreferenceSelect } from './ConsolePreferenceSelect';
 import {
   type ConsolePreference,
   useConsolePreference,
@@ -82,32 +76,16 @@ export function KeyboardLayoutSelect(props: {
   if (!supported) return null;
 
   return (
-    <FormControl
-      className={classes.control}
-      size="small"
-      variant="outlined"
+    <ConsolePreferenceSelect
+      id="desktop-keyboard-layout"
+      label="Keyboard layout"
+      choices={KEYBOARD_LAYOUTS}
+      value={layout}
+      onChange={choose}
       disabled={!connected || disabled}
       error={!!error}
-    >
-      <InputLabel id="desktop-keyboard-layout-label">
-        Keyboard layout
-      </InputLabel>
-      <Select
-        labelId="desktop-keyboard-layout-label"
-        label="Keyboard layout"
-        value={layout}
-        onChange={e => choose(e.target.value as string)}
-        data-testid="desktop-keyboard-layout"
-      >
-        {KEYBOARD_LAYOUTS.map(l => (
-          <MenuItem key={l.id} value={l.id}>
-            {l.title}
-          </MenuItem>
-        ))}
-      </Select>
-      <FormHelperText>
-        {error ?? 'Pick the layout printed on your keyboard.'}
-      </FormHelperText>
-    </FormControl>
+      helperText={error ?? 'Pick the layout printed on your keyboard.'}
+      className={classes.control}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { act, fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { mockApis } from '@backstage/test-utils';
 import type { StorageApi } from '@backstage/core-plugin-api';
 import { rfbInstances } from './__testUtils__/fakeNovnc';
@@ -51,6 +51,24 @@ describe('the console quality preset', () => {
     const next = await renderConsole(storage);
     expect(select().value).toBe('lowBandwidth');
     expect(next.rfb.qualityLevel).toBe(2);
+  });
+
+  it('applies and remembers a preset picked from its menu', async () => {
+    const storage = mockApis.storage();
+    const { rfb } = await renderConsole(storage);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Quality/ }));
+    await act(async () => {
+      fireEvent.click(
+        within(screen.getByRole('listbox')).getByRole('option', {
+          name: 'LAN',
+        }),
+      );
+    });
+    expect(rfb.qualityLevel).toBe(9);
+    expect(rfb.compressionLevel).toBe(1);
+    expect(
+      storage.forBucket(CONSOLE_PREFERENCES_BUCKET).snapshot('quality').value,
+    ).toBe('lan');
   });
 
   it('starts on the preset the person stored', async () => {

@@ -1,10 +1,10 @@
-import { TextField } from '@material-ui/core';
+import { makeStyles } from '@material-ui/core';
 import {
   CONSOLE_QUALITY_PRESETS,
-  consoleQualityPreset,
   DEFAULT_CONSOLE_QUALITY_PRESET,
   type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
+import { ConsolePreferenceSelect } from './ConsolePreferenceSelect';
 import type { ConsolePreference } from './useConsolePreference';
 
 /**
@@ -18,28 +18,24 @@ export const QUALITY_PREFERENCE: ConsolePreference<ConsoleQualityPresetId> = {
   fallback: DEFAULT_CONSOLE_QUALITY_PRESET,
 };
 
+// As wide as its longest title, whichever is chosen: a toolbar that grew
+// and wrapped would shrink the screen, which in Fit mode resizes the desktop.
+const useStyles = makeStyles({ control: { minWidth: 180 } });
+
 /** The toolbar's quality menu; the change reaches a live console at once. */
 export function QualityPresetSelect(props: {
   value: ConsoleQualityPresetId;
   onChange(id: ConsoleQualityPresetId): void;
 }) {
+  const classes = useStyles();
   return (
-    <TextField
-      select
-      size="small"
-      variant="outlined"
+    <ConsolePreferenceSelect
+      id="desktop-console-quality"
       label="Quality"
+      choices={CONSOLE_QUALITY_PRESETS}
       value={props.value}
-      title={consoleQualityPreset(props.value).description}
-      onChange={e => props.onChange(consoleQualityPreset(e.target.value).id)}
-      SelectProps={{ native: true }}
-      inputProps={{ 'data-testid': 'desktop-console-quality' }}
-    >
-      {CONSOLE_QUALITY_PRESETS.map(p => (
-        <option key={p.id} value={p.id} title={p.description}>
-          {p.title}
-        </option>
-      ))}
-    </TextField>
+      onChange={props.onChange}
+      className={classes.control}
+    />
   );
 }

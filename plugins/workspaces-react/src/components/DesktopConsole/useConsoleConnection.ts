@@ -7,27 +7,24 @@ import {
 } from '@backstage/frontend-plugin-api';
 import {
   CONSOLE_PROTOCOL,
-  consoleQualityPreset,
   encodeConsoleTokenProtocol,
   type ConsoleDisplay,
   type ConsoleDisplayMessage,
-  type ConsoleQualityPresetId,
 } from '@desktop-mania/plugin-workspaces-common';
 import type RFB from '@novnc/novnc';
 import { ConsoleChannel } from './consoleChannel';
 import { afterClose, EARLY_DROP_MS } from './consoleReconnects';
 import {
   CANVAS_MODE_PREFERENCE,
-  withCanvasMode,
   type ConsoleCanvasMode,
 } from './consoleCanvas';
-import { readConsolePreference } from './useConsolePreference';
-import { applyCopyRectMode, type ConsoleCopyRectMode } from './consoleCopyRect';
 import {
-  applyImageDecodeMode,
-  type ConsoleImageDecodeMode,
-} from './consoleImageDecode';
-import type { ViewMode } from './viewMode';
+  applyQuality,
+  applyView,
+  createConsoleClient,
+  type ConsoleClientSettings,
+} from './consoleClient';
+import { readConsolePreference } from './useConsolePreference';
 
 /** Where the connection stands, as the status line tells it. @public */
 export type ConsoleState =
@@ -39,46 +36,22 @@ export type ConsoleState =
   | { kind: 'inUse'; reason: string };
 
 /**
- * Fit asks the desktop to take the screen area's size and scales whatever
- * it does not take (a server without SetDesktopSize, or one that refuses);
- * 100% shows the desktop pixel for pixel, with noVNC's scrollbars.
- */
-function applyView(client: RFB, mode: ViewMode, viewOnly: boolean) {
-  client.scaleViewport = mode === 'fit';
-  client.resizeSession = mode === 'fit';
-  client.viewOnly = viewOnly;
-}
-
-// noVNC sends the new levels to the desktop at once, so a change applies to
-// the live session without reconnecting.
-function applyQuality(client: RFB, quality?: ConsoleQualityPresetId) {
-  const preset = consoleQualityPreset(quality);
-  client.qualityLevel = preset.qualityLevel;
-  client.compressionLevel = preset.compressionLevel;
-}
-
-/**
  * The console's connection: the websocket with the token subprotocol, the
  * noVNC client on the screen element, and reconnects with backoff for the
  * closes a retry can fix. The view settings apply to the live client.
  */
-export function useConsoleConnection(options: {
-  name: string;
-  autoConnect: boolean;
-  maxReconnectDelayMs: number;
-  mode: ViewMode;
-  viewOnly: boolean;
-  quality?: ConsoleQualityPresetId;
-  onClipboard(text: string): void;
-  /** The display to ask for; changing it reconnects. */
-  display?: ConsoleDisplay;
-  /** How the canvases are made; the person's stored mode by default. Applies from the next connection. */
-  canvas?: ConsoleCanvasMode;
-  /** How CopyRects are drawn; the measured default unless given. Applies from the next connection. */
-  copyRect?: ConsoleCopyRectMode;
-  /** How JPEG rectangles are decoded; the measured default unless given. Applies from the next connection. */
-  imageDecode?: ConsoleImageDecodeMode;
-}) {
+export function useConsoleConnection(
+  options: ConsoleClientSettings & {
+    name: string;
+    autoConnect: boolean;
+    maxReconnectDelayMs: number;
+    onClipboard(text: string): void;
+    /** The display to ask for; changing it reconnects. */
+    display?: ConsoleDisplay;
+    /** How the canvases are made; the person's stored mode by default. Applies from the next connection. */
+    canvas?: ConsoleCanvasMode;
+  },
+) {
   const { name, autoConnect, maxReconnectDelayMs, mode, viewOnly } = options;
   const discoveryApi = useApi(discoveryApiRef);
   const identityApi = useApi(identityApiRef);
@@ -86,8 +59,9 @@ export function useConsoleConnection(options: {
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB>();
   const channel = useRef<ConsoleChannel>();
-  const drawing = useRef(options);
-  drawing.current = options;
+  // What the next client is made with, and whom its clipboard goes to.
+  const settings = useRef(options);
+  settings.current = options;
   const attempts = useRef(0);
   const earlyDrops = useRef(0);
   const moves = useRef(0);
@@ -97,20 +71,6 @@ export function useConsoleConnection(options: {
   // Which display the proxy says this session shows, and why.
   const [shown, setShown] = useState<ConsoleDisplayMessage>();
   const display = options.display ?? 'desktop';
-  const settings = useRef({
-    mode,
-    viewOnly,
-    quality: options.quality,
-    canvas: options.canvas,
-    onClipboard: options.onClipboard,
-  });
-  settings.current = {
-    mode,
-    viewOnly,
-    quality: options.quality,
-    canvas: options.canvas,
-    onClipboard: options.onClipboard,
-  };
 
   const stopRetry = () => {
     if (retryTimer.current) clearInterval(retryTimer.current);
@@ -158,21 +118,13 @@ export function useConsoleConnection(options: {
       const wrapped = new ConsoleChannel(socket);
       setShown(undefined);
       wrapped.ondisplay = setShown;
-      // noVNC takes any channel shaped like a WebSocket.
-      const target = screen.current;
-      const client = withCanvasMode(
+      const client = createConsoleClient(
+        RFBClass,
+        screen.current,
+        wrapped,
         canvasMode,
-        () =>
-          new RFBClass(target, wrapped as unknown as WebSocket, {
-            shared: true,
-          }),
+        settings.current,
       );
-      wrapped.countFrames(client);
-      applyCopyRectMode(client, drawing.current.copyRect);
-      applyImageDecodeMode(client, drawing.current.imageDecode);
-      applyView(client, settings.current.mode, settings.current.viewOnly);
-      applyQuality(client, settings.current.quality);
-      client.background = '#1e1e1e';
       rfb.current = client;
       channel.current = wrapped;
 
