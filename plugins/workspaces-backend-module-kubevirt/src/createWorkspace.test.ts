@@ -85,6 +85,8 @@ describe('KubeVirtWorkspaceProvider.create', () => {
       cluster: 'rke2-test',
       namespace: 'workspaces',
       owner: 'group:default/team-a',
+      // The VM's annotation, as the order wrote it.
+      expiresAt: '2026-12-01T00:00:00.000Z',
       status: {
         phase: 'Provisioning',
         ready: false,

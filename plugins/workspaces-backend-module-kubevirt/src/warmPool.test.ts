@@ -7,6 +7,7 @@ import { KubeVirtWorkspaceProvider } from './KubeVirtWorkspaceProvider';
 import { refillWarmPools, type WarmPool } from './warmPool';
 import { WarmPoolMetrics } from './warmPoolMetrics';
 import { useApiServer } from './__testUtils__/apiServer';
+import { countRequests } from './__testUtils__/restart';
 import { FakeKubeVirt } from './__testUtils__/fakeKubeVirt';
 import { spec, testCluster } from './__testUtils__/fixtures';
 
@@ -114,6 +115,28 @@ describe('warm pool', () => {
 
     await provider.delete({ name: 'linux-desk', cluster: 'rke2-test' });
     expect(fake.vms.has(vm.metadata.name)).toBe(false);
+  });
+
+  it("lists the cluster's VMs twice per claimed order: the pool's members and the ordered name", async () => {
+    await refill();
+    const provider = replica();
+    const requests = countRequests(server);
+
+    await provider.create(ORDER);
+    requests.stop();
+
+    // Label selectors cannot OR two keys, and a claimed namesake keeps its
+    // member's name, so neither listing can be a GET or share the other's.
+    const VMS = '/apis/kubevirt.io/v1/namespaces/workspaces/virtualmachines';
+    expect(
+      requests.seen.map(r => r.replace(/\/warm-[0-9a-f]+/, '/warm-…')),
+    ).toEqual([
+      `GET ${VMS}?labelSelector=app.kubernetes.io/managed-by=desktop-mania,desktopmania.io/warm-pool=ubuntu-desktop.medium`,
+      `GET ${VMS}?labelSelector=desktopmania.io/workspace=linux-desk`,
+      `PATCH ${VMS}/warm-…`,
+      'POST /api/v1/namespaces/workspaces/secrets',
+      `PATCH ${VMS}/warm-…`,
+    ]);
   });
 
   it('lets only one of two replicas claim the same member', async () => {

@@ -8,6 +8,7 @@ import type { Target } from './clusterTargets';
 import { diskReport, type DiskReport } from './dataVolumeStatus';
 import { isNotFound } from './KubeApiError';
 import {
+  ANNOTATION_EXPIRES_AT,
   ANNOTATION_OWNER,
   LABEL_WARM_POOL,
   LABEL_WORKSPACE,
@@ -34,6 +35,7 @@ export function toProviderWorkspace(
     cluster: cluster.name,
     namespace: cluster.namespace,
     owner: vm.metadata.annotations?.[ANNOTATION_OWNER],
+    expiresAt: vm.metadata.annotations?.[ANNOTATION_EXPIRES_AT],
     status: {
       ...statusOf(vm, vmi, disk),
       ...(consolePreservesSession === undefined

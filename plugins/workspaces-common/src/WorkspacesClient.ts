@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import type { KeyboardLayoutRequest } from './keyboardLayouts';
 import type { WorkspaceSchedule, WorkspaceScheduleRequest } from './schedules';
 import type { WorkspaceSnapshot, WorkspaceSnapshotList } from './snapshots';
-import type { ShareMode, ShareRequest, WorkspaceShare } from './shares';
+import type { ShareRequest, WorkspaceShare } from './shares';
 import type { RecordingSummary } from './recordingFormat';
 import type {
   CreateWorkspaceRequest,

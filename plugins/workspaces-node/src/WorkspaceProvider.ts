@@ -66,6 +66,14 @@ export interface ProviderWorkspace {
   /** Labels and annotations the provider stored on the desktop, when it has any. */
   owner?: string;
   status: WorkspaceStatus;
+  /**
+   * The desktop's expiry (ISO 8601) as the provider's own copy beside the
+   * machine has it, e.g. KubeVirt's VM annotation; absent where the provider
+   * keeps no copy (see {@link WorkspaceProvider.setExpiry}) or the machine
+   * has none. The backend compares it with its record to copy only what
+   * drifted.
+   */
+  expiresAt?: string;
 }
 
 /** @public */

@@ -1,3 +1,4 @@
+import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -19,9 +20,12 @@ export const ALICE = {
  */
 export function startKubeVirtBackend(
   cluster: { url: string } & Record<string, unknown>,
+  /** Services to use instead of the test defaults, e.g. a shared database. */
+  services: ServiceFactory[] = [],
 ) {
   return startTestBackend({
     features: [
+      ...services,
       workspacesPlugin,
       workspacesModuleKubevirt,
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),

@@ -25,6 +25,13 @@ class ExpiringProvider extends FakeProvider {
     const refusal = this.refusals.shift();
     this.told.push(`${ref.name} ${refusal ? 'refused' : expiresAt}`);
     if (refusal) throw refusal;
+    const machine = this.machines.get(ref.name);
+    if (machine) machine.expiresAt = expiresAt;
+  }
+
+  /** How often the cluster was listed. */
+  get listings() {
+    return this.calls.filter(c => c.op === 'list').length;
   }
 }
 
@@ -40,10 +47,10 @@ describe.each(databases.ids)(
     });
 
     /** A service as a freshly started process has it, and its logger. */
-    function startService() {
+    function startService(using: FakeProvider = provider) {
       return createTestService({
         store,
-        provider,
+        provider: using,
         config: readWorkspacesConfig(
           new ConfigReader({
             workspaces: {
@@ -55,7 +62,8 @@ describe.each(databases.ids)(
       });
     }
 
-    async function seed(name: string, expiresAt?: Date) {
+    /** A desktop, its machine keeping `copy` as its expiry where given. */
+    async function seed(name: string, expiresAt?: Date, copy?: string) {
       const at = new Date(Date.now() - HOUR);
       await store.reserve(
         {
@@ -72,6 +80,7 @@ describe.each(databases.ids)(
         cluster: 'test',
         owner: ALICE,
         status: { phase: 'Running', ready: true },
+        ...(copy ? { expiresAt: copy } : {}),
       });
     }
 
@@ -126,11 +135,43 @@ describe.each(databases.ids)(
       expect(provider.told).toEqual(['desk refused', `desk ${until}`]);
     });
 
-    it('copies every active expiry once when a process starts, and stops at a cluster that refuses', async () => {
+    it('copies nothing when a process starts and every copy matches the record', async () => {
+      const soon = new Date(Date.now() + 2 * HOUR);
+      await seed('a-desk', soon, soon.toISOString());
+      // The same instant, as another writer may have formatted it.
+      await seed('b-desk', soon, soon.toISOString().replace('.000Z', 'Z'));
+      await seed('forever');
+      const { service } = startService();
+
+      await service.reconcile();
+      await service.reconcile();
+
+      expect(provider.told).toEqual([]);
+      // One listing for the process, none on later passes.
+      expect(provider.listings).toBe(1);
+    });
+
+    it('copies only the expiries whose copy drifted from the record', async () => {
+      const soon = new Date(Date.now() + 2 * HOUR);
+      const earlier = new Date(soon.getTime() - HOUR).toISOString();
+      await seed('a-desk', soon, soon.toISOString());
+      await seed('b-desk', soon, earlier);
+      await seed('c-desk', soon);
+      const { service } = startService();
+
+      await service.reconcile();
+      await service.reconcile();
+
+      expect(provider.told).toEqual([
+        `b-desk ${soon.toISOString()}`,
+        `c-desk ${soon.toISOString()}`,
+      ]);
+    });
+
+    it('stops at a cluster that refuses a copy, and copies the rest on the next pass', async () => {
       const soon = new Date(Date.now() + 2 * HOUR);
       await seed('a-desk', soon);
       await seed('b-desk', soon);
-      await seed('forever');
       provider.refusals.push(new ServiceUnavailableError('unreachable'));
       const { service } = startService();
 
@@ -145,6 +186,39 @@ describe.each(databases.ids)(
         `a-desk ${soon.toISOString()}`,
         `b-desk ${soon.toISOString()}`,
       ]);
+      expect(provider.listings).toBe(1);
+    });
+
+    it('lists a cluster that did not answer again on the next pass, warning once', async () => {
+      const soon = new Date(Date.now() + 2 * HOUR);
+      await seed('desk', soon);
+      provider.unreachable = true;
+      const { service, logger } = startService();
+
+      await service.reconcile();
+      await service.reconcile();
+      provider.unreachable = false;
+      await service.reconcile();
+
+      expect(provider.listings).toBe(3);
+      expect(provider.told).toEqual([`desk ${soon.toISOString()}`]);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          "Could not list cluster test to compare desktops' expiries; retrying on the next reconcile pass",
+        ),
+      );
+    });
+
+    it('lists nothing on a cluster whose provider keeps no copies', async () => {
+      await seed('desk', new Date(Date.now() + 2 * HOUR));
+      const plain = new FakeProvider();
+      plain.machines.set('desk', provider.machines.get('desk')!);
+      const { service } = startService(plain);
+
+      await service.reconcile();
+
+      expect(plain.calls).toEqual([]);
     });
 
     it('lets go of a desktop whose machine is gone', async () => {
