@@ -84,11 +84,11 @@ async function run(
       seconds: (Date.now() - t0) / 1000,
     };
   };
-  const main = xterm(display, MAIN);
+  const shell = xterm(display, MAIN);
   const video = { term: undefined as ReturnType<typeof xterm> | undefined };
   try {
     await waitFor(
-      () => fs.existsSync(path.join(main.dir, 'ready')),
+      () => fs.existsSync(path.join(shell.dir, 'ready')),
       'the prompt',
     );
     // The first whole screen is not typing's.
@@ -137,7 +137,7 @@ async function run(
     await page.screenshot({ path: shot.replace(/\.png$/, '-video.png') });
   } finally {
     await video.term?.stop();
-    await main.stop();
+    await shell.stop();
   }
   return phases;
 }

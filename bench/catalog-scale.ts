@@ -4,12 +4,12 @@
  * entity is processed. Reports the time and the backend's peak memory.
  * Run: bash bench/run.sh catalog-scale [count] [sqlite|postgres]
  */
-import { fork } from 'child_process';
 import fs from 'fs';
 import http from 'http';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
+import { guestToken, startBackend } from './lib/backend';
 import { processUsage } from './lib/portal';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
@@ -58,10 +58,12 @@ async function main() {
   await new Promise<void>(r => listingServer.listen(0, '127.0.0.1', r));
   const listingPort = (listingServer.address() as AddressInfo).port;
 
-  const config = path.join(os.tmpdir(), 'app-config.catalog-scale.yaml');
-  fs.writeFileSync(
-    config,
-    [
+  const backend = await startBackend({
+    name: 'app-config.catalog-scale',
+    port: PORT,
+    dir: os.tmpdir(),
+    entry: path.join(__dirname, 'lib/catalogBackend.ts'),
+    config: [
       'app: { baseUrl: "http://localhost:7037" }',
       `backend: { baseUrl: "http://localhost:${PORT}", listen: { port: ${PORT}, host: 127.0.0.1 }, database: ${databaseConfig()} }`,
       `discovery: { endpoints: [{ target: "http://127.0.0.1:${listingPort}/api/{{pluginId}}", plugins: [workspaces] }] }`,
@@ -74,39 +76,15 @@ async function main() {
       '  providers: { workspaces: { schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 }, initialDelay: { seconds: 1 } } } }',
       '',
     ].join('\n'),
-  );
-  const child = fork(
-    path.join(__dirname, 'lib/catalogBackend.ts'),
-    ['--config', config],
-    {
-      cwd: path.resolve(__dirname, '..'),
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', m => m === 'ready' && resolve());
-    child.once('exit', code =>
-      reject(new Error(`catalog backend exited ${code}`)),
-    );
+    appConfigEnv: true,
   });
-  const token = (
-    await (
-      await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      })
-    ).json()
-  ).backstageIdentity.token;
+  const token = await guestToken(backend.origin);
   let peak = 0;
-  const start = (await processUsage(child.pid!)).rssBytes;
+  const start = (await processUsage(backend.pid)).rssBytes;
   let processed = 0;
   try {
     for (;;) {
-      const usage = await processUsage(child.pid!);
+      const usage = await processUsage(backend.pid);
       peak = Math.max(peak, usage.rssBytes);
       const res = await fetch(
         `http://localhost:${PORT}/api/catalog/entities/by-query?filter=kind=workspace&limit=1`,
@@ -121,7 +99,7 @@ async function main() {
       await new Promise(r => setTimeout(r, 250));
     }
   } finally {
-    child.kill('SIGTERM');
+    backend.stop();
     listingServer.close();
   }
   const seconds = (performance.now() - listedAt) / 1000;

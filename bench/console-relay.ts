@@ -87,12 +87,12 @@ async function measure(
 }
 
 /** The median round's throughput, all rounds' round trips, CPU over all MB. */
-function combine(path: string, rounds: Round[]) {
+function combine(label: string, rounds: Round[]) {
   const rates = rounds.map(r => r.mbPerSecond).sort((a, b) => a - b);
   const rtts = rounds.flatMap(r => r.rtts).sort((a, b) => a - b);
   const mb = rounds.reduce((s, r) => s + r.mb, 0);
   return {
-    path,
+    path: label,
     mbPerSecond: rates[Math.floor(rates.length / 2)],
     roundsMbPerSecond: rounds.map(r => Math.round(r.mbPerSecond)),
     p50us: percentile(rtts, 50),

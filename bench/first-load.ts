@@ -19,13 +19,13 @@
  * candidate instead of today's: a build made with other config (plugins
  * left out, say) measured before its change lands in the tree.
  */
-import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Page } from 'playwright-core';
 import { freePort, waitFor } from './lib/processes';
 import { answers, createWorkspace, settle } from './lib/processGroups';
+import { buildApp, startBackend } from './lib/backend';
 import { loadPortal, type Load } from './lib/pageLoad';
 import { serveBuild } from './lib/firstLoadServer';
 
@@ -70,81 +70,36 @@ const median = (xs: number[]) => {
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function buildApp() {
-  process.stderr.write('first-load: building the frontend unless unchanged\n');
-  const started = performance.now();
-  const build = spawnSync(
-    'bash',
-    ['-c', 'source scripts/lib.sh && ensure_app_build "$ROOT"'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
-      timeout: DEADLINE_MS,
-    },
-  );
-  if (build.status !== 0) throw new Error(`app build failed: ${build.stderr}`);
-  return (performance.now() - started) / 1000;
-}
-
 /** The backend serving packages/app/dist, and the development server against it; seconds each took to answer. */
 async function startServers(prod: string, dev?: string) {
-  const backendPort = new URL(prod).port;
-  const backendConfig = path.join(work.dir, 'backend.yaml');
-  fs.writeFileSync(
-    backendConfig,
-    JSON.stringify({
-      app: { baseUrl: prod },
-      backend: {
-        baseUrl: prod,
-        listen: { port: Number(backendPort), host: '127.0.0.1' },
-        cors: {
-          origin: dev ? [prod, dev] : [prod],
-          methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'],
-          credentials: true,
-        },
-        database: {
-          client: 'better-sqlite3',
-          connection: { directory: path.join(work.dir, 'sqlite') },
-        },
-      },
-      workspaces: { local: { dataDir: path.join(work.dir, 'desktops') } },
-    }),
-  );
-  const appConfig = path.join(ROOT, 'app-config.yaml');
-
+  const port = Number(new URL(prod).port);
   process.stderr.write(`first-load: starting the backend on ${prod}\n`);
   let t = performance.now();
-  // Plain node rather than `package start`, whose watcher would restart the
-  // backend whenever a source file changes during the run.
-  const backend = work.startGroup(
-    'backend',
-    path.join(ROOT, 'packages/backend'),
-    'node',
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      'src/index.ts',
-      '--config',
-      appConfig,
-      '--config',
-      backendConfig,
-    ],
-    serverEnv,
-  );
-  await waitFor(
-    () => answers(`${prod}/.backstage/health/v1/readiness`, backend),
-    'the backend',
-    300_000,
-  );
+  const backend = await startBackend({
+    port,
+    dir: work.dir,
+    backend: {
+      cors: {
+        origin: dev ? [prod, dev] : [prod],
+        methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'],
+        credentials: true,
+      },
+    },
+    config: {
+      workspaces: { local: { dataDir: path.join(work.dir, 'desktops') } },
+    },
+    env: serverEnv,
+    log: work.logFile('backend'),
+  });
   const backendReadySeconds = (performance.now() - t) / 1000;
   if (!dev) {
-    await settle([backend.pid!]);
+    await settle([backend.pid]);
     return { backendReadySeconds, devReadySeconds: NaN };
   }
 
   const devPort = new URL(dev).port;
   const devConfig = path.join(work.dir, 'dev.yaml');
+  const appConfig = path.join(ROOT, 'app-config.yaml');
   fs.writeFileSync(
     devConfig,
     JSON.stringify({
@@ -173,7 +128,7 @@ async function startServers(prod: string, dev?: string) {
     900_000,
   );
   const devReadySeconds = (performance.now() - t) / 1000;
-  await settle([backend.pid!, devServer.pid!]);
+  await settle([backend.pid, devServer.pid!]);
   return { backendReadySeconds, devReadySeconds };
 }
 
@@ -193,7 +148,8 @@ async function main() {
     production: `http://localhost:${backendPort}`,
   };
   if (WITH_DEV) origins.development = `http://localhost:${devPort}`;
-  const buildSeconds = buildApp();
+  process.stderr.write('first-load: building the frontend unless unchanged\n');
+  const buildSeconds = buildApp(DEADLINE_MS);
   const started = await startServers(origins.production, origins.development);
   if (BASELINE) {
     const backend = origins.production;

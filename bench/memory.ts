@@ -7,7 +7,6 @@
  * users); everything is on loopback and stops by itself.
  * Run: bash bench/run.sh memory [0,10,50]
  */
-import { ChildProcess, fork } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -18,6 +17,7 @@ import {
   openConsole,
   read,
 } from './lib/desktopMemory';
+import { guestToken, startBackend } from './lib/backend';
 import { PORTAL } from './lib/portal';
 
 const LEVELS = (process.argv[2] ?? '0,10,50').split(',').map(Number);
@@ -26,45 +26,26 @@ const MiB = 2 ** 20;
 
 type Memory = NodeJS.MemoryUsage;
 
-async function startBackend(dir: string) {
+async function startMemoryBackend(dir: string) {
   // A 1 GiB home: the home image's size must fit the free disk, and an idle
   // desktop does not touch it.
-  const small = path.join(dir, 'app-config.memory.yaml');
-  fs.writeFileSync(
-    small,
-    'workspaces: { limits: { diskGi: { min: 1, max: 200, default: 1 } } }\n',
-  );
-  const child: ChildProcess = fork(
-    path.join(__dirname, 'lib/memoryBackend.ts'),
-    [
+  const { child, stop } = await startBackend({
+    name: 'app-config.memory',
+    port: Number(new URL(PORTAL).port),
+    dir,
+    entry: path.join(__dirname, 'lib/memoryBackend.ts'),
+    configFiles: [
       path.join(__dirname, 'lib/app-config.bench.yaml'),
       path.join(__dirname, 'lib/app-config.bench-local.yaml'),
-      small,
-    ].flatMap(c => ['--config', c]),
-    {
-      cwd: path.resolve(__dirname, '..'),
-      execArgv: [
-        '--expose-gc',
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      env: {
-        ...process.env,
-        BENCH_LOCAL_DIR: dir,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'development',
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', m => m === 'ready' && resolve());
-    child.once('exit', code => reject(new Error(`backend exited ${code}`)));
+    ],
+    config:
+      'workspaces: { limits: { diskGi: { min: 1, max: 200, default: 1 } } }\n',
+    nodeOptions: ['--expose-gc'],
+    ipc: true,
+    env: { BENCH_LOCAL_DIR: dir },
+    appConfigEnv: true,
   });
-  const refresh = await fetch(`${PORTAL}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  const token: string = (await refresh.json()).backstageIdentity.token;
+  const token = await guestToken(PORTAL);
   const api = (url: string, init: RequestInit = {}) =>
     fetch(`${PORTAL}/api/workspaces${url}`, {
       ...init,
@@ -74,8 +55,8 @@ async function startBackend(dir: string) {
       },
     });
   return {
-    child,
     token,
+    stop,
     async order(name: string) {
       const res = await api('/workspaces', {
         method: 'POST',
@@ -111,7 +92,7 @@ async function main() {
   if (process.getuid?.() !== 0)
     throw new Error('run as root: local desktops run as their own users');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
-  const backend = await startBackend(dir);
+  const backend = await startMemoryBackend(dir);
   const name = `mem-${Date.now().toString(36)}`;
   let roots: number[] = [];
   try {
@@ -249,7 +230,7 @@ async function main() {
   } finally {
     await backend.remove(name).catch(() => undefined);
     await sleep(2_000);
-    backend.child.kill('SIGTERM');
+    await backend.stop();
     // Desktops outlive the backend: end what is left of ours, by its pids.
     for (const p of desktopProcesses(roots)) {
       try {

@@ -74,8 +74,8 @@ test('order a Linux desktop from the template and use it in the Desktop tab', as
       .poll(
         () =>
           screen.evaluate(el => {
-            const canvas = el.querySelector('canvas');
-            const width = canvas?.getBoundingClientRect().width ?? 0;
+            const shown = el.querySelector('canvas');
+            const width = shown?.getBoundingClientRect().width ?? 0;
             return Math.abs(width - el.clientWidth) <= 1;
           }),
         { timeout: 20_000 },

@@ -92,4 +92,5 @@ backend.add(providerModule('bench-sockets', socketProvider()));
 backend.add(import('@desktop-mania/plugin-workspaces-backend-module-local'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
-backend.start().then(() => process.send?.('ready'));
+// Ready once its readiness endpoint answers (lib/backend.ts waits for it).
+backend.start();

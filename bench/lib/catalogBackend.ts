@@ -19,7 +19,8 @@ backend.add(permissionPolicyModule);
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@desktop-mania/plugin-catalog-backend-module-workspaces'));
-backend.start().then(() => process.send?.('ready'));
+// Ready once its readiness endpoint answers (lib/backend.ts waits for it).
+backend.start();
 
 /**
  * With CATALOG_QUERY_STATS set, counts every SQL statement the catalog runs

@@ -5,13 +5,13 @@
  * provider's listing until every Workspace entity is stitched (counted
  * through the catalog API).
  */
-import { ChildProcess, fork } from 'child_process';
 import fs from 'fs';
 import http from 'http';
 import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
 import { knex } from 'knex';
+import { guestToken, startBackend, type Backend } from './backend';
 import { processUsage } from './portal';
 
 // CATALOG_BENCH_PORT lets two runs share the machine (replicas take the ports after it).
@@ -172,83 +172,58 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
     : undefined;
   const targetCount = targetsFile ? targetEntities(targetsFile) : 0;
   const configOf = (port: number) => {
-    const file = path.join(os.tmpdir(), `app-config.catalog-${port}.yaml`);
     const base = `http://localhost:${port}`;
-    fs.writeFileSync(
-      file,
-      [
-        `app: { baseUrl: "${base}" }`,
-        `backend: { baseUrl: "${base}", listen: { port: ${port}, host: 127.0.0.1 }, database: ${database} }`,
-        `discovery: { endpoints: [{ target: "http://127.0.0.1:${listingPort}/api/{{pluginId}}", plugins: [workspaces] }] }`,
-        'auth: { environment: development, providers: { guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: "user:default/bench" } } }',
-        'permission: { enabled: true }',
-        'desktopMania: { permissions: { admins: [], platformOwners: [] } }',
-        'catalog:',
-        ...(targetsFile
-          ? [
-              '  rules: [{ allow: [Workspace, Group, Resource, Location] }]',
-              `  locations: [{ type: file, target: "${targetsFile}" }]`,
-            ]
-          : ['  rules: [{ allow: [Workspace] }]', '  locations: []']),
-        // Syncs come only when the benchmark triggers them, once every replica is up.
-        `  providers: { workspaces: { schedule: { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { seconds: 1 } }${
-          options.provider ? `, ${options.provider}` : ''
-        } } }`,
-        ...options.catalog.map(line => `  ${line}`),
-        '',
-      ].join('\n'),
-    );
-    return file;
+    return [
+      `app: { baseUrl: "${base}" }`,
+      `backend: { baseUrl: "${base}", listen: { port: ${port}, host: 127.0.0.1 }, database: ${database} }`,
+      `discovery: { endpoints: [{ target: "http://127.0.0.1:${listingPort}/api/{{pluginId}}", plugins: [workspaces] }] }`,
+      'auth: { environment: development, providers: { guest: { dangerouslyAllowOutsideDevelopment: true, userEntityRef: "user:default/bench" } } }',
+      'permission: { enabled: true }',
+      'desktopMania: { permissions: { admins: [], platformOwners: [] } }',
+      'catalog:',
+      ...(targetsFile
+        ? [
+            '  rules: [{ allow: [Workspace, Group, Resource, Location] }]',
+            `  locations: [{ type: file, target: "${targetsFile}" }]`,
+          ]
+        : ['  rules: [{ allow: [Workspace] }]', '  locations: []']),
+      // Syncs come only when the benchmark triggers them, once every replica is up.
+      `  providers: { workspaces: { schedule: { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { seconds: 1 } }${
+        options.provider ? `, ${options.provider}` : ''
+      } } }`,
+      ...options.catalog.map(line => `  ${line}`),
+      '',
+    ].join('\n');
   };
-  const children: ChildProcess[] = [];
-  const exits: Promise<void>[] = [];
+  const backends: Backend[] = [];
   try {
     // One after the other, so only one runs the catalog's migrations.
     for (let i = 0; i < replicas; i++) {
-      const child = fork(
-        path.join(__dirname, 'catalogBackend.ts'),
-        ['--config', configOf(PORT + i)],
-        {
-          cwd: path.resolve(__dirname, '../..'),
-          execArgv: [
-            '--require',
-            require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-            ...(options.nodeOptions ?? []),
-          ],
-          env: {
-            ...process.env,
-            LOG_LEVEL: 'warn',
-            NODE_ENV: 'development',
-            ...(options.profile && i === 0
+      backends.push(
+        await startBackend({
+          name: `app-config.catalog-${PORT + i}`,
+          port: PORT + i,
+          dir: os.tmpdir(),
+          entry: path.join(__dirname, 'catalogBackend.ts'),
+          config: configOf(PORT + i),
+          nodeOptions: options.nodeOptions,
+          ipc: true,
+          env:
+            options.profile && i === 0
               ? {
                   CATALOG_CPU_PROFILE: options.profile,
                   ...(options.queryStats
                     ? { CATALOG_QUERY_STATS: `${options.profile}.queries.json` }
                     : {}),
                 }
-              : {}),
-          },
-          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        },
+              : {},
+          appConfigEnv: true,
+        }),
       );
-      children.push(child);
-      exits.push(new Promise<void>(r => child.once('exit', () => r())));
-      await new Promise<void>((resolve, reject) => {
-        child.on('message', m => m === 'ready' && resolve());
-        child.once('exit', code =>
-          reject(new Error(`catalog backend exited ${code}`)),
-        );
-      });
     }
-    const token = (
-      await (
-        await fetch(`${BASE}/api/auth/guest/refresh`, {
-          headers: { 'X-Requested-With': 'XMLHttpRequest' },
-        })
-      ).json()
-    ).backstageIdentity.token;
+    const token = await guestToken(BASE);
     const usage = async () => {
-      const all = await Promise.all(children.map(c => processUsage(c.pid!)));
+      const all = await Promise.all(backends.map(b => processUsage(b.pid)));
       return all.reduce((t, u) => ({
         cpuSeconds: t.cpuSeconds + u.cpuSeconds,
         rssBytes: t.rssBytes + u.rssBytes,
@@ -280,7 +255,7 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
         await new Promise(r => setTimeout(r, 500));
       }
     }
-    const profiled = children[0];
+    const profiled = backends[0].child;
     const answer = (message: string) =>
       new Promise<void>(r => {
         const on = (m: unknown) => {
@@ -352,8 +327,7 @@ export async function runCatalog(options: RunOptions): Promise<RunResult> {
     }
     return { seconds, cpuSeconds, peakRss, resyncSeconds };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(exits);
+    await Promise.all(backends.map(b => b.stop()));
     server.close();
     if (targetsFile) fs.rmSync(targetsFile, { force: true });
     if (options.database === 'postgres') await dropDatabases(prefix);

@@ -102,39 +102,40 @@ async function main() {
     s.transport.send(request);
   };
 
+  const track = (transport: Transport & { onClose?(l: () => void): void }) => {
+    const s: Session = {
+      transport,
+      sentAt: 0,
+      received: 0,
+      waiting: false,
+      stopped: false,
+    };
+    transport.onData(d => {
+      s.received += d.length;
+      if (!s.waiting || s.received < expected) return;
+      const now = performance.now();
+      if (running) {
+        latencies.push(now - s.sentAt);
+        bytes += expected;
+      }
+      s.received -= expected;
+      s.waiting = false;
+      setTimeout(() => send(s), Math.max(0, s.sentAt + period - now));
+    });
+    transport.onClose?.(() => {
+      if (!closing && !s.stopped) dropped++;
+      s.stopped = true;
+    });
+    sessions.push(s);
+  };
+
   // Opened a few at a time: the portal admits each with a database write.
   const queue = Array.from({ length: options.sessions }, (_, i) => i);
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (queue.shift() !== undefined) {
         try {
-          const transport = (await open(options)) as Transport & {
-            onClose?(l: () => void): void;
-          };
-          const s: Session = {
-            transport,
-            sentAt: 0,
-            received: 0,
-            waiting: false,
-            stopped: false,
-          };
-          transport.onData(d => {
-            s.received += d.length;
-            if (!s.waiting || s.received < expected) return;
-            const now = performance.now();
-            if (running) {
-              latencies.push(now - s.sentAt);
-              bytes += expected;
-            }
-            s.received -= expected;
-            s.waiting = false;
-            setTimeout(() => send(s), Math.max(0, s.sentAt + period - now));
-          });
-          transport.onClose?.(() => {
-            if (!closing && !s.stopped) dropped++;
-            s.stopped = true;
-          });
-          sessions.push(s);
+          track(await open(options));
         } catch {
           failed++;
         }

@@ -206,7 +206,7 @@ async function main() {
         (work.get(`${b.pid}:${b.tid}`) ?? 0) -
         (work.get(`${a.pid}:${a.tid}`) ?? 0),
     )[0];
-  const main = events
+  const onMain = events
     .filter(
       e =>
         mainThread &&
@@ -221,7 +221,7 @@ async function main() {
   const documentRequest = [...requests.values()].find(
     r => r.url === `${origin}/`,
   );
-  const t0 = documentRequest ? documentRequest.start * 1e6 : main[0]?.ts ?? 0;
+  const t0 = documentRequest ? documentRequest.start * 1e6 : onMain[0]?.ts ?? 0;
   const readyTs = t0 + readyMs * 1000;
 
   // Exclusive time per event name, up to ready: what the main thread did.
@@ -231,7 +231,7 @@ async function main() {
   const close = (upTo: number) => {
     while (stack.length && stack[stack.length - 1].end <= upTo) stack.pop();
   };
-  for (const e of main) {
+  for (const e of onMain) {
     if (e.ts > readyTs) break;
     close(e.ts);
     const end = Math.min(e.ts + e.dur!, readyTs);
@@ -291,7 +291,7 @@ async function main() {
   // Script evaluation per bundle file: each EvaluateScript's inclusive time.
   const evaluate = new Map<string, number>();
   const compile = new Map<string, number>();
-  for (const e of main) {
+  for (const e of onMain) {
     if (e.ts > readyTs) break;
     const url: string | undefined = e.args?.data?.url ?? e.args?.fileName;
     if (!url) continue;

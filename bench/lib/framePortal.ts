@@ -7,7 +7,6 @@
  * from outside only: the noVNC client the console makes, and the bytes its
  * websocket receives, are exposed to the benchmark by an init script.
  */
-import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import {
@@ -16,10 +15,9 @@ import {
   type BrowserContext,
   type Page,
 } from 'playwright-core';
+import { buildApp, guestToken, startBackend } from './backend';
 import { freePort, waitFor } from './processes';
-import { answers, createWorkspace, settle } from './processGroups';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { createWorkspace, settle } from './processGroups';
 
 /**
  * Runs in the page before the app: keeps the RFB client the console makes
@@ -31,21 +29,24 @@ const ROOT = path.resolve(__dirname, '../..');
 function instrument(canvasOptions: string) {
   const w = window as any;
   w.bench = { bytes: 0 };
+  // eslint-disable-next-line no-extend-native -- the only way in, see above
   Object.defineProperty(Object.prototype, '_display', {
     configurable: true,
     set(this: any, first: unknown) {
-      const self = this;
       const keep = (v: any) => {
-        Object.defineProperty(self, '_display', {
+        Object.defineProperty(this, '_display', {
           value: v,
           writable: true,
           configurable: true,
           enumerable: true,
         });
-        if (v && v._backbuffer) w.rfb = self;
+        if (v && v._backbuffer) w.rfb = this;
       };
-      if (first) return keep(first);
-      Object.defineProperty(self, '_display', {
+      if (first) {
+        keep(first);
+        return;
+      }
+      Object.defineProperty(this, '_display', {
         configurable: true,
         enumerable: true,
         get: () => null,
@@ -112,20 +113,6 @@ export interface DesktopTabSettings {
   canvasOptions?: Record<string, unknown>;
 }
 
-function buildApp(timeoutMs: number) {
-  const build = spawnSync(
-    'bash',
-    ['-c', 'source scripts/lib.sh && ensure_app_build "$ROOT"'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
-      timeout: timeoutMs,
-    },
-  );
-  if (build.status !== 0) throw new Error(`app build failed: ${build.stderr}`);
-}
-
 /**
  * Builds the app unless unchanged, starts the backend serving it, orders a
  * local desktop of `geometry` and waits until it runs.
@@ -144,50 +131,22 @@ export async function startPortalDesktop(options: {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const dataDir = path.join(work.dir, 'desktops');
-  const config = path.join(work.dir, 'backend.yaml');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      app: { baseUrl: origin },
-      backend: {
-        baseUrl: origin,
-        listen: { port, host: '127.0.0.1' },
-        cors: { origin, credentials: true },
-        database: {
-          client: 'better-sqlite3',
-          connection: { directory: path.join(work.dir, 'sqlite') },
-        },
-      },
-      workspaces: {
-        local: { dataDir, displayBase: 170 },
-        console: { maxSessionsPerUser: 100 },
-      },
-    }),
-  );
   process.stderr.write(`frame-profile: starting the portal on ${origin}\n`);
-  const backend = work.startGroup(
-    'backend',
-    path.join(ROOT, 'packages/backend'),
-    'node',
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      'src/index.ts',
-      '--config',
-      path.join(ROOT, 'app-config.yaml'),
-      '--config',
-      config,
-    ],
-    { BROWSER: 'none', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-  );
   let browser: Browser | undefined;
   try {
-    await waitFor(
-      () => answers(`${origin}/.backstage/health/v1/readiness`, backend),
-      'the portal',
-      300_000,
-    );
-    await settle([backend.pid!]);
+    const backend = await startBackend({
+      port,
+      dir: work.dir,
+      log: work.logFile('backend'),
+      backend: { cors: { origin, credentials: true } },
+      config: {
+        workspaces: {
+          local: { dataDir, displayBase: 170 },
+          console: { maxSessionsPerUser: 100 },
+        },
+      },
+    });
+    await settle([backend.pid]);
     browser = await chromium.launch({
       executablePath: process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium',
       args: [
@@ -244,7 +203,7 @@ export async function startPortalDesktop(options: {
         await signIn(page, origin);
         // The console keeps its preferences with the signed-in person
         // (user-settings backend), not in this browser.
-        const token = await guestToken(origin);
+        const settingsToken = await guestToken(origin);
         const preferences = {
           ...settings.preferences,
           ...(settings.quality ? { quality: settings.quality } : {}),
@@ -255,7 +214,7 @@ export async function startPortalDesktop(options: {
             {
               method: 'PUT',
               headers: {
-                Authorization: `Bearer ${token}`,
+                Authorization: `Bearer ${settingsToken}`,
                 'Content-Type': 'application/json',
               },
               body: JSON.stringify({ value }),
@@ -342,7 +301,7 @@ export async function startPortalDesktop(options: {
           method: 'DELETE',
           headers: { Authorization: `Bearer ${await guestToken(origin)}` },
         }).catch(() => undefined);
-        process.kill(-backend.pid!, 'SIGTERM');
+        backend.stop();
       },
     };
   } catch (error) {
@@ -359,15 +318,6 @@ function sizeFor(geometry: string) {
     '1920x1080': 'large',
   };
   return sizes[geometry] ?? 'medium';
-}
-
-async function guestToken(origin: string) {
-  const res = await fetch(`${origin}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok)
-    throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
-  return (await res.json()).backstageIdentity.token as string;
 }
 
 /** The guest sign-in, as e2e/signIn.ts does it. */

@@ -1,8 +1,9 @@
-import { fork, ChildProcess } from 'child_process';
+import { fork } from 'child_process';
 import path from 'path';
 import WebSocket from 'ws';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
 import { websocketTransport, type Transport } from '@internal/test-support';
+import { guestToken, startBackend } from './backend';
 
 export const PORTAL = 'http://localhost:7027';
 const ROOT = path.resolve(__dirname, '../..');
@@ -12,45 +13,21 @@ export async function startPortal(
   targets: Record<string, string>,
   extraConfigs: string[] = [],
 ) {
-  const configs = [
-    path.join(__dirname, 'app-config.bench.yaml'),
-    ...extraConfigs,
-  ].flatMap(c => ['--config', c]);
-  const child: ChildProcess = fork(
-    path.join(__dirname, 'benchBackend.ts'),
-    configs,
-    {
-      cwd: ROOT,
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      env: {
-        ...process.env,
-        BENCH_TARGETS: JSON.stringify(targets),
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'development',
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    // The TypeScript loader also talks over IPC; only 'ready' is ours.
-    child.on('message', m => m === 'ready' && resolve());
-    child.once('exit', code =>
-      reject(new Error(`bench backend exited ${code}`)),
-    );
+  const backend = await startBackend({
+    name: 'bench backend',
+    port: Number(new URL(PORTAL).port),
+    entry: path.join(__dirname, 'benchBackend.ts'),
+    configFiles: [
+      path.join(__dirname, 'app-config.bench.yaml'),
+      ...extraConfigs,
+    ],
+    env: { BENCH_TARGETS: JSON.stringify(targets) },
+    // Some benchmarks configure it this way (recording-cost).
+    appConfigEnv: true,
   });
-  const refresh = await fetch(`${PORTAL}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!refresh.ok)
-    throw new Error(
-      `guest sign-in failed: ${refresh.status} ${await refresh.text()}`,
-    );
-  const token: string = (await refresh.json()).backstageIdentity.token;
+  const token = await guestToken(PORTAL);
   return {
-    pid: child.pid!,
+    pid: backend.pid,
     token,
     async order(name: string, cluster?: string) {
       const res = await fetch(`${PORTAL}/api/workspaces/workspaces`, {
@@ -82,9 +59,7 @@ export async function startPortal(
       );
       return res.ok;
     },
-    stop() {
-      child.kill('SIGTERM');
-    },
+    stop: backend.stop,
   };
 }
 

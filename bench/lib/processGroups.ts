@@ -3,10 +3,58 @@
  * development server and the workers they fork), so that all of them stop
  * with the benchmark, and their CPU can be read to wait until they settle.
  */
-import { spawn, ChildProcess } from 'child_process';
+import { spawn, ChildProcess, SpawnOptions } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+
+// One exit hook for every group and folder, so that the groups are stopped
+// before the folders they work in are removed.
+const atExit = { groups: [] as ChildProcess[], folders: [] as string[] };
+let hooked = false;
+function cleanUpAtExit() {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const child of atExit.groups) stopGroup(child);
+    for (const folder of atExit.folders)
+      fs.rmSync(folder, { recursive: true, force: true });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => process.exit(1));
+  }
+}
+
+/** Sends `signal` to every process of `child`'s group. */
+export function stopGroup(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs a command as the leader of a process group of its own, which stops when the benchmark exits, on a signal too. */
+export function spawnGroup(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+) {
+  cleanUpAtExit();
+  const child = spawn(command, args, { ...options, detached: true });
+  atExit.groups.push(child);
+  return child;
+}
+
+/** The environment without the caller's APP_CONFIG_* overrides, which would reach a backend's config. */
+export function withoutAppConfig(env: NodeJS.ProcessEnv) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith('APP_CONFIG_')),
+  );
+}
 
 /**
  * A temporary folder and the process groups started in it. Everything stops
@@ -15,28 +63,23 @@ import path from 'path';
  */
 export function createWorkspace(name: string, deadlineMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
-  const children: ChildProcess[] = [];
   const logs: string[] = [];
-  process.on('exit', () => {
-    for (const child of children) {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => process.exit(1));
-  }
+  cleanUpAtExit();
+  atExit.folders.push(dir);
   setTimeout(() => {
     process.stderr.write(`${name}: gave up after ${deadlineMs / 1000} s\n`);
     process.exit(1);
   }, deadlineMs).unref();
 
+  const logFile = (label: string) => {
+    const log = path.join(dir, `${label}.log`);
+    logs.push(log);
+    return log;
+  };
   return {
     dir,
+    /** A log file in the folder, whose end `lastLogLines` prints. */
+    logFile,
     /** Runs a command in its own process group, without the caller's APP_CONFIG_* overrides; its output goes to a log that `lastLogLines` prints. */
     startGroup(
       label: string,
@@ -45,22 +88,12 @@ export function createWorkspace(name: string, deadlineMs: number) {
       args: string[],
       env: Record<string, string> = {},
     ) {
-      const log = path.join(dir, `${label}.log`);
-      logs.push(log);
-      const out = fs.openSync(log, 'w');
-      const inherited = Object.fromEntries(
-        Object.entries(process.env).filter(
-          ([k]) => !k.startsWith('APP_CONFIG_'),
-        ),
-      );
-      const child = spawn(command, args, {
+      const out = fs.openSync(logFile(label), 'w');
+      return spawnGroup(command, args, {
         cwd,
-        detached: true,
         stdio: ['ignore', out, out],
-        env: { ...inherited, ...env },
+        env: { ...withoutAppConfig(process.env), ...env },
       });
-      children.push(child);
-      return child;
     },
     /** The end of every log, for an error report. */
     lastLogLines(lines = 15) {

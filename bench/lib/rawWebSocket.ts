@@ -16,7 +16,9 @@ const OP_PING = 0x9;
 /** One client frame: FIN, the opcode, and the payload masked as RFC 6455 asks. */
 function frame(opcode: number, payload: Buffer): Buffer {
   const length = payload.length;
-  const extra = length < 126 ? 0 : length < 65536 ? 2 : 8;
+  let extra = 8;
+  if (length < 126) extra = 0;
+  else if (length < 65536) extra = 2;
   const header = Buffer.alloc(2 + extra + 4);
   header[0] = 0x80 | opcode;
   if (extra === 0) header[1] = 0x80 | length;
