@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'http';
+import { ServerResponse, type IncomingMessage, type Server } from 'http';
 import type { Socket } from 'net';
 import type { Duplex } from 'stream';
 
@@ -41,10 +41,13 @@ export function refuseUpgrade(socket: Duplex, status: number, message: string) {
 }
 
 /**
- * The one `upgrade` listener this suite adds to an HTTP server. Once any
- * listener exists Node stops destroying upgrades nobody handles, so this one
- * answers every upgrade it cannot route with 404 and closes it; without that,
- * anyone could leave sockets hanging without signing in.
+ * The one `upgrade` listener this suite adds to an HTTP server. Without any
+ * listener Node hands an upgrade to the app as a plain request; once one
+ * exists, upgrades nobody routes would hang. So this one hands the upgrades
+ * it cannot route to the app as Node would, and closes each socket once
+ * answered; without that, anyone could leave sockets hanging without
+ * signing in, and a plugin that subscribes to upgrades from its router (the
+ * signals backend does, when such a request first reaches it) never would.
  */
 export class UpgradeDispatcher {
   private static readonly byServer = new WeakMap<Server, UpgradeDispatcher>();
@@ -91,11 +94,11 @@ export class UpgradeDispatcher {
       }
     }
     if (this.server.listenerCount('upgrade') === 1) {
-      refuseUpgrade(socket, 404, 'Nothing accepts websockets at this path');
-      return;
+      this.toApp(req, socket);
     }
     const timer = setTimeout(() => {
-      // An upgrade another listener answered has had bytes written to it.
+      // An upgrade another listener (or the app) answered has had bytes
+      // written to it.
       const written = (socket as Partial<Socket>).bytesWritten ?? 0;
       if (!socket.destroyed && written === 0) {
         refuseUpgrade(socket, 404, 'Nothing accepts websockets at this path');
@@ -104,4 +107,19 @@ export class UpgradeDispatcher {
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
   };
+
+  /** The app's own answer to the upgrade as a plain request, then the socket closed. */
+  private toApp(req: IncomingMessage, socket: Duplex) {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    // Its body, if any, was read as the upgrade's head; a request that
+    // waits for one sees it empty rather than hanging.
+    req.push(null);
+    this.server.emit('request', req, res);
+  }
 }
