@@ -73,3 +73,26 @@ test('the order page offers what this portal runs, without template tools', asyn
     await expect(page.getByRole('tab', { name: tool })).toHaveCount(0);
   }
 });
+
+// Live updates reach the page through the signals backend's websocket. The
+// first attempt after the backend starts is refused by Backstage's own
+// design (the signals backend subscribes to upgrades when one first reaches
+// its router); its client tries again every 5 s, and that one must hold.
+test('live updates connect and subscribe', async ({ page }) => {
+  test.setTimeout(90_000);
+  const subscribed = new Promise<string>(resolve => {
+    page.on('websocket', ws => {
+      if (!new URL(ws.url()).pathname.startsWith('/api/signals')) return;
+      ws.on('framesent', frame => {
+        if (String(frame.payload).includes('"subscribe"')) resolve(ws.url());
+      });
+    });
+  });
+  await signIn(page);
+  await page.goto('/');
+  const outcome = await Promise.race([
+    subscribed.then(() => 'subscribed'),
+    page.waitForTimeout(45_000).then(() => 'no signals connection in 45 s'),
+  ]);
+  expect(outcome).toBe('subscribed');
+});
