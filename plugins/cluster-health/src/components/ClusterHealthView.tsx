@@ -84,12 +84,26 @@ export function ClusterHealthView(props: {
           </Alert>
         </Grid>
       )}
-      <Grid item xs={12} lg={7}>
-        <NodesCard panels={panels} />
-      </Grid>
-      <Grid item xs={12} lg={5}>
-        <ControlPlaneCard panels={panels} />
-      </Grid>
+      {noKubernetes ? (
+        <Grid item xs={12}>
+          <Alert severity="info" data-testid="no-kubernetes">
+            This cluster runs desktops without Kubernetes, so it shows this
+            machine's CPU, memory and disk, its alerts and its desktops. Nodes,
+            the control plane, Longhorn storage, pods and VMIs appear when
+            Prometheus collects a Kubernetes cluster's metrics
+            (kube-state-metrics, the API server, etcd and Longhorn).
+          </Alert>
+        </Grid>
+      ) : (
+        <>
+          <Grid item xs={12} lg={7}>
+            <NodesCard panels={panels} />
+          </Grid>
+          <Grid item xs={12} lg={5}>
+            <ControlPlaneCard panels={panels} />
+          </Grid>
+        </>
+      )}
       <Grid item xs={12}>
         <AlertsCard
           answer={alerts.value}
@@ -97,30 +111,33 @@ export function ClusterHealthView(props: {
           loading={alerts.loading}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} md={noKubernetes ? 8 : 6}>
         <ResourcesCard panels={panels} />
       </Grid>
-      <Grid item xs={12} md={6}>
-        <StorageCard panels={panels} />
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <PhaseCountsCard
-          panels={panels}
-          panel="podsByPhase"
-          title="Pods by phase"
-          testId="cluster-pods"
-          emptyMeansUnavailable
-        />
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <PhaseCountsCard
-          panels={panels}
-          panel="vmisByPhase"
-          title="KubeVirt VMIs by phase"
-          testId="cluster-vmis"
-          emptyMeansUnavailable={noKubernetes}
-        />
-      </Grid>
+      {!noKubernetes && (
+        <>
+          <Grid item xs={12} md={6}>
+            <StorageCard panels={panels} />
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <PhaseCountsCard
+              panels={panels}
+              panel="podsByPhase"
+              title="Pods by phase"
+              testId="cluster-pods"
+              emptyMeansUnavailable
+            />
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <PhaseCountsCard
+              panels={panels}
+              panel="vmisByPhase"
+              title="KubeVirt VMIs by phase"
+              testId="cluster-vmis"
+            />
+          </Grid>
+        </>
+      )}
       <Grid item xs={12} md={4}>
         <PhaseCountsCard
           panels={panels}
@@ -142,7 +159,10 @@ export function ClusterHealthView(props: {
       <Grid item xs={12}>
         <WarmPoolCard cluster={cluster} refreshKey={refreshKey} />
       </Grid>
-      {RANGE_PANELS.map(panel => (
+      {RANGE_PANELS.filter(
+        // A chart that cannot have data here says nothing a card does not.
+        panel => !(noKubernetes && unavailable.has(panel)),
+      ).map(panel => (
         <Grid item xs={12} md={6} key={panel}>
           <TimeSeriesChart
             cluster={cluster}
