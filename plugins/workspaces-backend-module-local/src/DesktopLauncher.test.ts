@@ -87,6 +87,7 @@ describe('DesktopLauncher', () => {
       'Xauthority',
       'group',
       'hosts',
+      'openbox-rc.xml',
       'passwd',
       'session.log',
       'vnc.sock',
@@ -94,6 +95,10 @@ describe('DesktopLauncher', () => {
     ]);
     expect(fs.readFileSync(path.join(run, 'passwd'), 'utf8')).toContain(
       'alice:x:',
+    );
+    // What keeps the terminal maximized when the console resizes the screen.
+    expect(fs.readFileSync(path.join(run, 'openbox-rc.xml'), 'utf8')).toContain(
+      '<application title="terminal" type="normal">',
     );
   });
 

@@ -12,6 +12,7 @@ import type { HostLimits } from './hostLimits';
 import { mountHomeImage } from './homeImage';
 import { isAlive, processRef, sleep } from './processes';
 import { accountFiles, readSandboxPid, sandboxArgs } from './sandbox';
+import { openboxConfig, readHostOpenboxConfig } from './windowManagerConfig';
 import { xauthorityEntry } from './xauthority';
 
 const TMP_BYTES = 256 * 2 ** 20;
@@ -32,6 +33,7 @@ interface SessionFiles {
   groupFile: string;
   hostsFile: string;
   xauthorityFile: string;
+  openboxConfigFile: string;
 }
 
 /** setpriv's way to become the desktop's user, as spawn's uid option does. */
@@ -65,6 +67,7 @@ export class DesktopLauncher {
       groupFile: path.join(run, 'group'),
       hostsFile: path.join(run, 'hosts'),
       xauthorityFile: path.join(run, 'Xauthority'),
+      openboxConfigFile: path.join(run, 'openbox-rc.xml'),
     };
     const accounts = accountFiles(
       state.username,
@@ -76,6 +79,7 @@ export class DesktopLauncher {
       [files.passwdFile, accounts.passwd],
       [files.groupFile, accounts.group],
       [files.hostsFile, accounts.hosts],
+      [files.openboxConfigFile, openboxConfig(readHostOpenboxConfig())],
     ]) {
       fs.writeFileSync(file, text, { mode: 0o600 });
       // Read inside the sandbox, as the desktop's user.

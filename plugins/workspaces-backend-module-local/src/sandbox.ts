@@ -4,6 +4,7 @@ import type { Readable } from 'stream';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { PRLIMIT } from './binaries';
 import { withKeymap } from './keymap';
+import { DESKTOP_XDG_DIR } from './windowManagerConfig';
 
 /** What one desktop's sandbox is made of. */
 export interface SandboxSpec {
@@ -17,6 +18,8 @@ export interface SandboxSpec {
   groupFile: string;
   hostsFile: string;
   xauthorityFile: string;
+  /** The desktop's openbox settings (see windowManagerConfig.ts). */
+  openboxConfigFile: string;
   maxProcesses?: number;
   /** The largest the private /tmp may grow, in bytes; it lives in memory. */
   tmpBytes: number;
@@ -143,6 +146,9 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
     '--ro-bind',
     spec.xauthorityFile,
     '/tmp/.Xauthority',
+    '--ro-bind',
+    spec.openboxConfigFile,
+    `${DESKTOP_XDG_DIR}/openbox/rc.xml`,
     '--bind',
     spec.home,
     home,
@@ -177,6 +183,9 @@ export function sandboxArgs(spec: SandboxSpec, mounts: string[]): string[] {
     '--setenv',
     'XAUTHORITY',
     '/tmp/.Xauthority',
+    '--setenv',
+    'XDG_CONFIG_DIRS',
+    `${DESKTOP_XDG_DIR}:/etc/xdg`,
     '--',
     ...limit,
     ...withKeymap(spec.command),
