@@ -29,6 +29,7 @@ export function ClipboardPanel(props: {
       </Typography>
       <div className={classes.section}>
         <TextField
+          id="desktop-clipboard-remote-text"
           label="Desktop clipboard"
           value={remoteText}
           multiline
@@ -48,6 +49,7 @@ export function ClipboardPanel(props: {
       </div>
       <div>
         <TextField
+          id="desktop-clipboard-local-text"
           label="Text for the desktop"
           value={localText}
           onChange={e => setLocalText(e.target.value)}

@@ -39,6 +39,12 @@ describe('ConsolePreferenceSelect', () => {
     expect(screen.getByTitle('Fills a monitor')).toContainElement(button);
   });
 
+  it('is named by its label, then the shown choice', () => {
+    renderSelect({ value: 'large' });
+    const button = screen.getByRole('button', { name: 'Size Large' });
+    expect(screen.getByLabelText('Size')).toBe(button);
+  });
+
   it('hands over the id of the choice picked from its menu', () => {
     const onChange = renderSelect();
     open();

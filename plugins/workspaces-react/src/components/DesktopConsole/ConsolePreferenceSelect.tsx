@@ -52,6 +52,9 @@ export function ConsolePreferenceSelect<T extends string>(props: {
           if (chosen) onChange(chosen.id);
         }}
         inputProps={{ 'data-testid': id }}
+        // With the button's own id, MUI names it by the label and then the
+        // shown choice, so a screen reader says both.
+        SelectDisplayProps={{ id: `${id}-button` }}
         // In full screen only the full-screen element shows, so the menu
         // opens inside it rather than at the page's end.
         MenuProps={{ container: () => document.fullscreenElement }}

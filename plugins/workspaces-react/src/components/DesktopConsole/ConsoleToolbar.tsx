@@ -20,6 +20,9 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1),
     alignItems: 'center',
     marginBottom: theme.spacing(1),
+    // An outlined select's label sits half above its box; the console
+    // clips what leaves it, so a select in the first row needs this room.
+    paddingTop: theme.spacing(1),
     flex: 'none',
   },
   // Wraps inside itself before the whole row wraps.

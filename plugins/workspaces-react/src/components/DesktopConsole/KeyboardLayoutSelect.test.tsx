@@ -82,7 +82,7 @@ describe('KeyboardLayoutSelect', () => {
       expect(api.setKeyboardLayout).toHaveBeenCalledWith('alice-dev', 'us'),
     );
     fireEvent.mouseDown(
-      screen.getByRole('button', { name: 'Keyboard layout' }),
+      screen.getByRole('button', { name: 'Keyboard layout English (US)' }),
     );
     fireEvent.click(
       within(screen.getByRole('listbox')).getByRole('option', {

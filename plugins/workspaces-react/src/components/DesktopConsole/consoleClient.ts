@@ -6,6 +6,7 @@ import type RFB from '@novnc/novnc';
 import type { ConsoleChannel } from './consoleChannel';
 import { withCanvasMode, type ConsoleCanvasMode } from './consoleCanvas';
 import { applyCopyRectMode, type ConsoleCopyRectMode } from './consoleCopyRect';
+import { attachTextInput } from './consoleTextInput';
 import {
   applyImageDecodeMode,
   type ConsoleImageDecodeMode,
@@ -68,5 +69,7 @@ export function createConsoleClient(
   applyView(client, settings.mode, settings.viewOnly);
   applyQuality(client, settings.quality);
   client.background = '#1e1e1e';
+  const detachTextInput = attachTextInput(target, client);
+  client.addEventListener('disconnect', detachTextInput);
   return client;
 }

@@ -36,7 +36,7 @@ export function isPasteShortcut(e: KeyboardEvent): boolean {
 }
 
 /** The parts of a key event noVNC reads, to play it again later. */
-function keyInit(e: KeyboardEvent): KeyboardEventInit {
+export function keyInit(e: KeyboardEvent): KeyboardEventInit {
   return {
     key: e.key,
     code: e.code,
