@@ -8,8 +8,12 @@ import {
   WorkspaceFlavorPicker,
   WorkspaceSizePicker,
 } from './WorkspaceFlavorPickers';
-import { WorkspaceClusterPicker } from './WorkspaceClusterPicker';
+import {
+  COLLAPSED_FIELD,
+  WorkspaceClusterPicker,
+} from './WorkspaceClusterPicker';
 import { validateImage } from './fieldValidation';
+import { describeMemory } from './offer';
 
 // Rendering the test app takes seconds when every suite runs at once.
 jest.setTimeout(20_000);
@@ -183,6 +187,8 @@ describe('WorkspaceClusterPicker', () => {
     );
     await waitFor(() => expect(onChange).toHaveBeenCalledWith('rke2'));
     expect(screen.queryByTestId('cluster-picker')).not.toBeInTheDocument();
+    // What it renders instead marks its place in the form to collapse.
+    expect(document.querySelector(`[${COLLAPSED_FIELD}]`)).not.toBeNull();
   });
 
   it('lists the clusters that run Linux, the default first, when there is a choice', async () => {
@@ -214,10 +220,30 @@ describe('WorkspaceSizePicker', () => {
     field(WorkspaceSizePicker, undefined, 'windows-11', 'Size');
     expect(
       await screen.findByText(
-        'Windows 11 needs at least 2 vCPU and 4Gi; only sizes that have it are listed.',
+        'Windows 11 needs at least 2 vCPU and 4 GiB; only sizes that have it are listed.',
       ),
     ).toBeInTheDocument();
     expect(await sizeOptions()).toEqual(['Medium (2 vCPU, 8 GiB)']);
+  });
+
+  it('states memory in the units people read', async () => {
+    field(WorkspaceSizePicker, undefined, 'debian-desktop', 'Size');
+    expect(
+      await screen.findByText(/needs at least 1 vCPU and 512 MiB;/),
+    ).toBeInTheDocument();
+    expect(
+      ['512Mi', '2048Mi', '2Gi', '1536Mi', '4G', '1000', 'lots'].map(
+        describeMemory,
+      ),
+    ).toEqual([
+      '512 MiB',
+      '2 GiB',
+      '2 GiB',
+      '1536 MiB',
+      '4 GB',
+      '1000 bytes',
+      'lots',
+    ]);
   });
 
   it('lists every size before an image is chosen', async () => {

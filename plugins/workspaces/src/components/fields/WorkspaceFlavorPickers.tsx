@@ -13,9 +13,13 @@ import type {
   WorkspaceImage,
   WorkspaceOs,
 } from '@desktop-mania/plugin-workspaces-common';
-import { imagesFor, unavailable, useFlavors } from './offer';
+import { describeMemory, imagesFor, unavailable, useFlavors } from './offer';
 
-/** A select of what the backend offers, with the reason when it offers nothing. */
+/**
+ * A select of what the backend offers, with the reason when it offers
+ * nothing. Its helper line is the one place the field's problem is told:
+ * the templates set `hideError`, so the scaffolder adds no second line.
+ */
 export function Picker(
   props: FieldExtensionComponentProps<string> & {
     options?: Array<{ name: string; title: string }>;
@@ -40,6 +44,11 @@ export function Picker(
     blocked,
   } = props;
   const id = idSchema?.$id ?? what;
+  // The scaffolder says an empty field "must have required property".
+  const problem =
+    rawErrors?.length && !formData
+      ? `Choose ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}.`
+      : rawErrors?.[0];
   return (
     <FormControl
       fullWidth
@@ -54,7 +63,9 @@ export function Picker(
         id={id}
         value={formData ?? ''}
         onChange={e => onChange(e.target.value as string)}
-        inputProps={{ 'data-testid': `${what}-picker` }}
+        // No native `required`: the browser's bubble would stop Next before
+        // the form could say what is missing.
+        inputProps={{ required: false, 'data-testid': `${what}-picker` }}
       >
         {(options ?? []).map(o => (
           <MenuItem key={o.name} value={o.name}>
@@ -65,7 +76,7 @@ export function Picker(
       <FormHelperText>
         {error
           ? `Could not load what can be ordered: ${error.message}`
-          : blocked ?? help ?? schema.description}
+          : blocked ?? problem ?? help ?? schema.description}
       </FormHelperText>
     </FormControl>
   );
@@ -117,7 +128,9 @@ function useChosenImage(
 /** What an image asks of a size, for the helper text. */
 function needs(image: WorkspaceImage): string | undefined {
   const { cpu, memory } = image.minimum ?? {};
-  const parts = [cpu && `${cpu} vCPU`, memory].filter(Boolean);
+  const parts = [cpu && `${cpu} vCPU`, memory && describeMemory(memory)].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(' and ') : undefined;
 }
 

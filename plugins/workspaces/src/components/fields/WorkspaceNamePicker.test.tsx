@@ -6,13 +6,14 @@ import { validateName } from './fieldValidation';
 
 jest.setTimeout(20_000);
 
-function render(formData: string | undefined) {
+function render(formData: string | undefined, required = false) {
   const onChange = jest.fn();
   renderInTestApp(
     <WorkspaceNamePicker
       {...({
         formData,
         onChange,
+        required,
         schema: { title: 'Name' },
         uiSchema: {},
         idSchema: { $id: 'name' },
@@ -53,6 +54,31 @@ describe('WorkspaceNamePicker', () => {
     ).toBeInTheDocument();
   });
 
+  it('keeps every character of an overlong name and says it is too long, counting', async () => {
+    const onChange = render('a'.repeat(40));
+    const input = await screen.findByLabelText('Name');
+    expect(input).not.toHaveAttribute('maxlength');
+    fireEvent.change(input, { target: { value: 'a'.repeat(45) } });
+    expect(onChange).toHaveBeenCalledWith('a'.repeat(45));
+  });
+
+  it('shows an overlong name as it is, with how long it is', async () => {
+    render('a'.repeat(45));
+    expect(await screen.findByLabelText('Name')).toHaveValue('a'.repeat(45));
+    expect(
+      screen.getByText('The name must be at most 40 characters; it has 45.'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves an empty name to the form to refuse, not to the browser', async () => {
+    const onChange = render(undefined, true);
+    const input = await screen.findByLabelText(/^Name/);
+    expect(input).not.toHaveAttribute('required');
+    expect(input).toHaveAttribute('aria-required', 'true');
+    // '' rather than nothing, so the template's minLength words the refusal.
+    expect(onChange).toHaveBeenCalledWith('');
+  });
+
   it('hands on what is typed, and is labelled Name', async () => {
     const onChange = render('');
     fireEvent.change(await screen.findByLabelText('Name'), {
@@ -69,8 +95,9 @@ describe('validateName', () => {
       'The name must be lowercase letters, digits and dashes, starting and ending with a letter or digit.',
     ]);
     expect(refusals('a'.repeat(41))).toEqual([
-      'The name must be at most 40 characters.',
+      'The name must be at most 40 characters; it has 41.',
     ]);
+    expect(refusals('')).toEqual(['Enter a name for the desktop.']);
     expect(describeWorkspaceNameRule()).toContain('at most 40 characters');
   });
 });

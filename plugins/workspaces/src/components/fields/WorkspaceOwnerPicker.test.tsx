@@ -22,7 +22,11 @@ const catalog = catalogApiMock({
   entities: [catalogPeople.alice, catalogPeople.teamA],
 });
 
-function render(formData: string | undefined, teamHeld = 1) {
+function render(
+  formData: string | undefined,
+  teamHeld = 1,
+  rawErrors: string[] = [],
+) {
   const onChange = jest.fn();
   const getOrdering = jest.fn(async () => ordering(teamHeld));
   renderInTestApp(
@@ -33,7 +37,7 @@ function render(formData: string | undefined, teamHeld = 1) {
         schema: { title: 'Owner', description: 'Who owns it' },
         uiSchema: {},
         idSchema: { $id: 'owner' },
-        rawErrors: [],
+        rawErrors,
       } as any)}
     />,
     {
@@ -101,6 +105,15 @@ describe('WorkspaceOwnerPicker', () => {
     await waitFor(() =>
       expect(screen.getByTestId('owner-quota')).toHaveTextContent(
         'Team A: 3 of 3 desktops used, the most allowed. Delete one of its desktops (stopped ones count too) or choose another owner.',
+      ),
+    );
+  });
+
+  it("says the step's refusal on its own helper line, in place of the quota", async () => {
+    render(ALICE, 1, ['You may not order desktops for admins.']);
+    await waitFor(() =>
+      expect(screen.getByTestId('owner-quota')).toHaveTextContent(
+        /^You may not order desktops for admins\.$/,
       ),
     );
   });

@@ -13,6 +13,9 @@ import { atQuota, quotaLine, useOrdering, useOwnerNames } from './owners';
  * The owner of the new desktop, among those the backend lets the caller
  * order for (themselves first, then their groups), each with how many
  * desktops it holds of the quota, so a full quota shows before ordering.
+ *
+ * Its helper line is the one place the field's problem is told: the
+ * template sets `hideError`, so the scaffolder adds no second line below.
  */
 export function WorkspaceOwnerPicker(
   props: FieldExtensionComponentProps<string>,
@@ -33,6 +36,7 @@ export function WorkspaceOwnerPicker(
   if (error) help = `Could not load whom you may order for: ${error.message}`;
   else if (owners && !owners.length)
     help = 'You may not order desktops for anyone.';
+  else if (rawErrors?.length) help = rawErrors[0];
   else if (chosen) help = quotaLine(chosen, nameOf(chosen.owner));
   const id = idSchema?.$id ?? 'owner';
   return (

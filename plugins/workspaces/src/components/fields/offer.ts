@@ -87,3 +87,30 @@ export function describeHours(hours: number): string {
   const [n, unit] = hours % 24 === 0 ? [hours / 24, 'day'] : [hours, 'hour'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
+
+const BINARY_UNITS = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
+
+/**
+ * A Kubernetes memory quantity as people write it: "512Mi" as "512 MiB",
+ * "2048Mi" as "2 GiB", "4G" as "4 GB". Anything else stays as it is, since
+ * a quantity shown as given beats one guessed at.
+ */
+export function describeMemory(quantity: string): string {
+  const match = /^(\d+(?:\.\d+)?)([KMGTP]i?)?$/.exec(quantity.trim());
+  if (!match) return quantity;
+  let amount = Number(match[1]);
+  const suffix = match[2];
+  if (!suffix) return `${amount} bytes`;
+  if (!suffix.endsWith('i')) return `${amount} ${suffix}B`;
+  let unit = BINARY_UNITS.indexOf(suffix);
+  // Whole larger units read better: 2048Mi is 2 GiB.
+  while (
+    unit < BINARY_UNITS.length - 1 &&
+    amount >= 1024 &&
+    amount % 1024 === 0
+  ) {
+    amount /= 1024;
+    unit += 1;
+  }
+  return `${amount} ${BINARY_UNITS[unit]}B`;
+}

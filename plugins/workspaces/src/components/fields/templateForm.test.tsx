@@ -10,6 +10,7 @@ import type {
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 import { workspacesApi } from '../../__testUtils__/fixtures';
 import * as fields from '.';
+import { COLLAPSED_CELL } from './WorkspaceClusterPicker';
 
 // The whole order form, as the scaffolder's Stepper runs it from the
 // templates, with this plugin's fields and their validation.
@@ -177,14 +178,50 @@ describe('the order form', () => {
     await pick('size-picker', 'Small (1 vCPU, 4 GiB)');
     await pick('owner-picker', 'team-a · 3 of 3');
     next('Next');
+    const sentence =
+      'team-a: 3 of 3 desktops used, the most allowed. Delete one of its desktops (stopped ones count too) or choose another owner.';
+    // Once under the field: its helper line, and no second line from the
+    // scaffolder (its summary above the form is not ours to drop).
+    await waitFor(() =>
+      expect(screen.getByTestId('owner-quota')).toHaveTextContent(sentence),
+    );
+    const owner = screen.getByTestId('owner-quota').parentElement!;
+    expect(within(owner).getAllByText(sentence)).toHaveLength(1);
     expect(
-      (
-        await screen.findAllByText(
-          /team-a: 3 of 3 desktops used, the most allowed\. Delete one of its desktops \(stopped ones count too\) or choose another owner\./,
-        )
-      ).length,
-    ).toBeGreaterThan(0);
+      within(owner.closest('.field')!).getAllByText(sentence),
+    ).toHaveLength(1);
     expect(screen.queryByTestId('disk-picker')).toBeNull();
+  });
+
+  it('refuses an empty name with its own words, not the browser bubble', async () => {
+    renderForm('linux');
+    const name = await screen.findByLabelText(/^Name/);
+    expect(document.querySelectorAll('input[required]')).toHaveLength(0);
+    next('Next');
+    const field = name.closest('.field') as HTMLElement;
+    expect(
+      await within(field).findByText('Enter a name for the desktop.'),
+    ).toBeInTheDocument();
+    expect(within(field).queryByText(/must have required/)).toBeNull();
+    expect(screen.queryByTestId('disk-picker')).toBeNull();
+  });
+
+  it('leaves no room for the cluster when there is no choice, yet orders there', async () => {
+    renderForm('linux');
+    await screen.findByLabelText(/^Name/);
+    await waitFor(() =>
+      expect(document.querySelectorAll(COLLAPSED_CELL)).toHaveLength(1),
+    );
+    // The one grid cell collapsed is the cluster's: Name and Image keep theirs.
+    const cell = document.querySelector(COLLAPSED_CELL)!;
+    expect(cell.textContent).toBe('');
+    expect(cell.querySelector('#root_cluster, [data-testid]')).toBeNull();
+    const rules = Array.from(document.styleSheets)
+      .flatMap(sheet => Array.from(sheet.cssRules))
+      .map(rule => rule.cssText);
+    expect(
+      rules.some(r => r.includes(':has(') && r.includes('display: none')),
+    ).toBe(true);
   });
 
   it('says on the first page of the Windows template that no cluster here runs Windows, and goes no further', async () => {
