@@ -40,7 +40,12 @@ export function WorkspaceStatusCell(props: { name: string }) {
 
   switch (lookup.state) {
     case 'found':
-      return <WorkspaceStatusBadge status={lookup.status} />;
+      // A narrow column must not break the word under its icon.
+      return (
+        <span style={{ whiteSpace: 'nowrap' }}>
+          <WorkspaceStatusBadge status={lookup.status} />
+        </span>
+      );
     case 'loading':
       return <Typography variant="body2">…</Typography>;
     case 'missing':

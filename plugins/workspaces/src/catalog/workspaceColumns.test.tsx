@@ -87,28 +87,35 @@ describe('workspaceCatalogColumns', () => {
         'Name',
         'Owner',
         'Status',
-        'OS',
-        'Flavor',
-        'Size',
+        'Desktop',
         'Cluster',
         'Expires',
       ]),
     );
     expect(headers).not.toContain('Lifecycle');
+    // OS and size sit under the flavor so the table fits a 1366 px screen.
+    expect(headers).not.toContain('OS');
+    expect(headers).not.toContain('Size');
 
     const win = screen.getByText('alice-win').closest('tr')!;
-    expect(within(win).getByText('Windows')).toBeInTheDocument();
     expect(within(win).getByText('windows-desktop')).toBeInTheDocument();
-    expect(within(win).getByText('large')).toBeInTheDocument();
+    expect(within(win).getByText('Windows · large')).toBeInTheDocument();
     // Expiry in words, the date itself on hover.
     expect(
       within(win).getByTitle(
         new Date('2026-12-01T07:00:00.000Z').toLocaleString(),
       ),
     ).toHaveTextContent(/^(in \d+ (min|h|days)|expired)$/);
-    expect(await within(win).findByText('Running')).toBeInTheDocument();
+    // Neither the status nor the expiry breaks inside a word.
+    const status = await within(win).findByText('Running');
+    expect(status.closest('[style*="white-space: nowrap"]')).not.toBeNull();
+    expect(
+      within(win)
+        .getByTitle(new Date('2026-12-01T07:00:00.000Z').toLocaleString())
+        .closest('[style*="white-space: nowrap"]'),
+    ).not.toBeNull();
     const dev = screen.getByText('alice-dev').closest('tr')!;
-    expect(within(dev).getByText('Linux')).toBeInTheDocument();
+    expect(within(dev).getByText('Linux · medium')).toBeInTheDocument();
     expect(within(dev).getByText('never')).toBeInTheDocument();
   });
 

@@ -77,6 +77,24 @@ describe('DesktopTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('says a desktop the backend no longer has is gone, with nothing to do to it', async () => {
+    const gone = Object.assign(new Error('Request failed with 404 Not Found'), {
+      name: 'ResponseError',
+      response: { status: 404 },
+    });
+    renderTab(
+      workspacesApi({
+        getWorkspace: jest.fn(async () => Promise.reject(gone)),
+      }),
+    );
+    expect(
+      await screen.findByText('alice-dev no longer exists'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Console of/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    expect(screen.queryByText(/404/)).toBeNull();
+  });
+
   it('does not start a desktop that is already starting', async () => {
     renderTab(
       workspacesApi({

@@ -15,7 +15,8 @@ import {
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
 import { consoleRouteRef } from '../routes';
-import { followChanges, WorkspaceActions } from './WorkspaceActions';
+import { WorkspaceActions } from './WorkspaceActions';
+import { DesktopGone, isGone, useFollowChanges } from './followChanges';
 
 /**
  * Where the cluster cannot open a console beside another one (KubeVirt
@@ -47,6 +48,7 @@ function SharedSessionWarning(props: { onConnect(): void }) {
 export function DesktopView(props: { name: string; standalone?: boolean }) {
   const live = useWorkspace(props.name);
   const { workspace, error, loading } = live;
+  const onChanged = useFollowChanges(live);
   const consoleLink = useRouteRef(consoleRouteRef);
   const running = workspace?.status.phase === 'Running';
   const [consoleAllowed, setConsoleAllowed] = useState(false);
@@ -59,6 +61,7 @@ export function DesktopView(props: { name: string; standalone?: boolean }) {
   }, [running, mustAsk]);
 
   if (loading) return <Progress />;
+  if (isGone(error)) return <DesktopGone name={props.name} />;
   if (error && !workspace)
     return (
       <ResponseErrorPanel error={error} title="Could not load the desktop" />
@@ -78,10 +81,7 @@ export function DesktopView(props: { name: string; standalone?: boolean }) {
         action={
           <>
             <WorkspaceStatusBadge status={workspace.status} />{' '}
-            <WorkspaceActions
-              workspace={workspace}
-              onChanged={followChanges(live)}
-            />
+            <WorkspaceActions workspace={workspace} onChanged={onChanged} />
           </>
         }
       />

@@ -8,7 +8,10 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { WorkspacesApi } from '@desktop-mania/plugin-workspaces-common';
+import type {
+  WorkspaceFlavors,
+  WorkspacesApi,
+} from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 import workspacesPlugin from '../plugin';
 import { running, workspacesApi } from '../__testUtils__/fixtures';
@@ -84,9 +87,23 @@ describe('MyWorkspacesPage', () => {
   });
 
   it('offers to order a first desktop', async () => {
-    renderPage({ api: workspacesApi({ listWorkspaces: async () => [] }) });
+    const linuxOnly = {
+      images: [{ name: 'debian-desktop', title: 'Debian', os: 'linux' }],
+    } as unknown as WorkspaceFlavors;
+    renderPage({
+      api: workspacesApi({
+        listWorkspaces: async () => [],
+        getFlavors: async () => linuxOnly,
+      }),
+    });
     expect(
       await screen.findByText('You have no desktops yet'),
+    ).toBeInTheDocument();
+    // Only what this portal's images offer.
+    expect(
+      await screen.findByText(
+        'Order a Linux desktop from a Software Template.',
+      ),
     ).toBeInTheDocument();
     expect(orderLinks().map(l => l.getAttribute('href'))).toEqual([
       '/create',

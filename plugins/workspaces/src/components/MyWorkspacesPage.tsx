@@ -21,6 +21,7 @@ import { WorkspaceStatusBadge } from '@desktop-mania/plugin-workspaces-react';
 import { DESKTOP_TAB_PATH } from '../routes';
 import { expiresIn } from './expiry';
 import { OrderDesktopButton } from './home/OrderDesktopButton';
+import { OrderSentence } from './home/offeredSystems';
 import { useMyDesktops } from './home/useMyDesktops';
 import { WorkspaceActions } from './WorkspaceActions';
 
@@ -95,7 +96,7 @@ export function MyWorkspacesPage() {
       <EmptyState
         missing="data"
         title="You have no desktops yet"
-        description="Order a Linux or Windows desktop from a Software Template."
+        description={<OrderSentence ending=" from a Software Template." />}
         action={<OrderDesktopButton />}
       />
     );

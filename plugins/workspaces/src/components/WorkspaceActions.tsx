@@ -17,10 +17,7 @@ import {
   workspaceLifecyclePermission,
   WorkspacePhase,
 } from '@desktop-mania/plugin-workspaces-common';
-import {
-  useWorkspace,
-  workspacesApiRef,
-} from '@desktop-mania/plugin-workspaces-react';
+import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
 import { ExtendMenu } from './ExtendMenu';
 import { expiresIn } from './expiry';
 
@@ -56,17 +53,6 @@ function extendBlockedBy(workspace: Workspace) {
     return 'The desktop is being deleted';
   }
   return undefined;
-}
-
-/**
- * `onChanged` for a desktop loaded with `useWorkspace`: a delete returns no
- * desktop, so it is loaded again to show what is left of it.
- */
-export function followChanges(
-  live: Pick<ReturnType<typeof useWorkspace>, 'reload' | 'setWorkspace'>,
-) {
-  return (workspace?: Workspace) =>
-    workspace ? live.setWorkspace(workspace) : live.reload();
 }
 
 /**

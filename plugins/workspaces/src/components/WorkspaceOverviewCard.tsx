@@ -14,7 +14,8 @@ import {
   workspacesApiRef,
   WorkspaceStatusBadge,
 } from '@desktop-mania/plugin-workspaces-react';
-import { followChanges, WorkspaceActions } from './WorkspaceActions';
+import { WorkspaceActions } from './WorkspaceActions';
+import { DesktopGone, isGone, useFollowChanges } from './followChanges';
 import { expiresIn } from './expiry';
 
 function when(iso?: string) {
@@ -108,11 +109,19 @@ export function WorkspaceOverviewCard() {
   const { entity } = useEntity();
   const live = useWorkspace(entity.metadata.name);
   const { workspace, error, loading } = live;
+  const onChanged = useFollowChanges(live);
 
   if (loading)
     return (
       <InfoCard title="Desktop">
         <Progress />
+      </InfoCard>
+    );
+  // The last answer before the 404 would still offer Stop and Restart.
+  if (isGone(error))
+    return (
+      <InfoCard title="Desktop">
+        <DesktopGone name={entity.metadata.name} />
       </InfoCard>
     );
   if (error && !workspace)
@@ -146,10 +155,7 @@ export function WorkspaceOverviewCard() {
       />
       <ResourcesSection name={workspace.name} />
       <div style={{ marginTop: 16 }}>
-        <WorkspaceActions
-          workspace={workspace}
-          onChanged={followChanges(live)}
-        />
+        <WorkspaceActions workspace={workspace} onChanged={onChanged} />
       </div>
     </InfoCard>
   );

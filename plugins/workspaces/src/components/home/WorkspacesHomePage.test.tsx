@@ -8,6 +8,8 @@ import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import type {
   Workspace,
+  WorkspaceFlavors,
+  WorkspaceOs,
   WorkspacesApi,
 } from '@desktop-mania/plugin-workspaces-common';
 import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
@@ -55,10 +57,20 @@ function desktops(): Workspace[] {
   ];
 }
 
+// Only the images, which say what the portal offers.
+const offering = (...os: WorkspaceOs[]) =>
+  jest.fn(
+    async () =>
+      ({
+        images: os.map(o => ({ name: `${o}-desktop`, title: o, os: o })),
+      } as unknown as WorkspaceFlavors),
+  );
+
 function renderHome(overrides: Partial<WorkspacesApi> = {}) {
   const api = workspacesApi({
     listWorkspaces: jest.fn(async () => desktops()),
     getOrdering: jest.fn(async () => ordering),
+    getFlavors: offering('linux'),
     ...overrides,
   });
   renderInTestApp(<WorkspacesHomePage />, {
@@ -186,6 +198,45 @@ describe('WorkspacesHomePage', () => {
         .map(b => b.getAttribute('href')),
     ).toEqual(['/create', '/create']);
     expect(await screen.findByText('0 of 3 desktops used')).toBeInTheDocument();
+  });
+
+  it("says what this portal's images offer, not what others might", async () => {
+    renderHome({ listWorkspaces: jest.fn(async () => []) });
+    expect(
+      await screen.findByText('Linux desktops in your browser'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Order a Linux desktop; it is ready to open in your browser a few minutes later.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Windows/)).toBeNull();
+  });
+
+  it('names Windows where an image offers it', async () => {
+    renderHome({
+      listWorkspaces: jest.fn(async () => []),
+      getFlavors: offering('windows', 'linux', 'linux'),
+    });
+    expect(
+      await screen.findByText('Linux and Windows desktops in your browser'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Order a Linux or Windows desktop;/),
+    ).toBeInTheDocument();
+  });
+
+  it('names no system when the flavors cannot be read', async () => {
+    const getFlavors = jest.fn(async () => {
+      throw new Error('backend unavailable');
+    });
+    renderHome({ listWorkspaces: jest.fn(async () => []), getFlavors });
+    expect(
+      await screen.findByText('You have no desktops yet'),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(getFlavors).toHaveBeenCalled());
+    expect(screen.getByText('Desktops in your browser')).toBeInTheDocument();
+    expect(screen.getByText(/^Order a desktop;/)).toBeInTheDocument();
   });
 
   it('says in one line when the desktops cannot be listed', async () => {

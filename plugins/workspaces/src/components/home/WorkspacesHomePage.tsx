@@ -15,6 +15,7 @@ import { DesktopQuotaCard } from './DesktopQuotaCard';
 import { OrderDesktopButton } from './OrderDesktopButton';
 import { SharedWithMe } from './SharedWithMe';
 import { useMyDesktops } from './useMyDesktops';
+import { systemWords, useOfferedSystems } from './offeredSystems';
 
 /**
  * Changes when the number of desktops changes after the first listing. The
@@ -42,6 +43,10 @@ function useCountChanges(count: number | undefined) {
 export function WorkspacesHomePage() {
   const { workspaces, error, replace } = useMyDesktops();
   const quotaKey = useCountChanges(workspaces?.length);
+  // Says only what this portal's images offer: not every one has Windows.
+  const offered = useOfferedSystems();
+  const all = systemWords(offered, 'and');
+  const any = systemWords(offered, 'or');
 
   let desktops;
   if (error)
@@ -58,7 +63,9 @@ export function WorkspacesHomePage() {
       <EmptyState
         missing="data"
         title="You have no desktops yet"
-        description="Order a Linux or Windows desktop; it is ready to open in your browser a few minutes later."
+        description={`Order ${
+          any ? `a ${any}` : 'a'
+        } desktop; it is ready to open in your browser a few minutes later.`}
         action={<OrderDesktopButton />}
       />
     );
@@ -68,7 +75,9 @@ export function WorkspacesHomePage() {
     <Page themeId="tool">
       <Header
         title="Your desktops"
-        subtitle="Linux and Windows desktops in your browser"
+        subtitle={
+          all ? `${all} desktops in your browser` : 'Desktops in your browser'
+        }
       />
       <Content>
         <ContentHeader title="">
