@@ -12,7 +12,9 @@ const SETTLED = ['running', 'stopped', 'failed'];
 
 /**
  * A desktop with its live status. Polls quickly while the desktop is
- * changing state and slowly once it has settled.
+ * changing state and slowly once it has settled; once the backend answers
+ * 404 the desktop is gone (`workspace` undefined, the 404 as `error`) and
+ * polling stops.
  * @public
  */
 export function useWorkspace(
@@ -42,6 +44,12 @@ export function useWorkspace(
       );
     } catch (e) {
       setError(e as Error);
+      // A deleted desktop stays deleted: showing its last state would offer
+      // actions on nothing, and asking again only repeats the 404.
+      if ((e as { response?: Response }).response?.status === 404) {
+        setWorkspace(undefined);
+        return;
+      }
       timer.current = setTimeout(load, slowMs);
     } finally {
       setLoading(false);
