@@ -8,6 +8,7 @@ import {
   DialogContent,
   DialogContentText,
   DialogTitle,
+  makeStyles,
   Tooltip,
 } from '@material-ui/core';
 import {
@@ -59,12 +60,27 @@ function extendBlockedBy(workspace: Workspace) {
  * Start, stop, restart, delete and extend for one desktop. Buttons the person may
  * not use stay visible, disabled, with the reason in a tooltip.
  */
+// Delete in the theme's dark error red: the default secondary pink measured
+// 3.9:1 on a table row and 4.2:1 under white text, short of WCAG AA's 4.5:1.
+const useStyles = makeStyles(theme => ({
+  destructive: {
+    color: theme.palette.error.dark,
+    borderColor: theme.palette.error.dark,
+  },
+  destructiveFilled: {
+    color: theme.palette.error.contrastText,
+    backgroundColor: theme.palette.error.dark,
+    '&:hover': { backgroundColor: theme.palette.error.dark },
+  },
+}));
+
 export function WorkspaceActions(props: {
   workspace: Workspace;
   onChanged(workspace?: Workspace): void;
   size?: 'small' | 'medium';
 }) {
   const { workspace, onChanged } = props;
+  const classes = useStyles();
   const api = useApi(workspacesApiRef);
   const alertApi = useApi(alertApiRef);
   const lifecycle = usePermission({
@@ -194,7 +210,12 @@ export function WorkspaceActions(props: {
               <Button
                 size={props.size ?? 'small'}
                 variant={b.action === 'delete' ? 'outlined' : 'contained'}
-                color={b.action === 'delete' ? 'secondary' : 'primary'}
+                color={b.action === 'delete' ? 'default' : 'primary'}
+                className={
+                  b.action === 'delete' && !reason
+                    ? classes.destructive
+                    : undefined
+                }
                 disabled={!!reason}
                 onClick={() =>
                   b.action === 'delete' || b.action === 'stop'
@@ -234,7 +255,11 @@ export function WorkspaceActions(props: {
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirming(undefined)}>Cancel</Button>
-          <Button color="secondary" variant="contained" onClick={destroy}>
+          <Button
+            variant="contained"
+            className={classes.destructiveFilled}
+            onClick={destroy}
+          >
             Delete for good
           </Button>
         </DialogActions>
