@@ -142,12 +142,12 @@ describe('WorkspaceEntityProvider', () => {
       count: 2,
       keptClusters: [],
     });
-    expect(seen).toEqual([
-      mockCredentials.service.header({
-        onBehalfOf: mockCredentials.service('plugin:test'),
-        targetPluginId: 'workspaces',
-      }),
-    ]);
+    // The sync's listing and, after a full mutation, the one that settles it.
+    const asItself = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:test'),
+      targetPluginId: 'workspaces',
+    });
+    expect(seen).toEqual([asItself, asItself]);
     expect(mutations).toHaveLength(1);
     const full = lastFull(mutations);
     expect(
@@ -363,10 +363,14 @@ describe('WorkspaceEntityProvider', () => {
     const released = new Promise<void>(r => {
       release = r;
     });
+    let listings = 0;
     server.use(
       http.get(`${BASE}/workspaces`, async () => {
+        // The sync's listing was read before 'late' existed and after 'gone'
+        // was deleted; the one after its full mutation is current.
+        if (listings++ > 0)
+          return HttpResponse.json([workspace('a'), workspace('late')]);
         await released;
-        // This listing was read before 'late' existed and after 'gone' was deleted.
         return HttpResponse.json([workspace('a'), workspace('gone')]);
       }),
     );
@@ -386,6 +390,30 @@ describe('WorkspaceEntityProvider', () => {
     await sync;
     expect(mutations.map(m => m.type)).toEqual(['delta', 'delta', 'full']);
     expect(names(lastFull(mutations).entities)).toEqual(['a', 'late']);
+  });
+
+  it('repairs at once what another replica changed while its full listing was in flight', async () => {
+    // Each event reaches one replica: this one never hears of 'ordered'
+    // (created elsewhere) or 'deleted' (removed elsewhere), and its listing
+    // predates both.
+    let listings = 0;
+    server.use(
+      http.get(`${BASE}/workspaces`, () =>
+        HttpResponse.json(
+          listings++ === 0
+            ? [workspace('a'), workspace('deleted')]
+            : [workspace('a'), workspace('ordered')],
+        ),
+      ),
+    );
+    const { provider, connection, mutations } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(mutations.map(m => m.type)).toEqual(['full', 'delta']);
+    expect(held(mutations)).toEqual(['a', 'ordered']);
+    // Nothing changed since: the next sync sends nothing.
+    await provider.refresh();
+    expect(mutations).toHaveLength(2);
   });
 
   it('after the first full sync, sends only what changed, and nothing when nothing did', async () => {

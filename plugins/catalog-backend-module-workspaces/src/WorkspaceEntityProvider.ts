@@ -131,6 +131,7 @@ export class WorkspaceEntityProvider implements EntityProvider {
         ? this.applyFull(connection, known)
         : this.applyDelta(connection, known));
       this.known = known;
+      if (full) await this.settleFull(connection);
       if (keptClusters.length > 0) {
         this.options.logger.warn(
           `Clusters ${keptClusters.join(
@@ -163,6 +164,29 @@ export class WorkspaceEntityProvider implements EntityProvider {
     await connection.applyMutation({ type: 'full', entities });
     this.sinceFull = 0;
     return entities.length;
+  }
+
+  /**
+   * Each announced change reaches one replica. A change another replica
+   * applied while this one's listing was in flight is not among the changes
+   * replayed on top of it, so the full mutation just undid it: a desktop
+   * ordered there is gone from the catalog, or one deleted there is back. A
+   * second listing, sent as a delta against what the full one sent, repairs
+   * that now rather than at the next sync. If it fails, the next sync does.
+   */
+  private async settleFull(connection: EntityProviderConnection) {
+    let listing: Workspace[];
+    try {
+      listing = await this.client.listWorkspaces(undefined, {
+        token: await this.token(),
+      });
+    } catch {
+      return;
+    }
+    const { known } = this.reconcile(listing);
+    await this.applyDelta(connection, known);
+    this.known = known;
+    this.sinceFull = 0;
   }
 
   /**

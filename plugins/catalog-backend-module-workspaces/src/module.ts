@@ -7,6 +7,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { WorkspaceEntitiesProcessor } from './WorkspaceEntitiesProcessor';
 import { WorkspaceEntityProvider } from './WorkspaceEntityProvider';
+import { prepareWorkspaceValidation } from './prepareValidation';
 
 /**
  * Adds the Workspace kind to the catalog and mirrors desktops into it.
@@ -45,6 +46,10 @@ export const catalogModuleWorkspaces = createBackendModule({
               timeout: { minutes: 3 },
               initialDelay: { seconds: 5 },
             };
+        // Here, before the backend reports ready, not on the first order.
+        await prepareWorkspaceValidation().catch(error =>
+          logger.warn(`Could not prepare Workspace validation: ${error}`),
+        );
         catalog.addProcessor(new WorkspaceEntitiesProcessor());
         catalog.addEntityProvider(
           new WorkspaceEntityProvider({

@@ -1,3 +1,5 @@
+import { once } from 'events';
+import type { IncomingMessage, ServerResponse } from 'http';
 import { AddressInfo, connect as tcpConnect, Socket } from 'net';
 import { Duplex } from 'stream';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -6,6 +8,7 @@ import WebSocket from 'ws';
 import { encodeConsoleTokenProtocol } from '@desktop-mania/plugin-workspaces-common';
 import { FakeProvider } from '@desktop-mania/plugin-workspaces-node/testUtils';
 import { startWorkspacesTestBackend } from '../__testUtils__/testBackend';
+import { ping } from './__testUtils__/consoles';
 
 // Faults an attacker or a flaky network produces, against a real backend.
 jest.setTimeout(60_000);
@@ -90,17 +93,48 @@ describe('ConsoleProxy under faults', () => {
       .expect(201);
 
   it('takes upgrades from startup on, before any request reaches the plugin', async () => {
-    // Until a listener exists Node hands an upgrade to the app as a plain
-    // request, and the app's 404 says nothing about websockets. This path
-    // is outside the plugin, so asking cannot attach the proxy itself.
+    // Until the console claims its paths Node hands an upgrade to the app as
+    // a plain request, whose answer says nothing of origins. Only the
+    // console's own check refuses a console without one.
     let answer = '';
-    for (let i = 0; i < 50 && !answer.includes('websockets'); i++) {
+    for (let i = 0; i < 50 && !answer.includes('may not open'); i++) {
       if (i) await new Promise(r => setTimeout(r, 100));
-      answer = await rawAnswer(port, '/api/nothing');
+      answer = await rawAnswer(
+        port,
+        '/api/workspaces/workspaces/alice-desk/console',
+      );
     }
     expect(answer).toMatch(
-      /^HTTP\/1.1 404 Not Found[^]*Nothing accepts websockets at this path/,
+      /^HTTP\/1.1 403 Forbidden[^]*Origin '\(none\)' may not open consoles/,
     );
+  });
+
+  it("hands upgrades on others' paths to the app, as Node does with no listener", async () => {
+    // The signals backend subscribes to `upgrade` only once an upgrade
+    // request reaches its router as a plain request
+    // (@backstage/plugin-signals-backend dist/service/router.cjs.js,
+    // upgradeMiddleware); answering such upgrades here would lock it out.
+    await order(); // the console has claimed its paths from here on
+    const app = backend.server.listeners('request')[0] as (
+      req: IncomingMessage,
+      res: ServerResponse,
+    ) => void;
+    const seen: string[] = [];
+    backend.server.removeAllListeners('request');
+    backend.server.on(
+      'request',
+      (req: IncomingMessage, res: ServerResponse) => {
+        if (req.headers.upgrade) seen.push(`${req.headers.upgrade} ${req.url}`);
+        app(req, res);
+      },
+    );
+    expect(await rawUpgrade(port, '/api/signals')).toBe(
+      'HTTP/1.1 404 Not Found',
+    );
+    expect(seen).toEqual(['websocket /api/signals']);
+    // Its own paths stay the console's: the app never sees them.
+    await rawUpgrade(port, '/api/workspaces/workspaces/alice-desk/console');
+    expect(seen).toEqual(['websocket /api/signals']);
   });
 
   it('answers and closes every upgrade nobody handles', async () => {
@@ -124,7 +158,13 @@ describe('ConsoleProxy under faults', () => {
         ...new Set(answers),
       ].join(' | ')}`,
     );
-    expect(new Set(answers)).toEqual(new Set(['HTTP/1.1 404 Not Found']));
+    // Each answered as the app or the console answers it, then closed.
+    expect(answers.filter((_, i) => i % paths.length !== 3)).toEqual(
+      Array(225).fill('HTTP/1.1 404 Not Found'),
+    );
+    expect(answers.filter((_, i) => i % paths.length === 3)).toEqual(
+      Array(75).fill('HTTP/1.1 200 OK'),
+    );
     expect(after).toBeLessThanOrEqual(before);
   });
 
@@ -143,27 +183,35 @@ describe('ConsoleProxy under faults', () => {
   it('lets no more parallel opens through than the per-person limit', async () => {
     await order();
     const sockets = Array.from({ length: 20 }, () => openConsole());
+    // Every console is accepted first and refused after its seat check, so
+    // an open says nothing yet; under load a refusal comes seconds after
+    // it. Only a session with a seat relays, so only it answers a ping.
     const outcomes = await Promise.all(
       sockets.map(
         ws =>
           new Promise<string>(resolve => {
-            let opened = false;
-            ws.on('open', () => {
-              opened = true;
-              // A seat held for a moment shows whether it was really granted.
-              setTimeout(() => resolve('held'), 500);
-            });
-            ws.on('close', code => resolve(opened ? `closed ${code}` : 'x'));
+            ws.on('open', () => ping(ws).then(() => resolve('held')));
+            ws.on('close', code => resolve(`closed ${code}`));
           }),
       ),
     );
-    const held = outcomes.filter(o => o === 'held').length;
+    const held = sockets.filter((_, i) => outcomes[i] === 'held');
     const refused = outcomes.filter(o => o === 'closed 4429').length;
     console.log(
-      `session limit: 20 parallel opens, limit 2, ${held} held, ${refused} closed with 4429`,
+      `session limit: 20 parallel opens, limit 2, ${
+        held.length
+      } held, ${refused} closed with 4429; ${outcomes.join(', ')}`,
     );
-    expect(held).toBe(2);
+    expect(held).toHaveLength(2);
     expect(refused).toBe(18);
+    // Once every other open is settled the seats are still granted.
+    await Promise.all(
+      held.map(ws => Promise.race([ping(ws), once(ws, 'close')])),
+    );
+    expect(held.map(ws => ws.readyState)).toEqual([
+      WebSocket.OPEN,
+      WebSocket.OPEN,
+    ]);
     sockets.forEach(ws => ws.close());
   });
 });
