@@ -1,3 +1,6 @@
+// A little over 300 lines on purpose: listings, announced changes and the
+// order their mutations reach the catalog in are one piece of state, kept in
+// this one class.
 import {
   AuthService,
   DiscoveryService,
