@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type {
@@ -93,6 +93,34 @@ describe('DesktopTab', () => {
     expect(screen.queryByText(/Console of/)).toBeNull();
     expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
     expect(screen.queryByText(/404/)).toBeNull();
+  });
+
+  it('leaves an open console to say why it closed when the desktop turns 404', async () => {
+    // A revoked share or a delete: the console closes with the backend's own
+    // reason, which the generic "no longer exists" would hide.
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      const gone = Object.assign(new Error('Request failed with 404'), {
+        name: 'ResponseError',
+        response: { status: 404 },
+      });
+      const getWorkspace = jest
+        .fn()
+        .mockResolvedValueOnce(running)
+        .mockRejectedValue(gone);
+      renderTab(workspacesApi({ getWorkspace }));
+      expect(
+        await screen.findByText(/Console of alice-dev/),
+      ).toBeInTheDocument();
+      await act(async () => {
+        jest.advanceTimersByTime(16_000);
+      });
+      await waitFor(() => expect(getWorkspace).toHaveBeenCalledTimes(2));
+      expect(screen.getByText(/Console of alice-dev/)).toBeInTheDocument();
+      expect(screen.queryByText('alice-dev no longer exists')).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('does not start a desktop that is already starting', async () => {

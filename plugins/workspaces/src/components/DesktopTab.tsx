@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Link,
   Progress,
@@ -60,8 +60,24 @@ export function DesktopView(props: { name: string; standalone?: boolean }) {
     if (running && !mustAsk) setConsoleAllowed(true);
   }, [running, mustAsk]);
 
+  // The desktop as last read: once it answers 404 there is no other.
+  const last = useRef(workspace);
+  if (workspace) last.current = workspace;
+
   if (loading) return <Progress />;
-  if (isGone(error)) return <DesktopGone name={props.name} />;
+  if (isGone(error)) {
+    // A console already open closes with the backend's own reason (access
+    // revoked, desktop deleted), which says more than "no longer exists".
+    if (consoleAllowed && last.current)
+      return (
+        <DesktopConsole
+          name={props.name}
+          access={last.current.access}
+          owner={last.current.owner}
+        />
+      );
+    return <DesktopGone name={props.name} />;
+  }
   if (error && !workspace)
     return (
       <ResponseErrorPanel error={error} title="Could not load the desktop" />
