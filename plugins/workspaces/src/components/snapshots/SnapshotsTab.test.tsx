@@ -130,7 +130,11 @@ describe('SnapshotsTab', () => {
         true,
       ),
     );
-    fireEvent.click(screen.getAllByRole('button', { name: 'Delete' })[0]);
+    // Until the keep has been applied every action waits, as for a person.
+    const deleteButton = () =>
+      screen.getAllByRole('button', { name: 'Delete' })[0];
+    await waitFor(() => expect(deleteButton()).toBeEnabled());
+    fireEvent.click(deleteButton());
     await waitFor(() =>
       expect(api.deleteSnapshot).toHaveBeenCalledWith(
         'alice-dev',
