@@ -11,6 +11,7 @@ import {
 } from '@desktop-mania/plugin-workspaces-common';
 import { expiresIn } from '../components/expiry';
 import { createWorkspaceStatusColumn } from './WorkspaceStatusColumn';
+import { OS_TITLES } from '../components/fields/offer';
 
 const specOf = (row: CatalogTableRow) =>
   (row.entity as WorkspaceEntityV1alpha1).spec ?? {};
@@ -37,7 +38,7 @@ const workspaceColumns: TableColumn<CatalogTableRow>[] = [
     field: 'entity.spec.flavor',
     render: row => {
       const spec = specOf(row);
-      const os = spec.type === 'windows' ? 'Windows' : 'Linux';
+      const os = OS_TITLES[spec.type === 'windows' ? 'windows' : 'linux'];
       return (
         <>
           <Typography variant="body2">{spec.flavor}</Typography>

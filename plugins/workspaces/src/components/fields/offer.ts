@@ -56,7 +56,8 @@ export function imagesFor(
   );
 }
 
-const OS_TITLES: Record<WorkspaceOs, string> = {
+/** People's names of the operating systems. */
+export const OS_TITLES: Record<WorkspaceOs, string> = {
   linux: 'Linux',
   windows: 'Windows',
 };

@@ -1,38 +1,16 @@
-import { useEffect, useState } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
 import type { WorkspaceOs } from '@desktop-mania/plugin-workspaces-common';
-import { workspacesApiRef } from '@desktop-mania/plugin-workspaces-react';
-
-const NAMES: Record<WorkspaceOs, string> = {
-  linux: 'Linux',
-  windows: 'Windows',
-};
+import { OS_TITLES, useFlavors } from '../fields/offer';
 
 /**
  * The operating systems this portal's images offer, from the flavors the
- * admins configured; undefined until known, or when they cannot be read.
+ * admins configured; undefined until known, or when they cannot be read
+ * (the words only describe the portal; without them it says less).
  */
 export function useOfferedSystems(): WorkspaceOs[] | undefined {
-  const api = useApi(workspacesApiRef);
-  const [systems, setSystems] = useState<WorkspaceOs[]>();
-  useEffect(() => {
-    let current = true;
-    api.getFlavors().then(
-      flavors => {
-        if (!current) return;
-        const offered = new Set(flavors.images.map(i => i.os));
-        setSystems(
-          (['linux', 'windows'] as const).filter(os => offered.has(os)),
-        );
-      },
-      // The words only describe the portal; without them it says less.
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [api]);
-  return systems;
+  const { flavors } = useFlavors();
+  if (!flavors) return undefined;
+  const offered = new Set(flavors.images.map(i => i.os));
+  return (['linux', 'windows'] as const).filter(os => offered.has(os));
 }
 
 /**
@@ -43,7 +21,7 @@ export function systemWords(
   systems: WorkspaceOs[] | undefined,
   joiner: 'and' | 'or',
 ): string {
-  return (systems ?? []).map(os => NAMES[os]).join(` ${joiner} `);
+  return (systems ?? []).map(os => OS_TITLES[os]).join(` ${joiner} `);
 }
 
 /**
